@@ -1,0 +1,44 @@
+"""A fake Telegram Bot API server for tests, benchmarks and the offline sandbox.
+
+Strict the way Telegram is (HTML parsing, limits, 400/403/409/429 answers with Telegram's wording), it
+lets a test play users and read what the bot sent::
+
+    async with FakeTelegram(bot_username="belsendi_bot") as tg:
+        bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(tg.url)))
+        user = tg.user(1001, first_name="Aigerim", language_code="kk")
+        await user.send("/start")
+        message = await user.wait_message()
+
+Not modelled: groups and channels, inline mode, payments, MarkdownV2 parsing (text is stored as sent),
+image decoding, downloading files from URLs.
+"""
+
+from .errors import ApiError
+from .limits import Limits
+from .server import ApiCall, FakeTelegram, Stats
+from .state import (
+    BotState,
+    CallbackAnswer,
+    CallbackQueryState,
+    FileRecord,
+    SentMessage,
+    UserProfile,
+    WebhookState,
+)
+from .users import FakeUser
+
+__all__ = [
+    "ApiCall",
+    "ApiError",
+    "BotState",
+    "CallbackAnswer",
+    "CallbackQueryState",
+    "FakeTelegram",
+    "FakeUser",
+    "FileRecord",
+    "Limits",
+    "SentMessage",
+    "Stats",
+    "UserProfile",
+    "WebhookState",
+]

@@ -1,0 +1,308 @@
+"""The JSON control API under ``/_fake/``: the Python API over HTTP, for out-of-process drivers.
+
+Only loopback peers with a loopback Host header may use it, and POSTs must be JSON: a web page on
+another origin can then neither reach it through DNS rebinding nor send it "simple" cross-site forms.
+
+Routes (``bot`` may be given as a query parameter or JSON field to pick a bot by id; default bot else):
+
+- ``GET  /_fake/`` - server info: url, bots, limits
+- ``POST /_fake/users/{id}`` - create/update a user: first_name, last_name, username, language_code, phone
+- ``POST /_fake/users/{id}/send`` ``{"text"}`` · ``/press`` ``{"text"}`` · ``/press_data`` ``{"data", "message_id"?}``
+  · ``/contact`` ``{"phone"?}`` · ``/location`` ``{"latitude", "longitude"}``
+  · ``/document`` ``{"file_name"?, "content_base64"?, "caption"?}`` · ``/photo`` ``{"caption"?}``
+- ``GET  /_fake/users/{id}/messages?after=N&timeout=T`` - bot messages with message_id > N (current
+  state); with ``timeout`` waits up to T seconds for one to exist
+- ``GET  /_fake/users/{id}/events?after=SEQ&timeout=T`` - the chat's change feed (message, edit, delete,
+  user_message, callback_query, callback_answer) after sequence number SEQ
+- ``GET  /_fake/users/{id}/answers`` - callback query answers
+- ``GET|POST /_fake/limits`` ``{"global_per_second", "per_chat_per_second", "retry_after"}``
+- ``POST /_fake/block/{id}``, ``POST /_fake/unblock/{id}``
+- ``GET  /_fake/stats``, ``GET /_fake/requests?after=N``, ``GET /_fake/commands?scope_type=&language_code=``
+- ``GET  /_fake/updates`` - updates pending for the bot
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from .state import SentMessage
+
+if TYPE_CHECKING:
+    from .server import FakeTelegram
+    from .users import FakeUser
+
+__all__ = ["ControlApi", "message_view"]
+
+_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+_MAX_WAIT = 60.0
+_Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class ControlError(Exception):
+    """A 4xx answer from the control API."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def message_view(message: SentMessage) -> dict[str, Any]:
+    """A bot message for control API clients: raw and parsed text, keyboards, state."""
+    view: dict[str, Any] = {
+        "message_id": message.message_id,
+        "chat_id": message.chat_id,
+        "kind": message.kind,
+        "content": message.content,
+        "date": message.date,
+        "text": message.text,
+        "html": message.html,
+        "parse_mode": message.parse_mode,
+        "entities": message.entities,
+        "reply_markup": message.reply_markup,
+        "buttons": message.buttons,
+        "edits": message.edits,
+        "deleted": message.deleted,
+        "media": message.media,
+    }
+    if message.file is not None:
+        view["file"] = {
+            "file_id": message.file.file_id,
+            "file_name": message.file.file_name,
+            "size": message.file.size,
+        }
+    return view
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=lambda d: json.dumps(d, ensure_ascii=False))
+
+
+class ControlApi:
+    """Routes of the control API bound to one FakeTelegram."""
+
+    def __init__(self, fake: FakeTelegram) -> None:
+        self.fake = fake
+
+    def add_routes(self, app: web.Application) -> None:
+        """Register the ``/_fake/`` routes on ``app``."""
+        r = app.router
+        r.add_get("/_fake/", self._guard(self._info))
+        r.add_post("/_fake/users/{id}", self._guard(self._upsert_user))
+        for action in ("send", "press", "press_data", "contact", "location", "document", "photo"):
+            r.add_post(f"/_fake/users/{{id}}/{action}", self._guard(self._action(action)))
+        r.add_get("/_fake/users/{id}/messages", self._guard(self._messages))
+        r.add_get("/_fake/users/{id}/events", self._guard(self._events))
+        r.add_get("/_fake/users/{id}/answers", self._guard(self._answers))
+        r.add_get("/_fake/limits", self._guard(self._get_limits))
+        r.add_post("/_fake/limits", self._guard(self._set_limits))
+        r.add_post("/_fake/block/{id}", self._guard(self._block))
+        r.add_post("/_fake/unblock/{id}", self._guard(self._unblock))
+        r.add_get("/_fake/stats", self._guard(self._stats))
+        r.add_get("/_fake/requests", self._guard(self._requests))
+        r.add_get("/_fake/commands", self._guard(self._commands))
+        r.add_get("/_fake/updates", self._guard(self._updates))
+
+    def _guard(self, handler: Callable[[web.Request, dict[str, Any]], Awaitable[Any]]) -> _Handler:
+        async def wrapped(request: web.Request) -> web.StreamResponse:
+            try:
+                self._check_origin(request)
+                body = await self._body(request)
+                result = await handler(request, body)
+            except ControlError as exc:
+                return _json({"ok": False, "description": exc.message}, exc.status)
+            except (LookupError, ValueError) as exc:
+                return _json({"ok": False, "description": str(exc)}, 400)
+            return _json({"ok": True, "result": result})
+
+        return wrapped
+
+    @staticmethod
+    def _check_origin(request: web.Request) -> None:
+        remote = request.remote or ""
+        host = (request.host or "").rsplit(":", 1)[0].strip("[]") if request.host else ""
+        if remote not in _LOOPBACK or host not in _LOOPBACK:
+            raise ControlError(403, "the control API is only available on loopback")
+
+    @staticmethod
+    async def _body(request: web.Request) -> dict[str, Any]:
+        if request.method != "POST":
+            return {}
+        raw = await request.read()
+        if not raw.strip():
+            return {}
+        if request.content_type != "application/json":
+            raise ControlError(415, "send JSON (Content-Type: application/json)")
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            raise ControlError(400, "invalid JSON") from None
+        if not isinstance(body, dict):
+            raise ControlError(400, "a JSON object is expected")
+        return body
+
+    # -- helpers ---------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _int(value: Any, name: str) -> int:
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ControlError(400, f"{name} must be an integer") from None
+
+    def _bot_ref(self, request: web.Request, body: dict[str, Any]) -> int | None:
+        bot = body.get("bot", request.query.get("bot"))
+        return None if bot is None else self._int(bot, "bot")
+
+    def _user(self, request: web.Request, body: dict[str, Any]) -> FakeUser:
+        user_id = self._int(request.match_info["id"], "user id")
+        return self.fake.user(user_id, bot=self._bot_ref(request, body))
+
+    @staticmethod
+    def _timeout(request: web.Request) -> float:
+        try:
+            return min(max(float(request.query.get("timeout", "0")), 0.0), _MAX_WAIT)
+        except ValueError:
+            raise ControlError(400, "timeout must be a number") from None
+
+    # -- handlers --------------------------------------------------------------------------------------
+
+    async def _info(self, request: web.Request, body: dict[str, Any]) -> Any:
+        bots = [
+            {
+                "id": bot.bot_id,
+                "username": bot.username,
+                "pending_updates": len(bot.updates),
+                "confirmed_update_id": bot.confirmed_update_id,
+                "polling": bot.poll_calls > 0,
+                "webhook": bot.webhook.url if bot.webhook else None,
+                "chats": sorted(bot.chats),
+            }
+            for bot in self.fake.bots()
+        ]
+        return {"url": self.fake.url, "bots": bots, "limits": asdict(self.fake.limits)}
+
+    async def _upsert_user(self, request: web.Request, body: dict[str, Any]) -> Any:
+        fields = {k: body.get(k) for k in ("first_name", "last_name", "username", "language_code", "phone")}
+        for key, value in fields.items():
+            if value is not None and not isinstance(value, str):
+                raise ControlError(400, f"{key} must be a string")
+        user_id = self._int(request.match_info["id"], "user id")
+        user = self.fake.user(user_id, **fields, bot=self._bot_ref(request, body))
+        return {**user.profile.to_json(), "phone": user.phone}
+
+    def _action(self, action: str) -> Callable[[web.Request, dict[str, Any]], Awaitable[Any]]:
+        async def run(request: web.Request, body: dict[str, Any]) -> Any:
+            user = self._user(request, body)
+            if action == "send":
+                return await user.send(self._str(body, "text"))
+            if action == "press":
+                return await user.press(self._str(body, "text"))
+            if action == "press_data":
+                message_id = body.get("message_id")
+                return await user.press_data(
+                    self._str(body, "data"),
+                    None if message_id is None else self._int(message_id, "message_id"),
+                )
+            if action == "contact":
+                phone = body.get("phone")
+                return await user.share_contact(None if phone is None else str(phone))
+            if action == "location":
+                try:
+                    return await user.send_location(float(body["latitude"]), float(body["longitude"]))
+                except (KeyError, TypeError, ValueError):
+                    raise ControlError(400, "latitude and longitude are required numbers") from None
+            caption = body.get("caption")
+            if action == "document":
+                try:
+                    data = base64.b64decode(body.get("content_base64", ""), validate=True) or b"%PDF-1.4\n"
+                except (binascii.Error, TypeError):
+                    raise ControlError(400, "content_base64 is not base64") from None
+                return await user.send_document(
+                    data, file_name=str(body.get("file_name") or "document.pdf"), caption=caption
+                )
+            return await user.send_photo(caption=caption)
+
+        return run
+
+    @staticmethod
+    def _str(body: dict[str, Any], name: str) -> str:
+        value = body.get(name)
+        if not isinstance(value, str):
+            raise ControlError(400, f"{name} (a string) is required")
+        return value
+
+    async def _messages(self, request: web.Request, body: dict[str, Any]) -> Any:
+        user = self._user(request, body)
+        after = self._int(request.query.get("after", "0"), "after")
+        timeout = self._timeout(request)
+        chat = user.chat
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            found = [message_view(m) for m in chat.bot_messages.values() if m.message_id > after]
+            remaining = deadline - loop.time()
+            if found or remaining <= 0 or self.fake.stopping:
+                return {"messages": found, "reply_keyboard": chat.reply_keyboard}
+            await chat.changed.wait(remaining)
+
+    async def _events(self, request: web.Request, body: dict[str, Any]) -> Any:
+        user = self._user(request, body)
+        after = self._int(request.query.get("after", "0"), "after")
+        timeout = self._timeout(request)
+        chat = user.chat
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            found = chat.events[after:]
+            remaining = deadline - loop.time()
+            if found or remaining <= 0 or self.fake.stopping:
+                return {"events": found, "last_seq": len(chat.events)}
+            await chat.changed.wait(remaining)
+
+    async def _answers(self, request: web.Request, body: dict[str, Any]) -> Any:
+        return [asdict(answer) for answer in self._user(request, body).answers]
+
+    async def _get_limits(self, request: web.Request, body: dict[str, Any]) -> Any:
+        return asdict(self.fake.limits)
+
+    async def _set_limits(self, request: web.Request, body: dict[str, Any]) -> Any:
+        values: dict[str, int | None] = {}
+        for key in ("global_per_second", "per_chat_per_second", "retry_after"):
+            value = body.get(key)
+            values[key] = None if value is None else self._int(value, key)
+        self.fake.set_limits(**values)
+        return asdict(self.fake.limits)
+
+    async def _block(self, request: web.Request, body: dict[str, Any]) -> Any:
+        self.fake.block(self._int(request.match_info["id"], "user id"), bot=self._bot_ref(request, body))
+        return True
+
+    async def _unblock(self, request: web.Request, body: dict[str, Any]) -> Any:
+        self.fake.unblock(self._int(request.match_info["id"], "user id"), bot=self._bot_ref(request, body))
+        return True
+
+    async def _stats(self, request: web.Request, body: dict[str, Any]) -> Any:
+        return self.fake.stats.to_json()
+
+    async def _requests(self, request: web.Request, body: dict[str, Any]) -> Any:
+        after = self._int(request.query.get("after", "0"), "after")
+        return [call._asdict() for call in self.fake.requests[after:]]
+
+    async def _commands(self, request: web.Request, body: dict[str, Any]) -> Any:
+        return self.fake.commands(
+            request.query.get("scope_type", "default"),
+            request.query.get("language_code") or None,
+            bot=self._bot_ref(request, body),
+        )
+
+    async def _updates(self, request: web.Request, body: dict[str, Any]) -> Any:
+        return self.fake.pending_updates(bot=self._bot_ref(request, body))

@@ -1,0 +1,401 @@
+"""The fake's world: bots, users, private chats, messages, files and the update queue.
+
+Everything here is plain data owned by one :class:`~fake_telegram.FakeTelegram` instance; the HTTP layer
+and the test-facing user API both act on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .limits import RateLimiter
+from .markup import button_texts, find_button, markup_kind
+
+__all__ = [
+    "DEFAULT_UPDATE_TYPES",
+    "BotState",
+    "CallbackAnswer",
+    "CallbackQueryState",
+    "ChatState",
+    "FileRecord",
+    "SentMessage",
+    "Signal",
+    "UserProfile",
+    "WebhookState",
+]
+
+# What Telegram delivers when allowed_updates was never set or set to [].
+DEFAULT_UPDATE_TYPES = frozenset(
+    {
+        "message",
+        "edited_message",
+        "channel_post",
+        "edited_channel_post",
+        "business_connection",
+        "business_message",
+        "edited_business_message",
+        "deleted_business_messages",
+        "inline_query",
+        "chosen_inline_result",
+        "callback_query",
+        "shipping_query",
+        "pre_checkout_query",
+        "purchased_paid_media",
+        "poll",
+        "poll_answer",
+        "my_chat_member",
+        "chat_join_request",
+        "chat_boost",
+        "removed_chat_boost",
+    }
+)
+
+
+def now_ts() -> int:
+    """Telegram dates are Unix seconds."""
+    return int(time.time())
+
+
+class Signal:
+    """Wake every coroutine waiting for "something changed" (new update, new message, shutdown)."""
+
+    def __init__(self) -> None:
+        self._waiters: set[asyncio.Future[None]] = set()
+
+    async def wait(self, timeout: float | None) -> bool:
+        """Wait for the next :meth:`fire`; False on timeout."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.add(future)
+        try:
+            await asyncio.wait_for(future, timeout)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            self._waiters.discard(future)
+
+    def fire(self) -> None:
+        """Wake all current waiters."""
+        for future in self._waiters:
+            if not future.done():
+                future.set_result(None)
+        self._waiters.clear()
+
+
+@dataclass
+class UserProfile:
+    """A Telegram user who talks to bots through the fake."""
+
+    id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+    phone: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The Bot API ``User`` object."""
+        data: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+        if self.last_name:
+            data["last_name"] = self.last_name
+        if self.username:
+            data["username"] = self.username
+        if self.language_code:
+            data["language_code"] = self.language_code
+        return data
+
+    def chat_json(self) -> dict[str, Any]:
+        """The Bot API ``Chat`` object of the private chat with this user."""
+        data: dict[str, Any] = {"id": self.id, "first_name": self.first_name, "type": "private"}
+        if self.last_name:
+            data["last_name"] = self.last_name
+        if self.username:
+            data["username"] = self.username
+        return data
+
+
+@dataclass
+class FileRecord:
+    """A file known to the fake (uploaded by the bot or made up for a user's message)."""
+
+    file_id: str
+    file_unique_id: str
+    kind: str
+    data: bytes
+    file_name: str | None = None
+    mime_type: str | None = None
+
+    @property
+    def size(self) -> int:
+        """Size in bytes."""
+        return len(self.data)
+
+    @property
+    def file_path(self) -> str:
+        """Path under ``/file/bot<token>/`` where getFile lets the bot download it."""
+        suffix = ""
+        if self.file_name and "." in self.file_name:
+            suffix = "." + self.file_name.rsplit(".", 1)[1]
+        folder = "photos" if self.kind == "photo" else "documents"
+        return f"{folder}/{self.file_unique_id}{suffix}"
+
+    def document_json(self) -> dict[str, Any]:
+        """The Bot API ``Document`` object."""
+        data: dict[str, Any] = {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_size": self.size,
+        }
+        if self.file_name:
+            data["file_name"] = self.file_name
+        if self.mime_type:
+            data["mime_type"] = self.mime_type
+        return data
+
+    def photo_json(self) -> list[dict[str, Any]]:
+        """A ``PhotoSize`` list. The fake does not decode images, so sizes are nominal."""
+        return [
+            {
+                "file_id": self.file_id,
+                "file_unique_id": self.file_unique_id,
+                "file_size": self.size,
+                "width": 320,
+                "height": 320,
+            }
+        ]
+
+
+@dataclass
+class SentMessage:
+    """A message the bot sent, in its current state (or a snapshot of one, see FakeUser.wait_message).
+
+    ``text`` is the plain text after parse_mode parsing (the caption for media), ``html`` the raw text
+    as the bot sent it, ``kind`` one of "text", "document", "photo", "location", "venue", "copy";
+    ``content`` is what the Telegram message holds ("text", "document", ..., for copies the source's).
+    """
+
+    message_id: int
+    chat_id: int
+    kind: str
+    date: int
+    text: str = ""
+    html: str = ""
+    parse_mode: str | None = None
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    reply_markup: dict[str, Any] | None = None
+    content: str = "text"
+    media: dict[str, Any] = field(default_factory=dict)
+    file: FileRecord | None = None
+    edits: int = 0
+    edit_date: int | None = None
+    deleted: bool = False
+    copied_from: tuple[int, int] | None = None
+    method: str = "sendMessage"
+
+    @property
+    def caption(self) -> str:
+        """The caption of a media message (same as ``text``)."""
+        return self.text
+
+    @property
+    def has_inline_keyboard(self) -> bool:
+        """Whether the message carries an inline keyboard."""
+        return markup_kind(self.reply_markup) == "inline"
+
+    @property
+    def buttons(self) -> list[list[str]]:
+        """Visible button texts of the inline or reply keyboard, row by row."""
+        return button_texts(self.reply_markup)
+
+    def callback_data(self, text: str) -> str:
+        """callback_data of the inline button labelled ``text``; KeyError if there is none."""
+        button = find_button(self.reply_markup, text) if self.has_inline_keyboard else None
+        if button is None or "callback_data" not in button:
+            raise KeyError(f"no inline callback button {text!r} on message {self.message_id}: {self.buttons}")
+        return str(button["callback_data"])
+
+    def snapshot(self) -> SentMessage:
+        """A copy that later edits do not change."""
+        return copy.copy(self)
+
+    def to_json(self, bot: dict[str, Any], chat: dict[str, Any]) -> dict[str, Any]:
+        """The Bot API ``Message`` object Telegram returns for this message."""
+        data: dict[str, Any] = {"message_id": self.message_id, "from": bot, "chat": chat, "date": self.date}
+        if self.edit_date is not None:
+            data["edit_date"] = self.edit_date
+        if self.content == "text":
+            data["text"] = self.text
+            if self.entities:
+                data["entities"] = self.entities
+        else:
+            data.update(self.media)
+            if self.text:
+                data["caption"] = self.text
+                if self.entities:
+                    data["caption_entities"] = self.entities
+        # Telegram only echoes inline keyboards back in Message objects.
+        if self.has_inline_keyboard:
+            data["reply_markup"] = self.reply_markup
+        return data
+
+    def describe(self) -> str:
+        """One line for error messages."""
+        body = self.text if self.content == "text" else f"<{self.content}> {self.text}".strip()
+        short = body if len(body) <= 60 else body[:57] + "..."
+        extra = f" buttons={self.buttons}" if self.buttons else ""
+        flags = " (deleted)" if self.deleted else ""
+        return f"#{self.message_id} {short!r}{extra}{flags}"
+
+
+@dataclass(frozen=True)
+class CallbackAnswer:
+    """What the bot answered to a callback query."""
+
+    callback_query_id: str
+    data: str | None
+    text: str | None
+    show_alert: bool
+    url: str | None
+    cache_time: int
+
+
+@dataclass
+class CallbackQueryState:
+    """A callback query the fake sent to the bot, and whether the bot answered it."""
+
+    id: str
+    user_id: int
+    chat_id: int
+    message_id: int
+    data: str
+    created: float
+    answer: CallbackAnswer | None = None
+
+
+@dataclass
+class ChatState:
+    """The private chat between one bot and one user."""
+
+    user: UserProfile
+    known: bool = False
+    next_message_id: int = 1
+    bot_messages: dict[int, SentMessage] = field(default_factory=dict)
+    user_messages: dict[int, dict[str, Any]] = field(default_factory=dict)
+    sent_log: list[SentMessage] = field(default_factory=list)
+    edit_log: list[SentMessage] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    reply_keyboard: dict[str, Any] | None = None
+    answers: list[CallbackAnswer] = field(default_factory=list)
+    changed: Signal = field(default_factory=Signal)
+
+    @property
+    def chat_id(self) -> int:
+        """Private chat ids equal the user's id."""
+        return self.user.id
+
+    def new_message_id(self) -> int:
+        """Bot and user messages share one sequence per chat."""
+        message_id = self.next_message_id
+        self.next_message_id += 1
+        return message_id
+
+    def add_event(self, kind: str, message: dict[str, Any]) -> None:
+        """Log a change for the control API's event feed and wake waiters."""
+        self.events.append({"seq": len(self.events) + 1, "type": kind, "message": message})
+        self.changed.fire()
+
+
+@dataclass
+class WebhookState:
+    """A webhook set with setWebhook."""
+
+    url: str
+    secret_token: str | None
+    max_connections: int
+    allowed_updates: list[str] | None
+    last_error_date: int | None = None
+    last_error_message: str | None = None
+
+
+class BotState:
+    """Everything one bot (one token) sees: its update queue, chats, commands and webhook."""
+
+    def __init__(self, bot_id: int | None, token: str | None, username: str, first_name: str) -> None:
+        self.bot_id = bot_id
+        self.token = token
+        self.username = username
+        self.first_name = first_name
+        self.updates: list[dict[str, Any]] = []
+        self.next_update_id = 1
+        self.confirmed_update_id = 0
+        self.allowed_updates: frozenset[str] = DEFAULT_UPDATE_TYPES
+        self.chats: dict[int, ChatState] = {}
+        self.blocked: set[int] = set()
+        self.callbacks: dict[str, CallbackQueryState] = {}
+        self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self.webhook: WebhookState | None = None
+        self.limiter = RateLimiter()
+        self.files: dict[str, FileRecord] = {}
+        self.poll_generation = 0
+        self.poll_calls = 0
+        self.updates_changed = Signal()
+        self.dropped_updates = 0
+
+    def user_json(self) -> dict[str, Any]:
+        """The bot as a Bot API ``User`` (the ``from`` of its messages)."""
+        return {
+            "id": self.bot_id or 0,
+            "is_bot": True,
+            "first_name": self.first_name,
+            "username": self.username,
+        }
+
+    def chat(self, user: UserProfile) -> ChatState:
+        """The chat with ``user``, created on first use."""
+        chat = self.chats.get(user.id)
+        if chat is None:
+            chat = self.chats[user.id] = ChatState(user=user)
+        return chat
+
+    def set_allowed_updates(self, allowed: Iterable[str] | None) -> None:
+        """Remember allowed_updates; None keeps the previous setting, [] restores the default."""
+        if allowed is None:
+            return
+        chosen = frozenset(allowed)
+        self.allowed_updates = chosen or DEFAULT_UPDATE_TYPES
+
+    def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any] | None:
+        """Queue an update unless the bot's allowed_updates exclude its type (Telegram never creates it)."""
+        if kind not in self.allowed_updates:
+            self.dropped_updates += 1
+            return None
+        update = {"update_id": self.next_update_id, kind: payload}
+        self.next_update_id += 1
+        self.updates.append(update)
+        self.updates_changed.fire()
+        return update
+
+    def confirm(self, offset: int) -> None:
+        """getUpdates offset semantics: forget updates with id < offset; negative keeps the last -offset."""
+        if offset < 0:
+            keep = -offset
+            dropped = self.updates[:-keep] if keep < len(self.updates) else []
+            self.updates = self.updates[-keep:] if keep else []
+            if dropped:
+                self.confirmed_update_id = max(self.confirmed_update_id, dropped[-1]["update_id"])
+            return
+        if offset == 0:
+            return
+        self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        self.confirmed_update_id = max(self.confirmed_update_id, min(offset - 1, self.next_update_id - 1))
+
+    def drop_pending(self) -> None:
+        """drop_pending_updates=True."""
+        if self.updates:
+            self.confirmed_update_id = self.updates[-1]["update_id"]
+        self.updates.clear()

@@ -1,0 +1,297 @@
+"""Playing a user: the updates a Telegram client would cause, and reading what the bot sent back."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from typing import TYPE_CHECKING, Any
+
+from .markup import find_button
+from .state import BotState, CallbackAnswer, CallbackQueryState, ChatState, SentMessage, UserProfile, now_ts
+
+if TYPE_CHECKING:
+    from .server import FakeTelegram
+
+__all__ = ["FakeUser", "command_entities"]
+
+# Telegram marks /commands (optionally /command@botname) at the start of a word as bot_command.
+_COMMAND_RE = re.compile(r"(?<![\w/@])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
+DEFAULT_LOCATION = (43.238949, 76.889709)  # Almaty
+
+
+def command_entities(text: str) -> list[dict[str, Any]]:
+    """bot_command entities Telegram adds to a user's text."""
+    entities = []
+    for match in _COMMAND_RE.finditer(text):
+        offset = len(text[: match.start()].encode("utf-16-le")) // 2
+        length = len(match.group().encode("utf-16-le")) // 2
+        entities.append({"type": "bot_command", "offset": offset, "length": length})
+    return entities
+
+
+class FakeUser:
+    """One user's private chat with one bot, as the test sees it.
+
+    Actions (``send``, ``press``, ...) queue the update the bot would get and return it once queued.
+    ``wait_message``/``wait_edit`` read the bot's output through per-user cursors, so each message or
+    edit is consumed once; they return snapshots taken when the bot sent or edited (later edits do not
+    change them), while ``messages`` shows the chat's current state.
+    """
+
+    def __init__(self, fake: FakeTelegram, bot: BotState, profile: UserProfile) -> None:
+        self._fake = fake
+        self._bot = bot
+        self.profile = profile
+        self._message_cursor = 0
+        self._edit_cursor = 0
+
+    # -- identity --------------------------------------------------------------------------------------
+
+    @property
+    def id(self) -> int:
+        """The user's id, also the private chat's id."""
+        return self.profile.id
+
+    @property
+    def phone(self) -> str:
+        """The phone a contact share sends: the profile's, or a made-up Kazakh mobile number."""
+        return self.profile.phone or f"+7701{self.profile.id % 10_000_000:07d}"
+
+    @property
+    def chat(self) -> ChatState:
+        """The chat state (messages, reply keyboard, answers)."""
+        return self._bot.chat(self.profile)
+
+    # -- what the bot sent -----------------------------------------------------------------------------
+
+    @property
+    def messages(self) -> list[SentMessage]:
+        """The bot's messages in this chat in order, current state, deleted ones left out."""
+        return [m for m in self.chat.bot_messages.values() if not m.deleted]
+
+    @property
+    def last_message(self) -> SentMessage | None:
+        """The bot's newest message in this chat that is not deleted."""
+        messages = self.messages
+        return messages[-1] if messages else None
+
+    @property
+    def answers(self) -> list[CallbackAnswer]:
+        """The bot's answers to this user's callback queries, in order."""
+        return list(self.chat.answers)
+
+    @property
+    def reply_keyboard(self) -> dict[str, Any] | None:
+        """The reply keyboard the user's client currently shows."""
+        return self.chat.reply_keyboard
+
+    async def wait_message(self, timeout: float = 5.0) -> SentMessage:
+        """The next message the bot sends here that this user has not consumed yet."""
+        return await self._wait(timeout, edits=False)
+
+    async def wait_edit(self, timeout: float = 5.0) -> SentMessage:
+        """The next edit (editMessageText/ReplyMarkup) of a bot message here, not consumed yet."""
+        return await self._wait(timeout, edits=True)
+
+    def pending_messages(self) -> list[SentMessage]:
+        """Messages sent but not yet consumed by wait_message (does not consume them)."""
+        return self.chat.sent_log[self._message_cursor :]
+
+    async def _wait(self, timeout: float, *, edits: bool) -> SentMessage:
+        chat = self.chat
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            log = chat.edit_log if edits else chat.sent_log
+            cursor = self._edit_cursor if edits else self._message_cursor
+            if cursor < len(log):
+                if edits:
+                    self._edit_cursor += 1
+                else:
+                    self._message_cursor += 1
+                return log[cursor]
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError(self._timeout_report("edit" if edits else "message", timeout))
+            await chat.changed.wait(remaining)
+
+    def _timeout_report(self, what: str, timeout: float) -> str:
+        chat = self.chat
+        bot = self._bot
+        lines = [
+            f"no new bot {what} in chat {self.id} ({self.profile.first_name}) within {timeout}s.",
+            (
+                f"bot messages here ({len(chat.sent_log)} sent, {self._message_cursor} consumed, "
+                f"{len(chat.edit_log)} edits, {self._edit_cursor} consumed):"
+            ),
+        ]
+        lines += [f"  {m.describe()}" for m in list(chat.bot_messages.values())[-10:]] or ["  (none)"]
+        lines.append(
+            f"bot: {bot.poll_calls} getUpdates calls, {len(bot.updates)} updates pending "
+            f"(confirmed up to {bot.confirmed_update_id}), webhook: {bot.webhook.url if bot.webhook else 'none'}"
+        )
+        recent = [call for call in self._fake.requests if call.method != "getUpdates"][-8:]
+        if recent:
+            lines.append("last API calls:")
+            for call in recent:
+                outcome = "ok" if call.response.get("ok") else call.response.get("description")
+                lines.append(f"  {call.method} chat_id={call.params.get('chat_id')} -> {outcome}")
+        return "\n".join(lines)
+
+    # -- actions ---------------------------------------------------------------------------------------
+
+    def _before_action(self) -> ChatState:
+        # A user who blocked the bot must restart it before writing: that unblocks it.
+        if self.id in self._bot.blocked:
+            self._fake.unblock(self.id, bot=self._bot)
+        chat = self.chat
+        chat.known = True
+        return chat
+
+    def _push_message(self, content: dict[str, Any]) -> dict[str, Any]:
+        chat = self._before_action()
+        message: dict[str, Any] = {
+            "message_id": chat.new_message_id(),
+            "from": self.profile.to_json(),
+            "chat": self.profile.chat_json(),
+            "date": now_ts(),
+            **content,
+        }
+        chat.user_messages[message["message_id"]] = message
+        chat.add_event("user_message", message)
+        update = self._bot.push_update("message", message)
+        return update if update is not None else {"message": message}
+
+    async def send(self, text: str) -> dict[str, Any]:
+        """Send a text message; /commands get bot_command entities like in Telegram."""
+        content: dict[str, Any] = {"text": text}
+        entities = command_entities(text)
+        if entities:
+            content["entities"] = entities
+        return self._push_message(content)
+
+    async def share_contact(self, phone: str | None = None) -> dict[str, Any]:
+        """Share the user's own contact (what a request_contact button sends)."""
+        contact: dict[str, Any] = {
+            "phone_number": phone or self.phone,
+            "first_name": self.profile.first_name,
+            "user_id": self.id,
+        }
+        if self.profile.last_name:
+            contact["last_name"] = self.profile.last_name
+        return self._push_message({"contact": contact})
+
+    async def send_location(self, latitude: float, longitude: float) -> dict[str, Any]:
+        """Send a location."""
+        return self._push_message({"location": {"latitude": latitude, "longitude": longitude}})
+
+    async def send_document(
+        self,
+        data: bytes = b"%PDF-1.4\n",
+        file_name: str = "document.pdf",
+        mime_type: str | None = "application/pdf",
+        caption: str | None = None,
+    ) -> dict[str, Any]:
+        """Send a document; the fake keeps the bytes so the bot can getFile and download them."""
+        record = self._fake.new_file(self._bot, "document", data, file_name, mime_type)
+        content: dict[str, Any] = {"document": record.document_json()}
+        if caption:
+            content["caption"] = caption
+        return self._push_message(content)
+
+    async def send_photo(
+        self, data: bytes = b"\xff\xd8\xff\xe0fake-jpeg", caption: str | None = None
+    ) -> dict[str, Any]:
+        """Send a photo (the bytes are not decoded)."""
+        record = self._fake.new_file(self._bot, "photo", data, None, "image/jpeg")
+        content: dict[str, Any] = {"photo": record.photo_json()}
+        if caption:
+            content["caption"] = caption
+        return self._push_message(content)
+
+    async def press(self, text: str) -> dict[str, Any]:
+        """Press a button by its visible text, as the Telegram client would.
+
+        Inline keyboards of the bot's messages here are searched newest first (a callback button gives a
+        callback_query); then the current reply keyboard (a text message with the button's text, or the
+        user's contact / a location for request_contact / request_location buttons).
+        """
+        chat = self.chat
+        for message in reversed(list(chat.bot_messages.values())):
+            if message.deleted or not message.has_inline_keyboard:
+                continue
+            button = find_button(message.reply_markup, text)
+            if button is None:
+                continue
+            if "callback_data" not in button:
+                raise ValueError(
+                    f"button {text!r} on message #{message.message_id} is not a callback button: {button}"
+                )
+            return self._callback(message, str(button["callback_data"]))
+        button = find_button(chat.reply_keyboard, text)
+        if button is not None:
+            if button.get("request_contact"):
+                return await self.share_contact()
+            if button.get("request_location"):
+                return await self.send_location(*DEFAULT_LOCATION)
+            return await self.send(text)
+        raise LookupError(self._no_button_report(text))
+
+    def _no_button_report(self, text: str) -> str:
+        chat = self.chat
+        lines = [f"no button {text!r} in chat {self.id}."]
+        for message in reversed(list(chat.bot_messages.values())):
+            if message.has_inline_keyboard and not message.deleted:
+                lines.append(f"  inline on #{message.message_id}: {message.buttons}")
+        keyboard = find_button(chat.reply_keyboard, text)
+        if chat.reply_keyboard is not None and keyboard is None:
+            lines.append(
+                f"  reply keyboard: {SentMessage(0, 0, 'text', 0, reply_markup=chat.reply_keyboard).buttons}"
+            )
+        if len(lines) == 1:
+            lines.append("  the chat has no keyboards")
+        return "\n".join(lines)
+
+    async def press_data(self, data: str, message_id: int | None = None) -> dict[str, Any]:
+        """Forge a callback_query with any data, on the newest message with an inline keyboard or the given one."""
+        chat = self.chat
+        message: SentMessage | None
+        if message_id is not None:
+            message = chat.bot_messages.get(message_id)
+            if message is None or message.deleted:
+                raise LookupError(f"no bot message #{message_id} in chat {self.id}")
+        else:
+            message = next(
+                (
+                    m
+                    for m in reversed(list(chat.bot_messages.values()))
+                    if m.has_inline_keyboard and not m.deleted
+                ),
+                None,
+            )
+            if message is None:
+                raise LookupError(f"no bot message with an inline keyboard in chat {self.id}")
+        return self._callback(message, data)
+
+    def _callback(self, message: SentMessage, data: str) -> dict[str, Any]:
+        chat = self._before_action()
+        query_id = self._fake.new_callback_id()
+        query = {
+            "id": query_id,
+            "from": self.profile.to_json(),
+            "message": message.to_json(self._bot.user_json(), self.profile.chat_json()),
+            "chat_instance": str((self._bot.bot_id or 0) * 7919 + self.id * 104729),
+            "data": data,
+        }
+        self._bot.callbacks[query_id] = CallbackQueryState(
+            id=query_id,
+            user_id=self.id,
+            chat_id=chat.chat_id,
+            message_id=message.message_id,
+            data=data,
+            created=time.monotonic(),
+        )
+        chat.add_event("callback_query", {"id": query_id, "message_id": message.message_id, "data": data})
+        update = self._bot.push_update("callback_query", query)
+        return update if update is not None else {"callback_query": query}

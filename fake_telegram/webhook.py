@@ -1,0 +1,130 @@
+"""Webhook delivery: POST each update, in order, to the bot's URL, retrying with bounded backoff."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+
+from .state import BotState, now_ts
+
+if TYPE_CHECKING:
+    from .server import FakeTelegram
+
+__all__ = ["WebhookDelivery"]
+
+log = logging.getLogger("fake_telegram.webhook")
+
+
+class WebhookDelivery:
+    """One delivery task per bot with a webhook set.
+
+    Like Telegram, an update stays pending until the webhook answers 2xx; a failed attempt is retried
+    after ``retry_delay`` doubling up to ``max_delay``, and after ``max_attempts`` the update is dropped
+    (Telegram gives up too, after much longer). A JSON body with a ``method`` field in the webhook's
+    answer is executed as a Bot API call, as Telegram does.
+    """
+
+    def __init__(self, fake: FakeTelegram) -> None:
+        self._fake = fake
+        self._tasks: dict[BotState, asyncio.Task[None]] = {}
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        """Create the HTTP client (called from FakeTelegram.start)."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+
+    async def close(self) -> None:
+        """Stop all deliveries and close the HTTP client."""
+        for bot in list(self._tasks):
+            await self.stop_bot(bot)
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def restart(self, bot: BotState) -> None:
+        """(Re)start delivery for ``bot`` after setWebhook."""
+        old = self._tasks.pop(bot, None)
+        if old is not None:
+            old.cancel()
+        self._tasks[bot] = asyncio.get_running_loop().create_task(self._run(bot, old))
+
+    async def stop_bot(self, bot: BotState) -> None:
+        """Stop delivery for ``bot`` (deleteWebhook, shutdown)."""
+        task = self._tasks.pop(bot, None)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _run(self, bot: BotState, previous: asyncio.Task[None] | None) -> None:
+        if previous is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await previous
+        attempt = 0
+        fake = self._fake
+        while bot.webhook is not None and not fake.stopping:
+            if not bot.updates:
+                await bot.updates_changed.wait(None)
+                continue
+            hook = bot.webhook
+            update = bot.updates[0]
+            ok, error, reply = await self._post(hook.url, hook.secret_token, update)
+            if bot.webhook is not hook:
+                continue
+            if ok:
+                bot.confirm(update["update_id"] + 1)
+                fake.stats.webhook_deliveries += 1
+                attempt = 0
+                if reply is not None:
+                    await fake.execute_webhook_reply(bot, reply)
+                continue
+            fake.stats.webhook_failures += 1
+            hook.last_error_date = now_ts()
+            hook.last_error_message = error
+            attempt += 1
+            if attempt >= fake.webhook_max_attempts:
+                log.warning("dropping update %s after %d failed deliveries", update["update_id"], attempt)
+                bot.confirm(update["update_id"] + 1)
+                attempt = 0
+                continue
+            await asyncio.sleep(min(fake.webhook_retry_delay * 2 ** (attempt - 1), fake.webhook_max_delay))
+
+    async def _post(
+        self, url: str, secret: str | None, update: dict[str, Any]
+    ) -> tuple[bool, str, dict[str, Any] | None]:
+        assert self._session is not None, "FakeTelegram.start() creates the session"
+        headers = {"Content-Type": "application/json"}
+        if secret:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+        try:
+            async with self._session.post(
+                url,
+                data=json.dumps(update, ensure_ascii=False).encode("utf-8"),
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=self._fake.webhook_timeout),
+                allow_redirects=False,
+            ) as response:
+                body = await response.read()
+                if not 200 <= response.status < 300:
+                    return (
+                        False,
+                        f"Wrong response from the webhook: {response.status} {response.reason}",
+                        None,
+                    )
+        except TimeoutError:
+            return False, "Read timeout expired", None
+        except aiohttp.ClientError as exc:
+            return False, f"Connection failed: {exc}", None
+        reply: dict[str, Any] | None = None
+        if body.strip():
+            with contextlib.suppress(ValueError):
+                parsed = json.loads(body)
+                if isinstance(parsed, dict) and isinstance(parsed.get("method"), str):
+                    reply = parsed
+        return True, "", reply
