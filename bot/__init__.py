@@ -1,0 +1,1 @@
+"""Belsendi: a Telegram bot for volunteers, NGOs and event organizers in Kazakhstan."""

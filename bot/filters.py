@@ -1,0 +1,29 @@
+"""Filters shared by the feature routers."""
+
+from __future__ import annotations
+
+from aiogram.filters import Filter
+from aiogram.types import Message
+from aiogram.utils.i18n import I18n
+
+from bot.services.users import OnboardingStep, onboarding_step
+from storage.repositories.users import UserProfile
+
+
+class ButtonText(Filter):
+    """A reply-keyboard button pressed, in whichever language it was shown."""
+
+    def __init__(self, msgid: str) -> None:
+        self.msgid = msgid
+
+    async def __call__(self, message: Message, i18n: I18n) -> bool:
+        return message.text is not None and message.text in {
+            i18n.gettext(self.msgid, locale=locale) for locale in i18n.available_locales
+        }
+
+
+class Onboarded(Filter):
+    """The user finished onboarding; re-checked on every update, never remembered."""
+
+    async def __call__(self, _event: object, user: UserProfile | None = None) -> bool:
+        return user is not None and onboarding_step(user) is OnboardingStep.DONE

@@ -1,0 +1,85 @@
+"""Languages: gettext catalogs (compiled on demand), the locale of a user, and Babel formatting."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import I18n
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency
+
+from bot.settings import SUPPORTED_LOCALES
+
+logger = logging.getLogger(__name__)
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+# Babel prints ₸ only with the territory: plain "kk"/"ru" would give "KZT".
+BABEL_LOCALES = {"kk": "kk_KZ", "ru": "ru_KZ"}
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention that pybabel extracts
+    """Mark a msgid kept in a data table; it is translated with `_()` when rendered."""
+    return message
+
+
+def compile_catalogs(locales_dir: Path = LOCALES_DIR) -> list[Path]:
+    """Compile every .po whose .mo is missing or older; returns what was compiled.
+
+    `make`, CI and Docker compile with pybabel; this keeps `python -m bot` from failing when
+    someone edited a catalog and forgot to.
+    """
+    compiled = []
+    for po_path in sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=po_path.parent.parent.name)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)  # fuzzy entries are left out, as pybabel does
+        compiled.append(mo_path)
+        logger.info("Compiled %s", mo_path)
+    return compiled
+
+
+def create_i18n(default_locale: str, locales_dir: Path = LOCALES_DIR) -> I18n:
+    """aiogram's I18n over our catalogs, compiling them first if needed."""
+    compile_catalogs(locales_dir)
+    i18n = I18n(path=locales_dir, default_locale=default_locale, domain=DOMAIN)
+    missing = set(SUPPORTED_LOCALES) - set(i18n.available_locales)
+    if missing:
+        raise RuntimeError(f"no catalog for {sorted(missing)} in {locales_dir}")
+    return i18n
+
+
+def pick_locale(chosen: str | None, telegram_language: str | None, default: str) -> str:
+    """The language to speak: the user's choice, else Telegram's if it is ours, else the default."""
+    if chosen in SUPPORTED_LOCALES:
+        return chosen
+    guess = (telegram_language or "").split("-")[0].lower()
+    return guess if guess in SUPPORTED_LOCALES else default
+
+
+def format_date(moment: datetime, locale: str, tz: ZoneInfo) -> str:
+    """A calendar date in the user's language, in the bot's time zone ("24 қараша 2026")."""
+    return babel_format_date(moment.astimezone(tz), format="long", locale=BABEL_LOCALES[locale])
+
+
+def format_datetime(moment: datetime, locale: str, tz: ZoneInfo) -> str:
+    """A date and time in the user's language and the bot's time zone."""
+    return babel_format_datetime(moment, "d MMMM y, HH:mm", tzinfo=tz, locale=BABEL_LOCALES[locale])
+
+
+def format_money(amount: int | Decimal, locale: str) -> str:
+    """Tenge, grouped the local way: "1 500 000 ₸"; tiyn shown only when there are any."""
+    pattern = "#,##0 ¤" if Decimal(amount) == Decimal(amount).to_integral_value() else "#,##0.00 ¤"
+    return format_currency(amount, "KZT", format=pattern, locale=BABEL_LOCALES[locale], currency_digits=False)

@@ -1,0 +1,1 @@
+"""Keyboards are functions, built at render time in the user's language."""

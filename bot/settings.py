@@ -1,0 +1,147 @@
+"""Settings from the environment or `.env`.
+
+The variable names are a public contract: operators' scripts and tests rely on them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+TELEGRAM_API_URL = "https://api.telegram.org"
+TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
+# Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - in a webhook secret.
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+SUPPORTED_LOCALES = ("kk", "ru")
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; `variable` names it for the operator."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+        self.problem = problem
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    telegram_api_url: str = TELEGRAM_API_URL
+    database_url: str = "sqlite+aiosqlite:///./data/bot.sqlite3"
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    default_locale: Literal["kk", "ru"] = "kk"
+    timezone: str = "Asia/Almaty"
+    run_mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"  # noqa: S104 - the webhook listens on all interfaces in a container
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Per-user flood control: sustained messages per second and the burst allowed above it.
+    throttle_rate: float = Field(default=1.0, ge=0)
+    throttle_burst: int = Field(default=5, ge=1)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",")]
+            return frozenset(int(part) for part in parts if part)
+        return value
+
+    @field_validator("telegram_api_url", "webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an http(s) URL")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            make_url(value)
+        except ArgumentError as error:
+            raise ValueError("is not a database URL") from error
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError("is not a known time zone") from error
+        return value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not TOKEN_PATTERN.match(value.get_secret_value()):
+            raise ValueError("does not look like a token from @BotFather (digits:letters)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET_PATTERN.match(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @property
+    def token(self) -> str:
+        """The bot token; only call after `require_token`."""
+        assert self.bot_token is not None
+        return self.bot_token.get_secret_value()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The zone times are shown in (they are stored in UTC)."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def webhook_path(self) -> str:
+        """The path Telegram posts to, taken from WEBHOOK_URL."""
+        assert self.webhook_url is not None
+        return urlsplit(self.webhook_url).path or "/"
+
+    def require_token(self) -> None:
+        """Running the bot (not migrating) needs a token."""
+        if self.bot_token is None:
+            raise SettingsError("BOT_TOKEN", "is not set")
+
+    def require_webhook(self) -> None:
+        """Webhook mode needs the public URL and the secret Telegram will echo back."""
+        if self.run_mode != "webhook":
+            return
+        if not self.webhook_url:
+            raise SettingsError("WEBHOOK_URL", "is required when RUN_MODE=webhook")
+        if self.webhook_secret is None:
+            raise SettingsError("WEBHOOK_SECRET", "is required when RUN_MODE=webhook")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning pydantic's report into one `SettingsError` naming the variable."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        variable = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        problem = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(variable, problem) from None
+    settings.require_webhook()
+    return settings

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, repositories, Alembic migrations and the FSM storage."""

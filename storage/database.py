@@ -1,0 +1,49 @@
+"""Engine and session factory, with the SQLite settings the bot relies on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+# Writers wait this long for a lock instead of failing at once with "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
+    """An async engine; on SQLite: WAL, synchronous=NORMAL, busy_timeout and foreign keys on."""
+    url = make_url(database_url)
+    engine = create_async_engine(url, **kwargs)
+    if url.get_backend_name() == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; we emit BEGIN
+        # ourselves (below) so that transactions mean what SQLAlchemy says they mean.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # IMMEDIATE takes the write lock up front: two writers wait on busy_timeout instead of
+        # one of them failing with SQLITE_BUSY when it upgrades a read lock.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_session_maker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded values after commit, so data objects can be built from them."""
+    return async_sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,80 @@
+"""Database tables. The schema changes only through Alembic migrations (storage/migrations)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC: the only kind of time the database holds."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC and gives them back aware, on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store times as aware UTC")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        # SQLite keeps no offset: what comes back naive was written as UTC.
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime()}
+
+
+class User(Base):
+    """A person who talked to the bot; the id is their Telegram user id (and private chat id)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # Kept only with consent: None until the user agrees.
+    name: Mapped[str | None] = mapped_column(String(64))
+    username: Mapped[str | None] = mapped_column(String(32))
+    # The language the user picked; None until they pick one.
+    language: Mapped[str | None] = mapped_column(String(8))
+    # Telegram's language_code at the last contact: only a guess until the user picks.
+    telegram_language: Mapped[str | None] = mapped_column(String(16))
+    consent_at: Mapped[datetime | None]
+    # Granted role: volunteer, ngo, organizer. None until onboarding reaches the role step.
+    role: Mapped[str | None] = mapped_column(String(16))
+    # NGO and organizer roles are requests an admin approves later.
+    requested_role: Mapped[str | None] = mapped_column(String(16))
+    role_requested_at: Mapped[datetime | None]
+    region: Mapped[str | None] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    # A /start deep-link payload kept until onboarding is over, so it can be opened then.
+    start_payload: Mapped[str | None] = mapped_column(String(64))
+    # Set when Telegram says the user blocked the bot: nothing is sent to them then.
+    blocked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class FSMRecord(Base):
+    """Conversation state of one chat/user key, kept as JSON so that it survives restarts."""
+
+    __tablename__ = "fsm_states"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(255))
+    data: Mapped[str] = mapped_column(Text, default="{}")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,0 +1,131 @@
+"""Plays Telegram users against the production dispatcher, in-process, and records the replies."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.filters.callback_data import CallbackData
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    Contact,
+    Document,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    Update,
+    User,
+)
+
+from tests.recording_bot import RecordingSession
+
+_update_ids = itertools.count(1)
+_message_ids = itertools.count(10_000)
+
+
+@dataclass
+class PlayedUser:
+    harness: BotHarness
+    id: int
+    first_name: str = "Aigerim"
+    last_name: str | None = None
+    language_code: str | None = "kk"
+    username: str | None = None
+    last_bot_message: Message | None = field(default=None, repr=False)
+
+    @property
+    def tg_user(self) -> User:
+        return User(
+            id=self.id,
+            is_bot=False,
+            first_name=self.first_name,
+            last_name=self.last_name,
+            language_code=self.language_code,
+            username=self.username,
+        )
+
+    @property
+    def chat(self) -> Chat:
+        return Chat(id=self.id, type="private", first_name=self.first_name)
+
+    def _message(self, **fields: Any) -> Message:
+        return Message(
+            message_id=next(_message_ids), date=int(time.time()), chat=self.chat, from_user=self.tg_user, **fields
+        )
+
+    async def send(self, text: str) -> list[TelegramMethod[Any]]:
+        """A text message; a leading /command gets its bot_command entity, as Telegram sends it."""
+        entities = None
+        if text.startswith("/"):
+            entities = [MessageEntity(type="bot_command", offset=0, length=len(text.split()[0]))]
+        return await self.harness.feed(self, Update(update_id=next(_update_ids), message=self._message(text=text, entities=entities)))
+
+    async def send_contact(self, phone: str, user_id: int | None = None) -> list[TelegramMethod[Any]]:
+        contact = Contact(phone_number=phone, first_name=self.first_name, user_id=self.id if user_id is None else user_id)
+        return await self.harness.feed(self, Update(update_id=next(_update_ids), message=self._message(contact=contact)))
+
+    async def send_document(self) -> list[TelegramMethod[Any]]:
+        document = Document(file_id="f1", file_unique_id="u1", file_name="cv.pdf")
+        return await self.harness.feed(self, Update(update_id=next(_update_ids), message=self._message(document=document)))
+
+    async def press(self, data: str | CallbackData) -> list[TelegramMethod[Any]]:
+        """A button press with this data, on the last message the bot showed this user."""
+        packed = data.pack() if isinstance(data, CallbackData) else data
+        message = self.last_bot_message or self._message(text="…")
+        query = CallbackQuery(
+            id=str(next(_update_ids)), from_user=self.tg_user, chat_instance="ci", message=message, data=packed
+        )
+        return await self.harness.feed(self, Update(update_id=next(_update_ids), callback_query=query))
+
+    async def press_text(self, text: str) -> list[TelegramMethod[Any]]:
+        """Press the inline button labelled `text` on the last message the bot showed."""
+        markup = self.last_bot_message.reply_markup if self.last_bot_message else None
+        assert isinstance(markup, InlineKeyboardMarkup), f"no inline keyboard on {self.last_bot_message}"
+        for row in markup.inline_keyboard:
+            for button in row:
+                if button.text == text:
+                    assert button.callback_data is not None
+                    return await self.press(button.callback_data)
+        labels = [button.text for row in markup.inline_keyboard for button in row]
+        raise AssertionError(f"no button {text!r} among {labels}")
+
+
+class BotHarness:
+    def __init__(self, dispatcher: Dispatcher, bot: Bot, session: RecordingSession) -> None:
+        self.dispatcher = dispatcher
+        self.bot = bot
+        self.session = session
+
+    def user(self, user_id: int = 1001, **fields: Any) -> PlayedUser:
+        return PlayedUser(self, user_id, **fields)
+
+    async def feed(self, user: PlayedUser, update: Update) -> list[TelegramMethod[Any]]:
+        start = len(self.session.requests)
+        await self.dispatcher.feed_update(self.bot, update)
+        requests = self.session.requests[start:]
+        for request in requests:
+            if isinstance(request, SendMessage | EditMessageText) and request.reply_markup is not None:
+                user.last_bot_message = Message(
+                    message_id=next(_message_ids),
+                    date=int(time.time()),
+                    chat=user.chat,
+                    text=request.text,
+                    reply_markup=request.reply_markup,
+                )
+        return requests
+
+
+def texts(requests: list[TelegramMethod[Any]]) -> list[str]:
+    """What the user saw: sent and edited texts, and button-press answers that had text."""
+    seen = []
+    for request in requests:
+        if isinstance(request, SendMessage | EditMessageText):
+            seen.append(request.text)
+        elif isinstance(request, AnswerCallbackQuery) and request.text:
+            seen.append(request.text)
+    return seen

@@ -1,0 +1,99 @@
+"""A Bot whose session records every request and answers like Telegram, without a network.
+
+aiogram's own tests' MockedBot pattern: queued responses are taken first-in-first-out; with none
+queued, a plausible success is made up from the method (a sent message gets the next id).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.default import Default
+from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import (
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetMe,
+    SendDocument,
+    SendMessage,
+    TelegramMethod,
+)
+from aiogram.methods.base import TelegramType
+from aiogram.types import Chat, Document, Message, User
+
+from bot.dispatcher import BOT_DEFAULTS
+from bot.middlewares.long_messages import SplitLongMessages
+from bot.text import TEXT_LIMIT, utf16_length
+
+BOT_ID = 42
+TOKEN = f"{BOT_ID}:TEST-token-for-the-recording-session"
+
+
+class RecordingSession(BaseSession):
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[TelegramMethod[Any]] = []
+        self.responses: deque[Any] = deque()
+        self._next_message_id = 1
+
+    async def close(self) -> None:
+        pass
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
+        self.requests.append(method)
+        if self.responses:
+            response = self.responses.popleft()
+            if isinstance(response, Exception):
+                raise response
+            return response  # type: ignore[no-any-return]
+        return self._made_up(method)  # type: ignore[no-any-return]
+
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        yield b""
+
+    def _made_up(self, method: TelegramMethod[Any]) -> Any:
+        if isinstance(method, GetMe):
+            return User(id=BOT_ID, is_bot=True, first_name="Belsendi", username="belsendi_bot")
+        if isinstance(method, SendMessage | EditMessageText):
+            if utf16_length(method.text) > TEXT_LIMIT:
+                raise TelegramBadRequest(method, "Bad Request: message is too long")
+            return self._message(method.chat_id, text=method.text, reply_markup=method.reply_markup)
+        if isinstance(method, EditMessageReplyMarkup):
+            return self._message(method.chat_id, reply_markup=method.reply_markup)
+        if isinstance(method, SendDocument):
+            document = Document(file_id="doc", file_unique_id="doc", file_name="file")
+            return self._message(method.chat_id, document=document, caption=method.caption)
+        return True
+
+    def _message(self, chat_id: Any, **fields: Any) -> Message:
+        message_id = self._next_message_id
+        self._next_message_id += 1
+        fields = {key: value for key, value in fields.items() if not isinstance(value, Default)}
+        return Message(
+            message_id=message_id,
+            date=int(time.time()),
+            chat=Chat(id=int(chat_id or 0), type="private"),
+            from_user=User(id=BOT_ID, is_bot=True, first_name="Belsendi"),
+            **fields,
+        )
+
+
+def recording_bot() -> tuple[Bot, RecordingSession]:
+    """A bot configured like production's (HTML by default, long texts split) over a recording session."""
+    session = RecordingSession()
+    session.middleware(SplitLongMessages())
+    return Bot(TOKEN, session=session, default=BOT_DEFAULTS), session
