@@ -7,11 +7,11 @@ import logging
 import sys
 import urllib.request
 
-from bot.clock import StaleTimeZoneData, check_almaty_offset, use_packaged_tzdata
+from bot.clock import StaleTimeZoneDataError, check_almaty_offset, use_packaged_tzdata
 from bot.settings import Settings, SettingsError, load_settings
 
 USAGE = "usage: python -m bot [run | migrate | healthcheck]"
-NO_TOKEN = (
+BOTFATHER_HELP = (
     "BOT_TOKEN is not set. In Telegram, open @BotFather, send /newbot and copy the token it gives you.\n"
     "Put it in .env beside the Makefile as BOT_TOKEN=123456:ABC... (see .env.example), then run again."
 )
@@ -30,12 +30,13 @@ def main(argv: list[str]) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if command == "healthcheck":
         return healthcheck(settings)
     use_packaged_tzdata()
     try:
         check_almaty_offset()
-    except StaleTimeZoneData as error:
+    except StaleTimeZoneDataError as error:
         print(f"Refusing to start: {error}", file=sys.stderr)
         return 2
 
@@ -45,7 +46,7 @@ def main(argv: list[str]) -> int:
         upgrade(settings.database_url)
         return 0
     if settings.bot_token is None:
-        print(NO_TOKEN, file=sys.stderr)
+        print(BOTFATHER_HELP, file=sys.stderr)
         return 2
     upgrade(settings.database_url)
 
@@ -61,7 +62,7 @@ def healthcheck(settings: Settings) -> int:
         return 0
     url = f"http://127.0.0.1:{settings.webhook_port}/healthz"
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own loopback URL
+        with urllib.request.urlopen(url, timeout=5) as response:
             return 0 if response.status == 200 else 1
     except OSError as error:
         print(f"unhealthy: {error}", file=sys.stderr)

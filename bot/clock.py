@@ -11,7 +11,7 @@ KAZAKHSTAN_OFFSET = timedelta(hours=5)
 PROBE_MOMENT = datetime(2024, 6, 1, 12, 0)
 
 
-class StaleTimeZoneData(RuntimeError):
+class StaleTimeZoneDataError(RuntimeError):
     """The time zone data in use predates Kazakhstan's move to a single UTC+5 zone."""
 
 
@@ -25,7 +25,7 @@ def check_almaty_offset() -> None:
     """Refuse to run with time zone data that puts Asia/Almaty anywhere but UTC+5."""
     offset = PROBE_MOMENT.replace(tzinfo=ZoneInfo("Asia/Almaty")).utcoffset()
     if offset != KAZAKHSTAN_OFFSET:
-        raise StaleTimeZoneData(
+        raise StaleTimeZoneDataError(
             f"time zone data puts Asia/Almaty at UTC{_hours(offset)}, but Kazakhstan is UTC+5 since "
             "2024-03-01: upgrade the tzdata package (pip install -U tzdata)"
         )

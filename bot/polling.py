@@ -9,6 +9,7 @@ SIGTERM the handlers in flight are waited for before the process exits.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -60,7 +61,9 @@ class Poller:
             try:
                 updates = await _unless_stopped(self._fetch(method), stop)
             except Exception as error:  # noqa: BLE001 - Telegram or the network failed: try again
-                logger.error("getUpdates failed (%s: %s); retrying in %.0f s", type(error).__name__, error, retry_delay)
+                logger.error(
+                    "getUpdates failed (%s: %s); retrying in %.0f s", type(error).__name__, error, retry_delay
+                )
                 await _sleep_unless_stopped(retry_delay, stop)
                 retry_delay = min(retry_delay * 2, 30.0)
                 continue
@@ -105,8 +108,11 @@ class Poller:
             logger.info("Waiting for %d update(s) in flight", len(self.in_flight))
             _, pending = await asyncio.wait(list(self.in_flight.values()), timeout=self.drain_timeout)
             if pending:
-                logger.error("%d update(s) did not finish in %.0f s; Telegram will resend them",
-                             len(pending), self.drain_timeout)
+                logger.error(
+                    "%d update(s) did not finish in %.0f s; Telegram will resend them",
+                    len(pending),
+                    self.drain_timeout,
+                )
                 for task in pending:
                     task.cancel()
                 await asyncio.gather(*pending, return_exceptions=True)
@@ -132,7 +138,5 @@ async def _unless_stopped(coroutine: Any, stop: asyncio.Event) -> Any:
 
 
 async def _sleep_unless_stopped(delay: float, stop: asyncio.Event) -> None:
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=delay)
-    except TimeoutError:
-        pass

@@ -34,7 +34,10 @@ class SettingsError(Exception):
 class Settings(BaseSettings):
     """Everything the bot reads from its environment."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty variable (BOT_TOKEN=) counts as unset, as .env.example leaves it.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     bot_token: SecretStr | None = None
     telegram_api_url: str = TELEGRAM_API_URL
@@ -57,6 +60,8 @@ class Settings(BaseSettings):
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
             parts = [part.strip() for part in value.split(",")]
+            if not all(part.isdigit() for part in parts if part):
+                raise ValueError("must be Telegram user ids (numbers) separated by commas")
             return frozenset(int(part) for part in parts if part)
         return value
 
@@ -104,8 +109,9 @@ class Settings(BaseSettings):
 
     @property
     def token(self) -> str:
-        """The bot token; only call after `require_token`."""
-        assert self.bot_token is not None
+        """The bot token; raises when there is none."""
+        self.require_token()
+        assert self.bot_token is not None  # noqa: S101 - for the type checker; checked above
         return self.bot_token.get_secret_value()
 
     @property
@@ -116,8 +122,14 @@ class Settings(BaseSettings):
     @property
     def webhook_path(self) -> str:
         """The path Telegram posts to, taken from WEBHOOK_URL."""
-        assert self.webhook_url is not None
-        return urlsplit(self.webhook_url).path or "/"
+        return urlsplit(self.webhook_url or "").path or "/"
+
+    @property
+    def webhook_secret_value(self) -> str:
+        """The secret Telegram sends back in X-Telegram-Bot-Api-Secret-Token; raises when unset."""
+        if self.webhook_secret is None:
+            raise SettingsError("WEBHOOK_SECRET", "is required when RUN_MODE=webhook")
+        return self.webhook_secret.get_secret_value()
 
     def require_token(self) -> None:
         """Running the bot (not migrating) needs a token."""

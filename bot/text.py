@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 TEXT_LIMIT = 4096
@@ -9,6 +10,11 @@ TEXT_LIMIT = 4096
 # can still be cut), and a stray '<' or '&'.
 _ATOM = re.compile(r"<[^<>]*>|&#?\w+;|\n|[ \t]+|[^<&\n \t]{1,200}|[<&]")
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>")
+
+
+def escape(value: str) -> str:
+    """User text made safe inside HTML messages (<, > and & only: quotes are fine in text)."""
+    return html.escape(value, quote=False)
 
 
 def utf16_length(text: str) -> int:

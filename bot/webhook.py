@@ -19,15 +19,16 @@ logger = logging.getLogger(__name__)
 SHUTDOWN_TIMEOUT = 60.0
 
 
-def create_webhook_app(dispatcher: Dispatcher, bot: Bot, settings: Settings, engine: AsyncEngine) -> web.Application:
+def create_webhook_app(
+    dispatcher: Dispatcher, bot: Bot, settings: Settings, engine: AsyncEngine
+) -> web.Application:
     """The webhook route (secret checked by aiogram) and /healthz for the container's health check."""
-    assert settings.webhook_secret is not None
     # Answer Telegram only when the handler is done: an update is never acknowledged and then lost.
     handler = SimpleRequestHandler(
         dispatcher,
         bot,
         handle_in_background=False,
-        secret_token=settings.webhook_secret.get_secret_value(),
+        secret_token=settings.webhook_secret_value,
     )
     app = web.Application()
     # Registered by hand: handler.register() would close the bot session before in-flight
@@ -51,17 +52,19 @@ async def serve_webhook(
     dispatcher: Dispatcher, bot: Bot, settings: Settings, engine: AsyncEngine, stop: asyncio.Event
 ) -> None:
     """Serve until `stop`, then stop taking requests and let the ones in flight finish."""
-    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    settings.require_webhook()
     runner = web.AppRunner(
-        create_webhook_app(dispatcher, bot, settings, engine), shutdown_timeout=SHUTDOWN_TIMEOUT, access_log=None
+        create_webhook_app(dispatcher, bot, settings, engine),
+        shutdown_timeout=SHUTDOWN_TIMEOUT,
+        access_log=None,
     )
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
     await site.start()
     try:
         await bot.set_webhook(
-            settings.webhook_url,
-            secret_token=settings.webhook_secret.get_secret_value(),
+            settings.webhook_url or "",
+            secret_token=settings.webhook_secret_value,
             allowed_updates=dispatcher.resolve_used_update_types(),
         )
         logger.info("Webhook mode: listening on %s:%s", settings.webhook_host, settings.webhook_port)

@@ -26,7 +26,7 @@ async def on_error(event: ErrorEvent, bot: Bot, i18n: I18n, locale: str | None =
     logger.error(
         "Update %s failed: %s", update.update_id, type(event.exception).__name__, exc_info=event.exception
     )
-    tg_user = (update.message or update.callback_query or update.edited_message)
+    tg_user = update.message or update.callback_query or update.edited_message
     sender = tg_user.from_user if tg_user else None
     if sender is None:
         return

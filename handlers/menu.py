@@ -27,9 +27,7 @@ def router() -> Router:
     router.message.register(on_language, Command("language"))
     router.message.register(on_cancel, Command("cancel"))
     router.callback_query.register(on_help_button, MenuCallback.filter(F.action == MenuAction.HELP))
-    router.callback_query.register(
-        on_language_button, MenuCallback.filter(F.action == MenuAction.LANGUAGE)
-    )
+    router.callback_query.register(on_language_button, MenuCallback.filter(F.action == MenuAction.LANGUAGE))
     # The menu itself is for those who finished onboarding; the rest are led back to it.
     router.message.register(on_menu, Command("menu"), Onboarded())
     router.callback_query.register(on_menu_button, MenuCallback.filter(), Onboarded())

@@ -32,7 +32,7 @@ from bot.screens.profile import (
     text_expected_text,
 )
 from bot.services import users
-from bot.services.users import InvalidInput
+from bot.services.users import InvalidInputError
 from bot.settings import Settings
 from storage.repositories.users import UserProfile
 
@@ -48,7 +48,9 @@ def router() -> Router:
     router.message.filter(Onboarded())
     router.callback_query.filter(Onboarded())
     router.message.register(on_profile, Command("profile"))
-    router.callback_query.register(on_erase_confirmed, ProfileCallback.filter(F.action == ProfileAction.ERASE_CONFIRM))
+    router.callback_query.register(
+        on_erase_confirmed, ProfileCallback.filter(F.action == ProfileAction.ERASE_CONFIRM)
+    )
     router.callback_query.register(on_profile_button, ProfileCallback.filter())
     router.message.register(on_name, ProfileForm.name, F.text & ~F.text.startswith("/"))
     router.message.register(on_phone_cancel, ProfileForm.phone, ButtonText(N_("Cancel")))
@@ -58,7 +60,9 @@ def router() -> Router:
     return router
 
 
-async def on_profile(message: Message, user: UserProfile, state: FSMContext, settings: Settings, locale: str) -> None:
+async def on_profile(
+    message: Message, user: UserProfile, state: FSMContext, settings: Settings, locale: str
+) -> None:
     await state.clear()
     await profile_screen(user, locale, settings.tz).send(message)
 
@@ -116,7 +120,7 @@ async def on_name(
 ) -> None:
     try:
         user = await users.rename(session, user.id, message.text or "")
-    except InvalidInput as error:
+    except InvalidInputError as error:
         await message.answer(problem_text(error.problem))
         return
     await state.clear()
@@ -133,14 +137,15 @@ async def on_contact(
     locale: str,
 ) -> None:
     contact = message.contact
-    assert contact is not None
+    if contact is None:  # the filter lets only contacts through
+        return
     if contact.user_id != user.id:
         # Someone else's card forwarded or attached: only one's own number counts.
         await message.answer(not_your_contact_text())
         return
     try:
         user = await users.set_phone(session, user.id, contact.phone_number)
-    except InvalidInput as error:
+    except InvalidInputError as error:
         await message.answer(problem_text(error.problem))
         return
     await state.clear()

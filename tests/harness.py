@@ -55,7 +55,11 @@ class PlayedUser:
 
     def _message(self, **fields: Any) -> Message:
         return Message(
-            message_id=next(_message_ids), date=int(time.time()), chat=self.chat, from_user=self.tg_user, **fields
+            message_id=next(_message_ids),
+            date=int(time.time()),
+            chat=self.chat,
+            from_user=self.tg_user,
+            **fields,
         )
 
     async def send(self, text: str) -> list[TelegramMethod[Any]]:
@@ -63,22 +67,34 @@ class PlayedUser:
         entities = None
         if text.startswith("/"):
             entities = [MessageEntity(type="bot_command", offset=0, length=len(text.split()[0]))]
-        return await self.harness.feed(self, Update(update_id=next(_update_ids), message=self._message(text=text, entities=entities)))
+        return await self.harness.feed(
+            self, Update(update_id=next(_update_ids), message=self._message(text=text, entities=entities))
+        )
 
     async def send_contact(self, phone: str, user_id: int | None = None) -> list[TelegramMethod[Any]]:
-        contact = Contact(phone_number=phone, first_name=self.first_name, user_id=self.id if user_id is None else user_id)
-        return await self.harness.feed(self, Update(update_id=next(_update_ids), message=self._message(contact=contact)))
+        contact = Contact(
+            phone_number=phone, first_name=self.first_name, user_id=self.id if user_id is None else user_id
+        )
+        return await self.harness.feed(
+            self, Update(update_id=next(_update_ids), message=self._message(contact=contact))
+        )
 
     async def send_document(self) -> list[TelegramMethod[Any]]:
         document = Document(file_id="f1", file_unique_id="u1", file_name="cv.pdf")
-        return await self.harness.feed(self, Update(update_id=next(_update_ids), message=self._message(document=document)))
+        return await self.harness.feed(
+            self, Update(update_id=next(_update_ids), message=self._message(document=document))
+        )
 
     async def press(self, data: str | CallbackData) -> list[TelegramMethod[Any]]:
         """A button press with this data, on the last message the bot showed this user."""
         packed = data.pack() if isinstance(data, CallbackData) else data
         message = self.last_bot_message or self._message(text="…")
         query = CallbackQuery(
-            id=str(next(_update_ids)), from_user=self.tg_user, chat_instance="ci", message=message, data=packed
+            id=str(next(_update_ids)),
+            from_user=self.tg_user,
+            chat_instance="ci",
+            message=message,
+            data=packed,
         )
         return await self.harness.feed(self, Update(update_id=next(_update_ids), callback_query=query))
 
@@ -109,7 +125,9 @@ class BotHarness:
         await self.dispatcher.feed_update(self.bot, update)
         requests = self.session.requests[start:]
         for request in requests:
-            if isinstance(request, SendMessage | EditMessageText) and request.reply_markup is not None:
+            if isinstance(request, SendMessage | EditMessageText) and isinstance(
+                request.reply_markup, InlineKeyboardMarkup
+            ):
                 user.last_bot_message = Message(
                     message_id=next(_message_ids),
                     date=int(time.time()),
@@ -124,8 +142,8 @@ def texts(requests: list[TelegramMethod[Any]]) -> list[str]:
     """What the user saw: sent and edited texts, and button-press answers that had text."""
     seen = []
     for request in requests:
-        if isinstance(request, SendMessage | EditMessageText):
-            seen.append(request.text)
-        elif isinstance(request, AnswerCallbackQuery) and request.text:
+        if isinstance(request, SendMessage | EditMessageText) or (
+            isinstance(request, AnswerCallbackQuery) and request.text
+        ):
             seen.append(request.text)
     return seen

@@ -24,7 +24,7 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, Document, Message, User
+from aiogram.types import Chat, Document, InlineKeyboardMarkup, Message, User
 
 from bot.dispatcher import BOT_DEFAULTS
 from bot.middlewares.long_messages import SplitLongMessages
@@ -83,6 +83,8 @@ class RecordingSession(BaseSession):
         message_id = self._next_message_id
         self._next_message_id += 1
         fields = {key: value for key, value in fields.items() if not isinstance(value, Default)}
+        if not isinstance(fields.get("reply_markup"), InlineKeyboardMarkup):
+            fields.pop("reply_markup", None)  # Telegram's Message carries inline keyboards only
         return Message(
             message_id=message_id,
             date=int(time.time()),

@@ -20,7 +20,8 @@ async def test_kazakh_onboarding_stores_every_choice(
 ) -> None:
     user = harness.user(1001, first_name="Айгерім", language_code="kk")
     seen = texts(await user.send("/start"))
-    assert "Сәлеметсіз бе" in seen[0] and "Здравствуйте" in seen[0]  # both languages: none chosen yet
+    assert "Сәлеметсіз бе" in seen[0]
+    assert "Здравствуйте" in seen[0]
 
     seen = texts(await user.press(LanguageCallback(code="kk")))
     assert any("Belsendi-дегі деректеріңіз" in text for text in seen)
@@ -36,8 +37,14 @@ async def test_kazakh_onboarding_stores_every_choice(
 
     profile = await stored(session_maker, 1001)
     assert profile is not None
-    assert (profile.language, profile.role, profile.region, profile.name) == ("kk", "volunteer", "aktobe", "Айгерім")
-    assert profile.consent_at is not None and profile.consent_at.tzinfo is not None
+    assert (profile.language, profile.role, profile.region, profile.name) == (
+        "kk",
+        "volunteer",
+        "aktobe",
+        "Айгерім",
+    )
+    assert profile.consent_at is not None
+    assert profile.consent_at.tzinfo is not None
 
 
 async def test_russian_ngo_request_is_kept_for_approval(
@@ -86,13 +93,23 @@ async def test_forged_buttons_are_answered_and_change_nothing(
         requests = await user.press(forged)
         assert any(type(r).__name__ == "AnswerCallbackQuery" for r in requests), forged
     profile = await stored(session_maker, 1004)
-    assert profile is not None and (profile.region, profile.role, profile.language) == (None, "volunteer", "kk")
+    assert profile is not None
+    assert (profile.region, profile.role, profile.language) == (
+        None,
+        "volunteer",
+        "kk",
+    )
 
 
 async def test_html_in_a_name_is_shown_escaped(harness: BotHarness) -> None:
     user = harness.user(1005, first_name="<b>Ерлан</b> & Co", language_code="ru")
     await user.send("/start")
-    for data in (LanguageCallback(code="ru"), ConsentCallback(agree=True), RoleCallback(role="volunteer"), RegionCallback(code="astana")):
+    for data in (
+        LanguageCallback(code="ru"),
+        ConsentCallback(agree=True),
+        RoleCallback(role="volunteer"),
+        RegionCallback(code="astana"),
+    ):
         await user.press(data)
     requests = await user.send("/profile")
     profile = next(r for r in requests if isinstance(r, SendMessage))

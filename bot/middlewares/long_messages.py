@@ -12,7 +12,6 @@ from bot.text import TEXT_LIMIT, split_html, utf16_length
 
 if TYPE_CHECKING:
     from aiogram import Bot
-    from aiogram.client.session.base import Response  # noqa: F401
 
 
 class SplitLongMessages(BaseRequestMiddleware):
@@ -31,8 +30,8 @@ class SplitLongMessages(BaseRequestMiddleware):
             update: dict[str, Any] = {"text": part, "reply_markup": None}
             if index > 0:
                 update["reply_parameters"] = None
-            await make_request(bot, method.model_copy(update=update))
+            await make_request(bot, method.model_copy(update=update))  # type: ignore[arg-type]
         last: dict[str, Any] = {"text": parts[-1]}
         if len(parts) > 1:
             last["reply_parameters"] = None
-        return await make_request(bot, method.model_copy(update=last))
+        return await make_request(bot, method.model_copy(update=last))  # type: ignore[arg-type]

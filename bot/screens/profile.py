@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram.types import ReplyKeyboardRemove
@@ -14,6 +13,7 @@ from bot.screens import Screen
 from bot.services.regions import REGIONS_BY_CODE
 from bot.services.roles import ROLE_NAMES, Role
 from bot.services.users import NAME_MAX, Problem
+from bot.text import escape
 from storage.repositories.users import UserProfile
 
 

@@ -32,7 +32,7 @@ class OnboardingStep(StrEnum):
     DONE = "done"
 
 
-class InvalidInput(ValueError):
+class InvalidInputError(ValueError):
     """What the user sent breaks a rule; `problem` says which, for a message in their language."""
 
     def __init__(self, problem: Problem) -> None:
@@ -73,7 +73,8 @@ async def meet(
         except IntegrityError:  # created meanwhile by a concurrent update of the same user
             await session.rollback()
             user = await users.get(user_id)
-            assert user is not None
+            if user is None:
+                raise RuntimeError(f"user {user_id} vanished while being created") from None
     else:
         changes: dict[str, Any] = {}
         if telegram_language != user.telegram_language:
@@ -144,9 +145,9 @@ async def rename(session: AsyncSession, user_id: int, raw_name: str) -> UserProf
     """A new display name: one line, printable, 1-64 characters."""
     name = _clean_name(raw_name)
     if not name:
-        raise InvalidInput(Problem.NAME_EMPTY)
+        raise InvalidInputError(Problem.NAME_EMPTY)
     if len(name) > NAME_MAX:
-        raise InvalidInput(Problem.NAME_TOO_LONG)
+        raise InvalidInputError(Problem.NAME_TOO_LONG)
     await _require_consent(session, user_id)
     return await _update(session, user_id, name=name)
 
@@ -155,7 +156,7 @@ async def set_phone(session: AsyncSession, user_id: int, raw_phone: str) -> User
     """A phone number shared through Telegram's contact button, kept as +digits."""
     digits = re.sub(r"[\s()-]", "", raw_phone)
     if not PHONE.match(digits):
-        raise InvalidInput(Problem.PHONE_INVALID)
+        raise InvalidInputError(Problem.PHONE_INVALID)
     await _require_consent(session, user_id)
     return await _update(session, user_id, phone="+" + digits.lstrip("+"))
 
@@ -210,7 +211,7 @@ async def _require_consent(session: AsyncSession, user_id: int) -> UserProfile:
     user = await UserRepository(session).get(user_id)
     if user is None or user.consent_at is None:
         await session.rollback()
-        raise InvalidInput(Problem.CONSENT_MISSING)
+        raise InvalidInputError(Problem.CONSENT_MISSING)
     return user
 
 

@@ -1,0 +1,55 @@
+# Everything a deployer or a developer runs. Each target does its own set-up first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PO := $(wildcard locales/*/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
+
+.PHONY: run migrate test lint typecheck check catalogs translations bench fake-telegram docker clean
+
+run: $(STAMP) catalogs migrate  ## set up, then run the bot (needs BOT_TOKEN in .env or the environment)
+	$(BIN)/python -m bot
+
+migrate: $(STAMP)  ## apply database migrations
+	$(BIN)/python -m bot migrate
+
+test: $(STAMP) catalogs lint typecheck  ## lint, type-check, then the whole test suite
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+catalogs: $(MO)  ## compile the translation catalogs
+
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile -d locales -D messages -l $* --statistics
+
+translations: $(STAMP)  ## extract new texts from the code and merge them into kk and ru
+	$(BIN)/pybabel extract -F babel.cfg -k __ -k N_ --no-location --sort-output \
+		--project=Belsendi --copyright-holder=Belsendi -o locales/messages.pot .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-location -w 100 --ignore-obsolete
+
+bench: $(STAMP) catalogs  ## throughput benchmarks; figures go to bench/README.md
+	$(BIN)/python -m bench.updates
+
+fake-telegram: $(STAMP)  ## a fake Telegram Bot API server on 127.0.0.1:8081, for trying the bot offline
+	$(BIN)/python -m fake_telegram --host 127.0.0.1 --port 8081
+
+docker:
+	docker build -t belsendi .
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Belsendi needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	find locales -name '*.mo' -delete

@@ -1,0 +1,148 @@
+"""Settings: every variable read, every mistake named in one line with exit code 2."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.settings import SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "123456:AAbbCCddEEffGGhhIIjjKKllMMnn"
+
+
+def run_bot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python -m bot` in an empty folder (no .env), with only the given settings."""
+    clean = {k: v for k, v in os.environ.items() if k not in _VARIABLES}
+    clean["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+_VARIABLES = {
+    "BOT_TOKEN",
+    "TELEGRAM_API_URL",
+    "DATABASE_URL",
+    "ADMIN_IDS",
+    "DEFAULT_LOCALE",
+    "TIMEZONE",
+    "RUN_MODE",
+    "WEBHOOK_URL",
+    "WEBHOOK_SECRET",
+    "WEBHOOK_HOST",
+    "WEBHOOK_PORT",
+}
+
+
+def test_defaults_and_every_variable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in _VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    defaults = load_settings()
+    assert defaults.database_url == "sqlite+aiosqlite:///./data/bot.sqlite3"
+    assert (defaults.default_locale, defaults.timezone, defaults.run_mode) == ("kk", "Asia/Almaty", "polling")
+    assert defaults.telegram_api_url == "https://api.telegram.org"
+    values = {
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": "http://127.0.0.1:8081/",
+        "DATABASE_URL": "sqlite+aiosqlite:///./x.sqlite3",
+        "ADMIN_IDS": "12, 34,56",
+        "DEFAULT_LOCALE": "ru",
+        "TIMEZONE": "Asia/Aqtobe",
+        "RUN_MODE": "webhook",
+        "WEBHOOK_URL": "https://bot.example.kz/tg/hook",
+        "WEBHOOK_SECRET": "s3cret_-token",
+        "WEBHOOK_HOST": "127.0.0.1",
+        "WEBHOOK_PORT": "8443",
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    assert settings.token == TOKEN
+    assert settings.telegram_api_url == "http://127.0.0.1:8081"
+    assert settings.admin_ids == frozenset({12, 34, 56})
+    assert (settings.default_locale, settings.timezone, settings.run_mode) == ("ru", "Asia/Aqtobe", "webhook")
+    assert (settings.webhook_path, settings.webhook_secret_value) == ("/tg/hook", "s3cret_-token")
+    assert (settings.webhook_host, settings.webhook_port) == ("127.0.0.1", 8443)
+
+
+def test_env_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    (tmp_path / ".env").write_text(f"BOT_TOKEN={TOKEN}\nADMIN_IDS=7\n", encoding="utf-8")
+    settings = load_settings()
+    assert (settings.token, settings.admin_ids) == (TOKEN, frozenset({7}))
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("BOT_TOKEN", "not-a-token"),
+        ("TELEGRAM_API_URL", "ftp://example"),
+        ("DATABASE_URL", "nonsense"),
+        ("ADMIN_IDS", "12,abc"),
+        ("DEFAULT_LOCALE", "en"),
+        ("TIMEZONE", "Mars/Olympus"),
+        ("RUN_MODE", "carrier-pigeon"),
+        ("WEBHOOK_PORT", "99999"),
+        ("WEBHOOK_SECRET", "spaces are not allowed"),
+    ],
+)
+def test_a_malformed_variable_is_named(monkeypatch: pytest.MonkeyPatch, variable: str, value: str) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as raised:
+        load_settings(_env_file=None)
+    assert raised.value.variable == variable
+
+
+def test_webhook_mode_needs_url_and_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RUN_MODE", "webhook")
+    monkeypatch.delenv("WEBHOOK_URL", raising=False)
+    with pytest.raises(SettingsError) as raised:
+        load_settings(_env_file=None)
+    assert raised.value.variable == "WEBHOOK_URL"
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.kz/hook")
+    monkeypatch.delenv("WEBHOOK_SECRET", raising=False)
+    with pytest.raises(SettingsError) as raised:
+        load_settings(_env_file=None)
+    assert raised.value.variable == "WEBHOOK_SECRET"
+
+
+def test_the_process_exits_2_with_one_line_naming_the_variable(tmp_path: Path) -> None:
+    result = run_bot(tmp_path, BOT_TOKEN=TOKEN, WEBHOOK_PORT="eighty")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith("Configuration error: WEBHOOK_PORT")
+    assert "Traceback" not in result.stderr
+
+
+def test_without_a_token_it_explains_botfather_in_two_lines(tmp_path: Path) -> None:
+    result = run_bot(tmp_path, BOT_TOKEN="")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert "@BotFather" in lines[0]
+    assert ".env" in lines[1]
+
+
+def test_migrate_needs_no_token_and_creates_the_database(tmp_path: Path) -> None:
+    result = run_bot(tmp_path, "migrate", DATABASE_URL="sqlite+aiosqlite:///./data/db.sqlite3")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "data" / "db.sqlite3").exists()
+
+
+def test_unknown_subcommand_is_refused(tmp_path: Path) -> None:
+    result = run_bot(tmp_path, "frobnicate")
+    assert result.returncode == 2
+    assert "usage" in result.stderr
