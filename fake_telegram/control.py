@@ -7,8 +7,9 @@ Routes (``bot`` may be given as a query parameter or JSON field to pick a bot by
 
 - ``GET  /_fake/`` - server info: url, bots, limits
 - ``POST /_fake/users/{id}`` - create/update a user: first_name, last_name, username, language_code, phone
-- ``POST /_fake/users/{id}/send`` ``{"text"}`` · ``/press`` ``{"text"}`` · ``/press_data`` ``{"data", "message_id"?}``
-  · ``/contact`` ``{"phone"?}`` · ``/location`` ``{"latitude", "longitude"}``
+- ``POST /_fake/users/{id}/send`` ``{"text"}`` · ``/press`` ``{"text"}``
+  · ``/press_data`` ``{"data", "message_id"?}`` · ``/contact`` ``{"phone"?}``
+  · ``/location`` ``{"latitude", "longitude"}``
   · ``/document`` ``{"file_name"?, "content_base64"?, "caption"?}`` · ``/photo`` ``{"caption"?}``
 - ``GET  /_fake/users/{id}/messages?after=N&timeout=T`` - bot messages with message_id > N (current
   state); with ``timeout`` waits up to T seconds for one to exist

@@ -8,7 +8,7 @@ __all__ = ["ApiError", "bad_request"]
 
 
 class ApiError(Exception):
-    """An error answer: ``{"ok": false, "error_code": code, "description": ...}`` with HTTP status ``code``."""
+    """An error answer ``{"ok": false, "error_code": code, "description": ...}``, HTTP status ``code``."""
 
     def __init__(self, code: int, description: str, parameters: dict[str, Any] | None = None) -> None:
         super().__init__(description)

@@ -130,7 +130,7 @@ class BotApi:
             "sendChatAction",
             "getFile",
         ):
-            handler: Handler = getattr(self, "_" + name)
+            handler: Handler = getattr(self, re.sub("([A-Z])", lambda m: "_" + m.group(1).lower(), name))
             self._handlers[name.lower()] = (name, handler)
 
     def lookup(self, method: str) -> tuple[str, Handler] | None:
@@ -263,7 +263,8 @@ class BotApi:
 
     # -- bot identity and lifecycle -------------------------------------------------------------------
 
-    async def _getMe(self, bot: BotState, params: Params) -> Any:
+    async def get_me(self, bot: BotState, params: Params) -> Any:
+        """getMe: the bot as a User."""
         return {
             **bot.user_json(),
             "can_join_groups": True,
@@ -273,15 +274,18 @@ class BotApi:
             "has_main_web_app": False,
         }
 
-    async def _logOut(self, bot: BotState, params: Params) -> Any:
+    async def log_out(self, bot: BotState, params: Params) -> Any:
+        """logOut: accepted, nothing to do."""
         return True
 
-    async def _close(self, bot: BotState, params: Params) -> Any:
+    async def close(self, bot: BotState, params: Params) -> Any:
+        """close: accepted, nothing to do."""
         return True
 
     # -- updates ---------------------------------------------------------------------------------------
 
-    async def _getUpdates(self, bot: BotState, params: Params) -> Any:
+    async def get_updates(self, bot: BotState, params: Params) -> Any:
+        """getUpdates: long polling with Telegram's offset, limit, timeout and conflict rules."""
         if bot.webhook is not None:
             raise ApiError(
                 409,
@@ -334,10 +338,11 @@ class BotApi:
                 f"not to {parsed.host}"
             )
 
-    async def _setWebhook(self, bot: BotState, params: Params) -> Any:
+    async def set_webhook(self, bot: BotState, params: Params) -> Any:
+        """setWebhook: loopback URLs only; an empty URL deletes the webhook."""
         url = params.get_str("url") or ""
         if not url:
-            return await self._deleteWebhook(bot, params)
+            return await self.delete_webhook(bot, params)
         self._validate_webhook_url(url)
         secret = params.get_str("secret_token")
         if secret is not None and not _SECRET_RE.match(secret):
@@ -364,7 +369,8 @@ class BotApi:
         self.fake.webhooks.restart(bot)
         return Result(True, "Webhook is already set" if same else "Webhook was set")
 
-    async def _deleteWebhook(self, bot: BotState, params: Params) -> Any:
+    async def delete_webhook(self, bot: BotState, params: Params) -> Any:
+        """deleteWebhook."""
         if params.get_bool("drop_pending_updates"):
             bot.drop_pending()
         existed = bot.webhook is not None
@@ -372,7 +378,8 @@ class BotApi:
         await self.fake.webhooks.stop_bot(bot)
         return Result(True, "Webhook was deleted" if existed else "Webhook is already deleted")
 
-    async def _getWebhookInfo(self, bot: BotState, params: Params) -> Any:
+    async def get_webhook_info(self, bot: BotState, params: Params) -> Any:
+        """getWebhookInfo."""
         hook = bot.webhook
         info: dict[str, Any] = {
             "url": hook.url if hook else "",
@@ -391,7 +398,8 @@ class BotApi:
 
     # -- sending ---------------------------------------------------------------------------------------
 
-    async def _sendMessage(self, bot: BotState, params: Params) -> Any:
+    async def send_message(self, bot: BotState, params: Params) -> Any:
+        """sendMessage."""
         chat = self._chat(bot, params)
         self._rate(bot, chat)
         text = self._text(
@@ -451,10 +459,12 @@ class BotApi:
         )
         return self._store(bot, chat, message)
 
-    async def _sendDocument(self, bot: BotState, params: Params) -> Any:
+    async def send_document(self, bot: BotState, params: Params) -> Any:
+        """sendDocument: a multipart upload or a known file_id."""
         return await self._send_file(bot, params, "document", "sendDocument")
 
-    async def _sendPhoto(self, bot: BotState, params: Params) -> Any:
+    async def send_photo(self, bot: BotState, params: Params) -> Any:
+        """sendPhoto: a multipart upload or a known file_id."""
         return await self._send_file(bot, params, "photo", "sendPhoto")
 
     @staticmethod
@@ -467,7 +477,8 @@ class BotApi:
             raise bad_request("wrong latitude/longitude specified")
         return {"latitude": latitude, "longitude": longitude}
 
-    async def _sendLocation(self, bot: BotState, params: Params) -> Any:
+    async def send_location(self, bot: BotState, params: Params) -> Any:
+        """sendLocation."""
         chat = self._chat(bot, params)
         self._rate(bot, chat)
         location = self._coordinates(params)
@@ -477,7 +488,8 @@ class BotApi:
         message.media = {"location": location}
         return self._store(bot, chat, message)
 
-    async def _sendVenue(self, bot: BotState, params: Params) -> Any:
+    async def send_venue(self, bot: BotState, params: Params) -> Any:
+        """sendVenue."""
         chat = self._chat(bot, params)
         self._rate(bot, chat)
         location = self._coordinates(params)
@@ -498,7 +510,8 @@ class BotApi:
         message.media = {"venue": venue, "location": location}
         return self._store(bot, chat, message)
 
-    async def _copyMessage(self, bot: BotState, params: Params) -> Any:
+    async def copy_message(self, bot: BotState, params: Params) -> Any:
+        """copyMessage: copies a bot or user message; answers a MessageId."""
         chat = self._chat(bot, params)
         source_chat = self._chat(bot, params, "from_chat_id", check_blocked=False)
         message_id = params.get_int("message_id", "message to copy not found")
@@ -548,7 +561,8 @@ class BotApi:
                 return
         raise bad_request("message can't be copied")
 
-    async def _sendChatAction(self, bot: BotState, params: Params) -> Any:
+    async def send_chat_action(self, bot: BotState, params: Params) -> Any:
+        """sendChatAction."""
         self._chat(bot, params)
         action = params.get_str("action") or ""
         if action not in _CHAT_ACTIONS:
@@ -583,7 +597,8 @@ class BotApi:
         chat.add_event("edit", data)
         return data
 
-    async def _editMessageText(self, bot: BotState, params: Params) -> Any:
+    async def edit_message_text(self, bot: BotState, params: Params) -> Any:
+        """editMessageText: no reply_markup given removes the inline keyboard, as on Telegram."""
         chat, message = self._message_to_edit(bot, params)
         if message.content != "text":
             raise bad_request("there is no text in the message to edit")
@@ -604,7 +619,8 @@ class BotApi:
         message.reply_markup = markup
         return self._apply_edit(bot, chat, message, "editMessageText")
 
-    async def _editMessageReplyMarkup(self, bot: BotState, params: Params) -> Any:
+    async def edit_message_reply_markup(self, bot: BotState, params: Params) -> Any:
+        """editMessageReplyMarkup."""
         chat, message = self._message_to_edit(bot, params)
         markup = self._markup(params, inline_only=True)
         current = message.reply_markup if message.has_inline_keyboard else None
@@ -613,7 +629,8 @@ class BotApi:
         message.reply_markup = markup
         return self._apply_edit(bot, chat, message, "editMessageReplyMarkup")
 
-    async def _deleteMessage(self, bot: BotState, params: Params) -> Any:
+    async def delete_message(self, bot: BotState, params: Params) -> Any:
+        """deleteMessage: the bot's messages and the user's (private chats allow both)."""
         chat = self._chat(bot, params, check_blocked=False)
         message_id = params.get_int("message_id", "message to delete not found")
         if message_id is None:
@@ -631,7 +648,8 @@ class BotApi:
 
     # -- callback queries ------------------------------------------------------------------------------
 
-    async def _answerCallbackQuery(self, bot: BotState, params: Params) -> Any:
+    async def answer_callback_query(self, bot: BotState, params: Params) -> Any:
+        """answerCallbackQuery: once per query."""
         query_id = params.get_str("callback_query_id") or ""
         text = params.get_str("text")
         if text is not None and len(text) > MAX_CALLBACK_ANSWER:
@@ -673,7 +691,8 @@ class BotApi:
             raise bad_request("can't parse BotCommandScope JSON object")
         return scope
 
-    async def _setMyCommands(self, bot: BotState, params: Params) -> Any:
+    async def set_my_commands(self, bot: BotState, params: Params) -> Any:
+        """setMyCommands: stored per (scope, language_code)."""
         commands = params.get_json("commands", "can't parse commands JSON object")
         if not isinstance(commands, list):
             raise bad_request("can't parse commands JSON object")
@@ -694,18 +713,21 @@ class BotApi:
         bot.commands[key] = stored
         return True
 
-    async def _getMyCommands(self, bot: BotState, params: Params) -> Any:
+    async def get_my_commands(self, bot: BotState, params: Params) -> Any:
+        """getMyCommands."""
         key = command_scope_key(self._scope(params), params.get_str("language_code"))
         return bot.commands.get(key, [])
 
-    async def _deleteMyCommands(self, bot: BotState, params: Params) -> Any:
+    async def delete_my_commands(self, bot: BotState, params: Params) -> Any:
+        """deleteMyCommands."""
         key = command_scope_key(self._scope(params), params.get_str("language_code"))
         bot.commands.pop(key, None)
         return True
 
     # -- files -----------------------------------------------------------------------------------------
 
-    async def _getFile(self, bot: BotState, params: Params) -> Any:
+    async def get_file(self, bot: BotState, params: Params) -> Any:
+        """getFile: the file_path serves the bytes under /file/bot<token>/."""
         file_id = params.get_str("file_id") or ""
         record = bot.files.get(file_id)
         if record is None:

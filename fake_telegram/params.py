@@ -7,6 +7,7 @@ values (reply_markup, entities, ...) as JSON text, and files as parts referenced
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -139,15 +140,11 @@ class Params:
         out: dict[str, Any] = {}
         for key, value in self.values.items():
             if isinstance(value, str) and key in JSON_FIELDS:
-                try:
+                with contextlib.suppress(ValueError):
                     value = json.loads(value)
-                except ValueError:
-                    pass
             elif isinstance(value, str) and key in _INT_FIELDS:
-                try:
+                with contextlib.suppress(ValueError):
                     value = int(value)
-                except ValueError:
-                    pass
             elif isinstance(value, str) and key in _BOOL_FIELDS:
                 value = value.strip().lower() in ("true", "1", "yes")
             if isinstance(value, str) and value.startswith("attach://") and value[9:] in self.uploads:

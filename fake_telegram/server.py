@@ -171,6 +171,7 @@ class FakeTelegram:
         self.polled.fire()
         for bot in self.bots():
             bot.updates_changed.fire()
+            bot.confirmed.fire()
             for chat in bot.chats.values():
                 chat.changed.fire()
 
@@ -355,7 +356,21 @@ class FakeTelegram:
         """Callback queries the bot has not answered with answerCallbackQuery."""
         return [q for q in self.bot_state(bot).callbacks.values() if q.answer is None]
 
-    async def wait_polling(self, timeout: float = 10.0, *, bot: BotRef = None) -> None:
+    async def wait_confirmed(self, timeout: float = 5.0, *, bot: BotRef = None) -> None:  # noqa: ASYNC109
+        """Return once the bot has confirmed every queued update (by getUpdates offset or webhook 2xx)."""
+        state = self.bot_state(bot)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while state.updates:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError(
+                    f"{len(state.updates)} updates still unconfirmed after {timeout}s "
+                    f"(confirmed up to {state.confirmed_update_id})"
+                )
+            await state.confirmed.wait(remaining)
+
+    async def wait_polling(self, timeout: float = 10.0, *, bot: BotRef = None) -> None:  # noqa: ASYNC109
         """Return once the bot has called getUpdates (so it is up); asyncio.TimeoutError otherwise."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout

@@ -67,7 +67,7 @@ class Signal:
     def __init__(self) -> None:
         self._waiters: set[asyncio.Future[None]] = set()
 
-    async def wait(self, timeout: float | None) -> bool:
+    async def wait(self, timeout: float | None) -> bool:  # noqa: ASYNC109 - waiters own their deadline
         """Wait for the next :meth:`fire`; False on timeout."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.add(future)
@@ -344,6 +344,7 @@ class BotState:
         self.poll_generation = 0
         self.poll_calls = 0
         self.updates_changed = Signal()
+        self.confirmed = Signal()
         self.dropped_updates = 0
 
     def user_json(self) -> dict[str, Any]:
@@ -388,14 +389,14 @@ class BotState:
             self.updates = self.updates[-keep:] if keep else []
             if dropped:
                 self.confirmed_update_id = max(self.confirmed_update_id, dropped[-1]["update_id"])
-            return
-        if offset == 0:
-            return
-        self.updates = [u for u in self.updates if u["update_id"] >= offset]
-        self.confirmed_update_id = max(self.confirmed_update_id, min(offset - 1, self.next_update_id - 1))
+        elif offset > 0:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            self.confirmed_update_id = max(self.confirmed_update_id, min(offset - 1, self.next_update_id - 1))
+        self.confirmed.fire()
 
     def drop_pending(self) -> None:
         """drop_pending_updates=True."""
         if self.updates:
             self.confirmed_update_id = self.updates[-1]["update_id"]
         self.updates.clear()
+        self.confirmed.fire()

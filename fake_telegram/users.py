@@ -86,11 +86,11 @@ class FakeUser:
         """The reply keyboard the user's client currently shows."""
         return self.chat.reply_keyboard
 
-    async def wait_message(self, timeout: float = 5.0) -> SentMessage:
+    async def wait_message(self, timeout: float = 5.0) -> SentMessage:  # noqa: ASYNC109 - the test API
         """The next message the bot sends here that this user has not consumed yet."""
         return await self._wait(timeout, edits=False)
 
-    async def wait_edit(self, timeout: float = 5.0) -> SentMessage:
+    async def wait_edit(self, timeout: float = 5.0) -> SentMessage:  # noqa: ASYNC109 - the test API
         """The next edit (editMessageText/ReplyMarkup) of a bot message here, not consumed yet."""
         return await self._wait(timeout, edits=True)
 
@@ -98,7 +98,7 @@ class FakeUser:
         """Messages sent but not yet consumed by wait_message (does not consume them)."""
         return self.chat.sent_log[self._message_cursor :]
 
-    async def _wait(self, timeout: float, *, edits: bool) -> SentMessage:
+    async def _wait(self, timeout: float, *, edits: bool) -> SentMessage:  # noqa: ASYNC109
         chat = self.chat
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -129,7 +129,8 @@ class FakeUser:
         lines += [f"  {m.describe()}" for m in list(chat.bot_messages.values())[-10:]] or ["  (none)"]
         lines.append(
             f"bot: {bot.poll_calls} getUpdates calls, {len(bot.updates)} updates pending "
-            f"(confirmed up to {bot.confirmed_update_id}), webhook: {bot.webhook.url if bot.webhook else 'none'}"
+            f"(confirmed up to {bot.confirmed_update_id}), "
+            f"webhook: {bot.webhook.url if bot.webhook else 'none'}"
         )
         recent = [call for call in self._fake.requests if call.method != "getUpdates"][-8:]
         if recent:
@@ -254,7 +255,10 @@ class FakeUser:
         return "\n".join(lines)
 
     async def press_data(self, data: str, message_id: int | None = None) -> dict[str, Any]:
-        """Forge a callback_query with any data, on the newest message with an inline keyboard or the given one."""
+        """Forge a callback_query with any data.
+
+        It is attached to ``message_id``, or else to the newest bot message with an inline keyboard.
+        """
         chat = self.chat
         message: SentMessage | None
         if message_id is not None:

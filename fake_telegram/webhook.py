@@ -98,7 +98,8 @@ class WebhookDelivery:
     async def _post(
         self, url: str, secret: str | None, update: dict[str, Any]
     ) -> tuple[bool, str, dict[str, Any] | None]:
-        assert self._session is not None, "FakeTelegram.start() creates the session"
+        if self._session is None:
+            raise RuntimeError("FakeTelegram.start() creates the webhook client session")
         headers = {"Content-Type": "application/json"}
         if secret:
             headers["X-Telegram-Bot-Api-Secret-Token"] = secret

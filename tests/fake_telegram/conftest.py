@@ -1,8 +1,8 @@
-"""Fixtures: a started FakeTelegram and a real aiogram Bot pointed at it."""
+"""Fixtures: a started FakeTelegram and real aiogram Bots pointed at it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 from aiogram import Bot
@@ -13,10 +13,13 @@ from fake_telegram import FakeTelegram
 
 TOKEN = "123456789:AAHfakeTokenForTests_abcdefghijkl"
 
+MakeBot = Callable[..., Bot]
 
-def make_bot(tg: FakeTelegram, token: str = TOKEN) -> Bot:
-    """A Bot talking to the fake exactly like the real bot does."""
-    return Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(tg.url)))
+
+@pytest.fixture
+def token() -> str:
+    """The default test bot's token (bot id 123456789)."""
+    return TOKEN
 
 
 @pytest.fixture
@@ -26,9 +29,20 @@ async def tg() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
-async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
-    bot = make_bot(tg)
-    try:
-        yield bot
-    finally:
+async def make_bot() -> AsyncIterator[MakeBot]:
+    """Build Bots talking to a fake exactly like the real bot does; their sessions close at teardown."""
+    bots: list[Bot] = []
+
+    def make(fake: FakeTelegram, token: str = TOKEN) -> Bot:
+        bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(fake.url)))
+        bots.append(bot)
+        return bot
+
+    yield make
+    for bot in bots:
         await bot.session.close()
+
+
+@pytest.fixture
+def bot(tg: FakeTelegram, make_bot: MakeBot) -> Bot:
+    return make_bot(tg)

@@ -12,7 +12,9 @@ def test_plain_text_passes_through() -> None:
 
 
 def test_basic_tags_and_aliases() -> None:
-    text, entities = parse_html("<b>a</b><strong>b</strong><i>c</i><em>d</em><u>e</u><ins>f</ins><s>g</s><del>h</del>")
+    text, entities = parse_html(
+        "<b>a</b><strong>b</strong><i>c</i><em>d</em><u>e</u><ins>f</ins><s>g</s><del>h</del>"
+    )
     assert text == "abcdefgh"
     assert [e["type"] for e in entities] == [
         "bold",
@@ -83,7 +85,10 @@ def test_empty_entities_are_dropped() -> None:
         ("<b", "Unclosed start tag at byte offset 0"),
         ("<b>x</b", "Unclosed end tag at byte offset 4"),
         ('<span class="x">y</span>', 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
-        ("<a href>x</a>", 'Expected equal sign in declaration of an attribute of the tag "a" at byte offset 0'),
+        (
+            "<a href>x</a>",
+            'Expected equal sign in declaration of an attribute of the tag "a" at byte offset 0',
+        ),
         ('<tg-emoji emoji-id="abc">x</tg-emoji>', "Invalid custom emoji identifier specified"),
     ],
 )
