@@ -129,6 +129,13 @@ class BotApi:
             "copyMessage",
             "sendChatAction",
             "getFile",
+            "editMessageCaption",
+            "setMyDescription",
+            "getMyDescription",
+            "setMyShortDescription",
+            "getMyShortDescription",
+            "setChatMenuButton",
+            "getChatMenuButton",
         ):
             handler: Handler = getattr(self, re.sub("([A-Z])", lambda m: "_" + m.group(1).lower(), name))
             self._handlers[name.lower()] = (name, handler)
@@ -723,6 +730,59 @@ class BotApi:
         key = command_scope_key(self._scope(params), params.get_str("language_code"))
         bot.commands.pop(key, None)
         return True
+
+    async def edit_message_caption(self, bot: BotState, params: Params) -> Any:
+        """editMessageCaption: media messages only; no reply_markup given removes the inline keyboard."""
+        chat, message = self._message_to_edit(bot, params)
+        if message.content == "text" or message.content in ("location", "venue"):
+            raise bad_request("there is no caption in the message to edit")
+        caption = self._caption(params)
+        markup = self._markup(params, inline_only=True)
+        current = message.reply_markup if message.has_inline_keyboard else None
+        if caption.plain == message.text and caption.entities == message.entities and markup == current:
+            raise bad_request(NOT_MODIFIED)
+        message.text, message.html, message.parse_mode, message.entities = (
+            caption.plain,
+            caption.raw,
+            caption.parse_mode,
+            caption.entities,
+        )
+        message.reply_markup = markup
+        return self._apply_edit(bot, chat, message, "editMessageCaption")
+
+    # -- bot profile settings (stored for inspection, not interpreted) ----------------------------------
+
+    async def set_my_description(self, bot: BotState, params: Params) -> Any:
+        """setMyDescription."""
+        bot.settings[("description", params.get_str("language_code") or "")] = (
+            params.get_str("description") or ""
+        )
+        return True
+
+    async def get_my_description(self, bot: BotState, params: Params) -> Any:
+        """getMyDescription."""
+        return {"description": bot.settings.get(("description", params.get_str("language_code") or ""), "")}
+
+    async def set_my_short_description(self, bot: BotState, params: Params) -> Any:
+        """setMyShortDescription."""
+        key = ("short_description", params.get_str("language_code") or "")
+        bot.settings[key] = params.get_str("short_description") or ""
+        return True
+
+    async def get_my_short_description(self, bot: BotState, params: Params) -> Any:
+        """getMyShortDescription."""
+        key = ("short_description", params.get_str("language_code") or "")
+        return {"short_description": bot.settings.get(key, "")}
+
+    async def set_chat_menu_button(self, bot: BotState, params: Params) -> Any:
+        """setChatMenuButton."""
+        button = params.get_json("menu_button", "can't parse menu button JSON object")
+        bot.settings[("menu_button", params.get_str("chat_id") or "")] = button or {"type": "default"}
+        return True
+
+    async def get_chat_menu_button(self, bot: BotState, params: Params) -> Any:
+        """getChatMenuButton."""
+        return bot.settings.get(("menu_button", params.get_str("chat_id") or ""), {"type": "default"})
 
     # -- files -----------------------------------------------------------------------------------------
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import contextlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from aiohttp import BodyPartReader, web
+from aiohttp import BodyPartReader, MultipartReader, web
 
 from .errors import ApiError, bad_request
 
-__all__ = ["JSON_FIELDS", "Params", "Upload", "read_params"]
+__all__ = ["JSON_FIELDS", "Params", "Upload", "read_multipart", "read_params"]
 
 # Fields whose string values are JSON documents.
 JSON_FIELDS = frozenset(
@@ -161,6 +161,31 @@ def _entity_too_large() -> ApiError:
     return ApiError(413, "Request Entity Too Large")
 
 
+class _PartSource(Protocol):
+    async def next(self) -> MultipartReader | BodyPartReader | None: ...
+
+
+async def read_multipart(reader: _PartSource, max_file_size: int) -> tuple[dict[str, Any], dict[str, Upload]]:
+    """Fields and file parts of a multipart body (a request's, or a webhook response's)."""
+    values: dict[str, Any] = {}
+    uploads: dict[str, Upload] = {}
+    while (part := await reader.next()) is not None:
+        if not isinstance(part, BodyPartReader) or part.name is None:
+            continue
+        if part.filename is not None:
+            data = bytearray()
+            while chunk := await part.read_chunk():
+                data += chunk
+                if len(data) > max_file_size:
+                    raise _entity_too_large()
+            uploads[part.name] = Upload(
+                part.name, part.filename, part.headers.get("Content-Type"), bytes(data)
+            )
+        else:
+            values[part.name] = await part.text()
+    return values, uploads
+
+
 async def read_params(request: web.Request, max_file_size: int) -> Params:
     """Collect parameters from the query string and the body (JSON, urlencoded or multipart)."""
     values: dict[str, Any] = dict(request.query)
@@ -180,21 +205,8 @@ async def read_params(request: web.Request, max_file_size: int) -> Params:
                     raise bad_request("JSON object expected")
                 values.update(body)
         elif content_type == "multipart/form-data":
-            reader = await request.multipart()
-            while (part := await reader.next()) is not None:
-                if not isinstance(part, BodyPartReader) or part.name is None:
-                    continue
-                if part.filename is not None:
-                    data = bytearray()
-                    while chunk := await part.read_chunk():
-                        data += chunk
-                        if len(data) > max_file_size:
-                            raise _entity_too_large()
-                    uploads[part.name] = Upload(
-                        part.name, part.filename, part.headers.get("Content-Type"), bytes(data)
-                    )
-                else:
-                    values[part.name] = await part.text()
+            fields, uploads = await read_multipart(await request.multipart(), max_file_size)
+            values.update(fields)
         else:
             form = await request.post()
             for key, value in form.items():

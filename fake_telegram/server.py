@@ -427,11 +427,11 @@ class FakeTelegram:
         bot.files[record.file_id] = record
         return record
 
-    async def execute_webhook_reply(self, bot: BotState, reply: dict[str, Any]) -> None:
+    async def execute_webhook_reply(self, bot: BotState, reply: Params) -> None:
         """Run a method call a webhook returned in its response body (Telegram does not report the result)."""
-        method = str(reply.get("method"))
-        values = {k: v for k, v in reply.items() if k != "method"}
-        await self._call(bot, method, Params(values))
+        method = str(reply.values.get("method"))
+        values = {k: v for k, v in reply.values.items() if k != "method"}
+        await self._call(bot, method, Params(values, reply.uploads))
 
     # -- HTTP ------------------------------------------------------------------------------------------
 

@@ -346,6 +346,8 @@ class BotState:
         self.updates_changed = Signal()
         self.confirmed = Signal()
         self.dropped_updates = 0
+        # setMyDescription, setMyShortDescription, setChatMenuButton: stored, not interpreted.
+        self.settings: dict[tuple[str, str], Any] = {}
 
     def user_json(self) -> dict[str, Any]:
         """The bot as a Bot API ``User`` (the ``from`` of its messages)."""

@@ -7,9 +7,12 @@ import contextlib
 import json
 import logging
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 import aiohttp
 
+from .errors import ApiError
+from .params import Params, Upload, read_multipart
 from .state import BotState, now_ts
 
 if TYPE_CHECKING:
@@ -26,7 +29,8 @@ class WebhookDelivery:
     Like Telegram, an update stays pending until the webhook answers 2xx; a failed attempt is retried
     after ``retry_delay`` doubling up to ``max_delay``, and after ``max_attempts`` the update is dropped
     (Telegram gives up too, after much longer). A JSON body with a ``method`` field in the webhook's
-    answer is executed as a Bot API call, as Telegram does.
+    answer (JSON, urlencoded, or multipart as aiogram's SimpleRequestHandler writes it) is executed as a
+    Bot API call, as Telegram does.
     """
 
     def __init__(self, fake: FakeTelegram) -> None:
@@ -97,7 +101,7 @@ class WebhookDelivery:
 
     async def _post(
         self, url: str, secret: str | None, update: dict[str, Any]
-    ) -> tuple[bool, str, dict[str, Any] | None]:
+    ) -> tuple[bool, str, Params | None]:
         if self._session is None:
             raise RuntimeError("FakeTelegram.start() creates the webhook client session")
         headers = {"Content-Type": "application/json"}
@@ -111,21 +115,37 @@ class WebhookDelivery:
                 timeout=aiohttp.ClientTimeout(total=self._fake.webhook_timeout),
                 allow_redirects=False,
             ) as response:
-                body = await response.read()
                 if not 200 <= response.status < 300:
+                    await response.read()
                     return (
                         False,
                         f"Wrong response from the webhook: {response.status} {response.reason}",
                         None,
                     )
+                reply = await self._read_reply(response)
         except TimeoutError:
             return False, "Read timeout expired", None
         except aiohttp.ClientError as exc:
             return False, f"Connection failed: {exc}", None
-        reply: dict[str, Any] | None = None
-        if body.strip():
-            with contextlib.suppress(ValueError):
-                parsed = json.loads(body)
-                if isinstance(parsed, dict) and isinstance(parsed.get("method"), str):
-                    reply = parsed
         return True, "", reply
+
+    async def _read_reply(self, response: aiohttp.ClientResponse) -> Params | None:
+        """A method call in the webhook's answer, if there is one (anything unreadable is ignored)."""
+        values: dict[str, Any] = {}
+        uploads: dict[str, Upload] = {}
+        try:
+            if response.content_type == "multipart/form-data":
+                reader = aiohttp.MultipartReader.from_response(response)
+                values, uploads = await read_multipart(reader, self._fake.max_file_size)
+            else:
+                body = await response.read()
+                if response.content_type == "application/x-www-form-urlencoded":
+                    values = dict(parse_qsl(body.decode("utf-8")))
+                elif body.strip():
+                    parsed = json.loads(body)
+                    values = parsed if isinstance(parsed, dict) else {}
+        except (ValueError, ApiError):
+            return None
+        if not isinstance(values.get("method"), str):
+            return None
+        return Params(values, uploads)

@@ -332,3 +332,18 @@ async def test_upload_too_large_is_413(make_bot: MakeBot) -> None:
         tiny = make_bot(small)
         with pytest.raises(TelegramEntityTooLarge, match="Request Entity Too Large"):
             await tiny.send_document(1001, BufferedInputFile(b"x" * 2048, filename="big.bin"))
+
+
+async def test_edit_caption_and_profile_settings(tg: FakeTelegram, bot: Bot) -> None:
+    await started_user(tg)
+    sent = await bot.send_document(1001, BufferedInputFile(b"x", filename="a.txt"), caption="old")
+    await bot.edit_message_caption(
+        chat_id=1001, message_id=sent.message_id, caption="<i>new</i>", parse_mode="HTML"
+    )
+    assert (await tg.user(1001).wait_edit()).text == "new"
+    text = await bot.send_message(1001, "text")
+    with pytest.raises(TelegramBadRequest, match="there is no caption in the message to edit"):
+        await bot.edit_message_caption(chat_id=1001, message_id=text.message_id, caption="c")
+    assert await bot.set_my_description("Еріктілерге арналған бот", language_code="kk")
+    assert (await bot.get_my_description(language_code="kk")).description == "Еріктілерге арналған бот"
+    assert await bot.set_chat_menu_button()

@@ -159,3 +159,55 @@ async def test_standalone_server_runs_and_stops_on_sigterm() -> None:
             await process.wait()
         _, stderr = await process.communicate()
         assert b"Traceback" not in stderr, stderr.decode()
+
+
+ECHO_BOT = """
+import asyncio, os
+from aiogram import Bot, Dispatcher, F
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import Message
+
+dp = Dispatcher()
+
+@dp.message(F.text)
+async def echo(message: Message) -> None:
+    await message.answer("<b>echo</b>: " + message.html_text, parse_mode="HTML")
+
+async def main() -> None:
+    api = TelegramAPIServer.from_base(os.environ["TELEGRAM_API_URL"])
+    bot = Bot(os.environ["BOT_TOKEN"], session=AiohttpSession(api=api))
+    await dp.start_polling(bot, polling_timeout=5)
+
+asyncio.run(main())
+"""
+
+
+async def test_bot_in_a_subprocess_like_the_real_one(tg: FakeTelegram, token: str, tmp_path: Path) -> None:
+    script = tmp_path / "echo_bot.py"
+    script.write_text(ECHO_BOT)
+    env = {**os.environ, "TELEGRAM_API_URL": tg.url, "BOT_TOKEN": token}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(script),
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await tg.wait_polling(timeout=10)
+        user = tg.user(1001)
+        await user.send("Сәлем <дос>")
+        reply = await user.wait_message(timeout=5)
+        assert reply.text == "echo: Сәлем <дос>"
+        assert reply.html == "<b>echo</b>: Сәлем &lt;дос&gt;"
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 10) == 0
+        await tg.wait_confirmed(timeout=1)
+    finally:
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()
+        _, stderr = await process.communicate()
+        assert b"Traceback" not in stderr, stderr.decode()

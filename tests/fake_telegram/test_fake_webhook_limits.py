@@ -8,8 +8,11 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-from aiogram import Bot
+from aiogram import Bot, Dispatcher, F
 from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
+from aiogram.methods import SendMessage
+from aiogram.types import Message
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from fake_telegram import FakeTelegram
@@ -106,6 +109,33 @@ async def test_webhook_reply_method_is_executed(tg: FakeTelegram, bot: Bot, rece
     await user.send("/start")
     message = await user.wait_message()
     assert message.text == "from the webhook reply"
+
+
+async def test_aiogram_webhook_mode_with_method_in_the_response(tg: FakeTelegram, bot: Bot) -> None:
+    dp = Dispatcher()
+
+    @dp.message(F.text)
+    async def shout(message: Message) -> SendMessage:
+        # Returned, not awaited: aiogram puts the call in the webhook response (multipart), Telegram runs it.
+        return message.answer(f"<b>{message.text}</b>!", parse_mode="HTML")
+
+    app = web.Application()
+    SimpleRequestHandler(dp, bot, handle_in_background=False, secret_token="abc_123").register(
+        app, path="/wh"
+    )
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        await bot.set_webhook(f"http://127.0.0.1:{runner.addresses[0][1]}/wh", secret_token="abc_123")
+        user = tg.user(1001)
+        await user.send("сәлем")
+        reply = await user.wait_message()
+        assert (reply.text, reply.entities[0]["type"]) == ("сәлем!", "bold")
+        await tg.wait_confirmed()
+    finally:
+        await runner.cleanup()
 
 
 async def test_webhook_only_on_loopback(tg: FakeTelegram, bot: Bot) -> None:
