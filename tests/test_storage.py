@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from storage.database import create_engine, create_session_maker
 from storage.fsm import SQLStorage
 from storage.migrate import alembic_config, downgrade, upgrade
-from storage.models import FSMRecord
 from storage.repositories.users import UserRepository
 
 
@@ -70,7 +69,7 @@ async def test_naive_times_are_refused(session_maker: async_sessionmaker[AsyncSe
     async with session_maker() as session:
         await UserRepository(session).add(2)
         with pytest.raises(Exception, match="naive datetime"):
-            await UserRepository(session).update(2, consent_at=datetime(2026, 1, 1))  # noqa: DTZ001
+            await UserRepository(session).update(2, consent_at=datetime(2026, 1, 1))
 
 
 KEY = StorageKey(bot_id=42, chat_id=1001, user_id=1001)
@@ -124,7 +123,7 @@ async def test_fsm_concurrent_writers_to_new_keys(session_maker: async_sessionma
     states = await asyncio.gather(*(storage.get_state(key) for key in keys))
     assert states == [f"s{n}" for n in range(40)]
     async with session_maker() as session:
-        assert (await session.execute(text(f"SELECT count(*) FROM {FSMRecord.__tablename__}"))).scalar() == 40
+        assert (await session.execute(text("SELECT count(*) FROM fsm_states"))).scalar() == 40
 
 
 @pytest.fixture
