@@ -242,6 +242,8 @@ class BotApi:
             raise bad_request("message to be replied not found")
 
     def _store(self, bot: BotState, chat: ChatState, message: SentMessage) -> dict[str, Any]:
+        # The id is taken only now, so that refused requests leave no gaps, as on Telegram.
+        message.message_id = chat.new_message_id()
         chat.bot_messages[message.message_id] = message
         chat.sent_log.append(message.snapshot())
         kind = markup_kind(message.reply_markup)
@@ -256,7 +258,7 @@ class BotApi:
 
     def _new_message(self, chat: ChatState, kind: str, method: str, text: _Text | None) -> SentMessage:
         return SentMessage(
-            message_id=chat.new_message_id(),
+            message_id=0,
             chat_id=chat.chat_id,
             kind=kind,
             date=now_ts(),

@@ -77,6 +77,9 @@ class FakeTelegram:
     "default bot" (used when a test does not name one) is the bot whose ``token`` is given here, or else
     the first bot that calls the API. Private chats only: a chat is known to a bot once its user has
     written to it (before that, sends answer 400 "chat not found").
+
+    parse_mode HTML is parsed and checked like Telegram does; MarkdownV2/Markdown text is stored as sent,
+    unparsed and without entities.
     """
 
     def __init__(

@@ -7,7 +7,7 @@ import re
 import time
 from typing import TYPE_CHECKING, Any
 
-from .markup import find_button
+from .markup import button_texts, find_button
 from .state import BotState, CallbackAnswer, CallbackQueryState, ChatState, SentMessage, UserProfile, now_ts
 
 if TYPE_CHECKING:
@@ -245,11 +245,8 @@ class FakeUser:
         for message in reversed(list(chat.bot_messages.values())):
             if message.has_inline_keyboard and not message.deleted:
                 lines.append(f"  inline on #{message.message_id}: {message.buttons}")
-        keyboard = find_button(chat.reply_keyboard, text)
-        if chat.reply_keyboard is not None and keyboard is None:
-            lines.append(
-                f"  reply keyboard: {SentMessage(0, 0, 'text', 0, reply_markup=chat.reply_keyboard).buttons}"
-            )
+        if chat.reply_keyboard is not None:
+            lines.append(f"  reply keyboard: {button_texts(chat.reply_keyboard)}")
         if len(lines) == 1:
             lines.append("  the chat has no keyboards")
         return "\n".join(lines)

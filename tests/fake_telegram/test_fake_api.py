@@ -347,3 +347,12 @@ async def test_edit_caption_and_profile_settings(tg: FakeTelegram, bot: Bot) -> 
     assert await bot.set_my_description("Еріктілерге арналған бот", language_code="kk")
     assert (await bot.get_my_description(language_code="kk")).description == "Еріктілерге арналған бот"
     assert await bot.set_chat_menu_button()
+
+
+async def test_refused_requests_take_no_message_id(tg: FakeTelegram, bot: Bot) -> None:
+    await started_user(tg)  # message 1
+    with pytest.raises(TelegramBadRequest):
+        await bot.copy_message(chat_id=1001, from_chat_id=1001, message_id=99)
+    with pytest.raises(TelegramBadRequest):
+        await bot.send_message(1001, "<x>", parse_mode="HTML")
+    assert (await bot.send_message(1001, "ok")).message_id == 2
