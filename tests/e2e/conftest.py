@@ -146,12 +146,18 @@ async def start_bot(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotFactor
         process = BotProcess(command, env, cwd, tmp_path / f"bot-{len(processes)}.log")
         processes.append(process)
         polls_before = tg.bot_state().poll_calls
+
+        def ready() -> bool:
+            if settings.get("RUN_MODE") == "webhook":
+                return tg.webhook is not None
+            return tg.bot_state().poll_calls > polls_before
+
         await process.start()
         try:
-            await until(lambda: tg.bot_state().poll_calls > polls_before, timeout=60)
+            await until(ready, timeout=60)
         except TimeoutError:
             await process.stop(signal.SIGKILL)
-            raise AssertionError(f"the bot never polled:\n{process.output()}") from None
+            raise AssertionError(f"the bot never came up:\n{process.output()}") from None
         return process
 
     yield start

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
+import sys
+from pathlib import Path
+
+import aiohttp
 import pytest
 
 from fake_telegram import FakeTelegram
@@ -148,6 +154,43 @@ async def test_unknown_input_and_files_get_a_hint(tg: FakeTelegram, start_bot: B
     await chat.user.press_data("rg:narnia")
     await until(lambda: tg.unanswered_callbacks() == [])
     assert chat.user.answers[-1].text == "Бұл батырма ескірген. /menu жіберіңіз."
+
+
+async def test_webhook_mode_with_secret_and_health_check(
+    tg: FakeTelegram, start_bot: BotFactory, tmp_path: Path
+) -> None:
+    port = free_port()
+    webhook = {
+        "RUN_MODE": "webhook",
+        "WEBHOOK_URL": f"http://127.0.0.1:{port}/tg/hook",
+        "WEBHOOK_SECRET": "e2e_webhook-secret",
+        "WEBHOOK_HOST": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+    }
+    bot = await start_bot(**webhook)
+    assert tg.webhook is not None
+    assert tg.webhook.secret_token == "e2e_webhook-secret"
+    chat = await onboard_kazakh(tg, 5011)
+    await chat.user.send("/help")
+    await chat.expect("байланыстырады")
+    health = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "healthcheck", cwd=tmp_path, env={**bot.env, **webhook}
+    )
+    assert await health.wait() == 0
+    # Without the secret, a forged update is refused and handled by nobody.
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(f"http://127.0.0.1:{port}/tg/hook", json={"update_id": 999, "message": {}}) as response,
+    ):
+        assert response.status == 401
+    assert await bot.stop() == 0, bot.output()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 async def test_sigterm_stops_cleanly_and_confirms_what_was_handled(

@@ -1,0 +1,134 @@
+"""Long texts, escaping, Babel formats, the time zone check, and flood control."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiogram.methods import SendMessage
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import clock
+from bot.i18n import format_date, format_datetime, format_money, pick_locale
+from bot.middlewares.throttling import ThrottlingMiddleware
+from bot.text import TEXT_LIMIT, escape, split_html, utf16_length
+from fake_telegram.html import parse_html
+from tests.harness import BotHarness, texts
+from tests.recording_bot import recording_bot
+
+WORDS = [
+    "сәлем",
+    "Қазақстан",
+    "ерікті",
+    "<b>қалың</b>",
+    "<i>italic <u>and</u></i>",
+    "&amp;",
+    "🌳",
+    "\n",
+    "\n\n",
+]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_split_parts_fit_and_each_parses_as_telegram_html(seed: int) -> None:
+    rng = random.Random(seed)
+    text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(800, 6000)))
+    whole, _ = parse_html(text)
+    parts = split_html(text)
+    assert all(utf16_length(part) <= TEXT_LIMIT for part in parts)
+    plain = [parse_html(part)[0] for part in parts]  # raises on any broken tag
+    assert "".join(plain).split() == whole.split()  # nothing lost, nothing added
+
+
+def test_split_keeps_formatting_across_a_cut() -> None:
+    text = "<b>" + "сөз " * 3000 + "</b>"
+    parts = split_html(text)
+    assert len(parts) == 3
+    for part in parts:
+        plain, entities = parse_html(part)
+        assert entities[0]["type"] == "bold"
+        assert entities[0]["length"] == utf16_length(plain)
+
+
+def test_split_cuts_a_word_with_no_spaces_and_counts_emoji_as_two() -> None:
+    trees = split_html("🌳" * 3000)
+    assert all(utf16_length(part) <= TEXT_LIMIT for part in trees)
+    assert "".join(trees) == "🌳" * 3000
+    assert "".join(split_html("x" * 9000)) == "x" * 9000
+
+
+def test_short_texts_are_left_alone() -> None:
+    assert split_html("<b>сәлем</b>\n\n") == ["<b>сәлем</b>\n\n"]
+
+
+async def test_a_long_message_goes_out_in_parts_with_the_keyboard_on_the_last() -> None:
+    bot, session = recording_bot()
+    keyboard = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="OK", callback_data="ok")]])
+    await bot.send_message(1, "абзац\n" * 1500, reply_markup=keyboard)
+    sent = [r for r in session.requests if isinstance(r, SendMessage)]
+    assert len(sent) == 3
+    assert [r.reply_markup for r in sent] == [None, None, keyboard]
+    assert "".join(r.text for r in sent).count("абзац") == 1500
+    await bot.session.close()
+
+
+def test_escape_leaves_quotes_but_not_markup() -> None:
+    assert escape('<b>О\'Нил</b> & "Co"') == '&lt;b&gt;О\'Нил&lt;/b&gt; &amp; "Co"'
+
+
+def test_money_dates_and_times_in_both_languages() -> None:
+    almaty = ZoneInfo("Asia/Almaty")
+    moment = datetime(2026, 11, 24, 20, 30, tzinfo=UTC)  # already the 25th in Almaty
+    nbsp = "\xa0"  # Babel groups digits with no-break spaces, so an amount never wraps
+    assert format_money(2_100_000_000, "kk") == f"2{nbsp}100{nbsp}000{nbsp}000 ₸"
+    assert format_money(Decimal("1500.50"), "ru") == f"1{nbsp}500,50 ₸"
+    assert format_date(moment, "ru", almaty) == "25 ноября 2026 г."
+    assert format_date(moment, "kk", almaty) == "2026 ж. 25 қараша"
+    assert format_datetime(moment, "ru", almaty) == "25 ноября 2026, 01:30"
+    assert format_datetime(moment, "kk", almaty) == "25 қараша 2026, 01:30"
+
+
+@pytest.mark.parametrize(
+    ("chosen", "telegram", "expected"),
+    [("ru", "kk", "ru"), (None, "kk", "kk"), (None, "ru-RU", "ru"), (None, "en", "kk"), (None, None, "kk")],
+)
+def test_locale_choice(chosen: str | None, telegram: str | None, expected: str) -> None:
+    assert pick_locale(chosen, telegram, "kk") == expected
+
+
+def test_almaty_is_utc_plus_5_with_the_packaged_data() -> None:
+    clock.use_packaged_tzdata()
+    clock.check_almaty_offset()  # does not raise
+
+
+def test_stale_time_zone_data_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Data from before tzdata 2024a gives Almaty +06:00, as Dhaka has.
+    monkeypatch.setattr(clock, "ZoneInfo", lambda key: ZoneInfo("Asia/Dhaka"))
+    with pytest.raises(clock.StaleTimeZoneDataError, match=r"UTC\+6"):
+        clock.check_almaty_offset()
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_throttling_warns_once_then_drops_until_refilled(harness: BotHarness) -> None:
+    fake_clock = FakeClock()
+    throttling = ThrottlingMiddleware(rate=1.0, burst=3, clock=fake_clock)
+    harness.dispatcher.message.middleware(throttling)
+    user = harness.user(4001, language_code="ru")
+    answered = [texts(await user.send("привет")) for _ in range(6)]
+    assert all(answer for answer in answered[:3])  # the burst gets through
+    assert answered[3] == ["Слишком много сообщений. Подождите 1 секунду."]
+    assert answered[4:] == [[], []]  # dropped quietly, no flood back
+    fake_clock.now += 2
+    assert texts(await user.send("привет")) != []
+    other = harness.user(4002, language_code="kk")
+    assert texts(await other.send("сәлем")) != []  # one user's flood does not touch another
