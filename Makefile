@@ -43,11 +43,11 @@ fake-telegram: $(STAMP)  ## a fake Telegram Bot API server on 127.0.0.1:8081, fo
 docker:
 	docker build -t belsendi .
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Belsendi needs Python 3.11 or newer")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -c requirements-dev.lock -e ".[dev]"
 	touch $(STAMP)
 
 clean:
