@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -81,8 +82,12 @@ async def test_healthz(client: TestClient[Any, Any]) -> None:
     assert await response.json() == {"status": "ok"}
 
 
-async def test_healthz_reports_a_broken_database(harness: BotHarness, settings: Settings) -> None:
-    broken = create_engine("sqlite+aiosqlite:////nonexistent/folder/db.sqlite3")
+async def test_healthz_reports_a_database_without_its_schema(
+    harness: BotHarness, settings: Settings, tmp_path: Path
+) -> None:
+    # An unmigrated file (a wrong DATABASE_URL, say). A path that cannot be opened at all would do
+    # too, but aiosqlite then finishes its worker thread after the test's loop is gone.
+    broken = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'empty.sqlite3'}")
     webhook = _webhook_settings(settings)
     app = create_webhook_app(harness.dispatcher, harness.bot, webhook, broken)
     try:
