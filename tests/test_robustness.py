@@ -1,0 +1,154 @@
+"""Failures, forged input and limits: the user always gets an answer, nothing is corrupted."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from aiogram.filters.callback_data import CallbackData
+from aiogram.methods import AnswerCallbackQuery, SendMessage
+from aiogram.types import (
+    Chat,
+    ChatMemberBanned,
+    ChatMemberMember,
+    ChatMemberUpdated,
+    Message,
+    Update,
+    User,
+)
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import callbacks
+from bot.callbacks import ConsentCallback, LanguageCallback, RegionCallback, RoleCallback
+from bot.i18n import LOCALES_DIR, compile_catalogs
+from bot.services import users
+from bot.services.deeplinks import DeepLink, LinkTarget, parse_start_payload
+from bot.services.regions import REGIONS
+from bot.services.roles import Role
+from storage.repositories.users import UserRepository
+from tests.harness import BotHarness, texts
+
+
+async def test_a_failing_handler_is_logged_and_the_user_told_in_their_language(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    user = harness.user(6001, language_code="ru")
+    await user.send("/start")
+    await user.press(LanguageCallback(code="ru"))
+    await user.press(ConsentCallback(agree=True))
+    await user.press(RoleCallback(role="volunteer"))
+
+    async def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(users, "choose_region", broken)
+    with caplog.at_level(logging.ERROR):
+        requests = await user.press(RegionCallback(code="almaty"))
+    assert any(isinstance(r, AnswerCallbackQuery) for r in requests)  # the spinner stops
+    told = [r.text for r in requests if isinstance(r, SendMessage)]
+    assert told == ["⚠️ У нас что-то пошло не так. Попробуйте ещё раз чуть позже или отправьте /menu."]
+    failure = next(record for record in caplog.records if "failed" in record.getMessage())
+    assert "Update" in failure.getMessage()
+    assert failure.exc_info is not None
+    assert "database on fire" not in told[0]  # no internals shown to the user
+
+
+def all_callback_data() -> list[CallbackData]:
+    """Every button the bot can draw, with the longest values each field takes."""
+    made: list[CallbackData] = [LanguageCallback(code=code) for code in ("kk", "ru")]
+    made += [ConsentCallback(agree=agree) for agree in (True, False)]
+    made += [RoleCallback(role=role) for role in Role]
+    made += [RegionCallback(code=region.code) for region in REGIONS]
+    made += [callbacks.MenuCallback(action=action) for action in callbacks.MenuAction]
+    made += [callbacks.ProfileCallback(action=action) for action in callbacks.ProfileAction]
+    return made
+
+
+def test_every_callback_data_fits_telegrams_64_bytes() -> None:
+    sizes = {data.pack(): len(data.pack().encode()) for data in all_callback_data()}
+    assert max(sizes.values()) <= 64
+    # and leaves room: ids, not words (the longest today is a region code)
+    assert max(sizes.values()) <= 16, sizes
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        ("ev_12", DeepLink(LinkTarget.EVENT, "12")),
+        ("gr_aB-9", DeepLink(LinkTarget.GRANT, "aB-9")),
+        ("zz_12", None),
+        ("ev_", None),
+        ("ev_" + "1" * 33, None),
+        ("<script>", None),
+        ("ev_12 extra", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_start_payload_parsing(payload: str | None, expected: DeepLink | None) -> None:
+    assert parse_start_payload(payload) == expected
+
+
+async def test_a_forged_start_payload_is_ignored(
+    harness: BotHarness, session_maker: async_sessionmaker[AsyncSession]
+) -> None:
+    user = harness.user(6002, language_code="kk")
+    seen = texts(await user.send("/start <b>" + "x" * 5000))
+    assert "Сәлеметсіз бе" in seen[0]
+    async with session_maker() as session:
+        stored = await UserRepository(session).get(6002)
+    assert stored is not None
+    assert stored.start_payload is None
+
+
+def membership(user_id: int, status: str) -> Update:
+    chat = Chat(id=user_id, type="private")
+    person = User(id=user_id, is_bot=False, first_name="Арман")
+    bot = User(id=42, is_bot=True, first_name="Belsendi")
+    old = ChatMemberMember(user=bot) if status == "kicked" else ChatMemberBanned(user=bot, until_date=0)
+    new = ChatMemberBanned(user=bot, until_date=0) if status == "kicked" else ChatMemberMember(user=bot)
+    event = ChatMemberUpdated(
+        chat=chat, from_user=person, date=int(time.time()), old_chat_member=old, new_chat_member=new
+    )
+    return Update(update_id=int(time.time() * 1000) % 10**9, my_chat_member=event)
+
+
+async def test_blocking_and_unblocking_the_bot_is_remembered(
+    harness: BotHarness, session_maker: async_sessionmaker[AsyncSession]
+) -> None:
+    user = harness.user(6003, language_code="kk")
+    await user.send("/start")
+    await harness.dispatcher.feed_update(harness.bot, membership(6003, "kicked"))
+    async with session_maker() as session:
+        stored = await UserRepository(session).get(6003)
+    assert stored is not None
+    assert stored.blocked_at is not None
+    await harness.dispatcher.feed_update(harness.bot, membership(6003, "member"))
+    async with session_maker() as session:
+        stored = await UserRepository(session).get(6003)
+    assert stored is not None
+    assert stored.blocked_at is None
+
+
+def test_missing_or_stale_catalogs_are_compiled(tmp_path: Path) -> None:
+    locales = tmp_path / "locales"
+    shutil.copytree(LOCALES_DIR, locales, ignore=shutil.ignore_patterns("*.mo"))
+    assert {path.parent.parent.name for path in compile_catalogs(locales)} == {"kk", "ru"}
+    assert compile_catalogs(locales) == []  # up to date: nothing to do
+    po = locales / "ru" / "LC_MESSAGES" / "messages.po"
+    future = time.time() + 10
+    os.utime(po, (future, future))
+    assert compile_catalogs(locales) == [po.with_suffix(".mo")]
+
+
+async def test_group_chats_are_not_served(harness: BotHarness) -> None:
+    person = User(id=6004, is_bot=False, first_name="Арман", language_code="kk")
+    group = Chat(id=-100123, type="supergroup", title="Eco")
+    message = Message(message_id=1, date=int(time.time()), chat=group, from_user=person, text="/start")
+    before = len(harness.session.requests)
+    await harness.dispatcher.feed_update(harness.bot, Update(update_id=77, message=message))
+    assert harness.session.requests[before:] == []
