@@ -146,6 +146,10 @@ class Settings(BaseSettings):
             raise SettingsError("WEBHOOK_SECRET", "is required when RUN_MODE=webhook")
 
 
+# Every variable the bot reads, as operators spell them.
+ENVIRONMENT_VARIABLES = tuple(name.upper() for name in Settings.model_fields)
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read the settings, turning pydantic's report into one `SettingsError` naming the variable."""
     try:

@@ -22,6 +22,7 @@ from aiogram.types import (
     User,
 )
 
+from bot.callbacks import ConsentCallback, LanguageCallback, RegionCallback, RoleCallback
 from tests.recording_bot import RecordingSession
 
 _update_ids = itertools.count(1)
@@ -97,6 +98,17 @@ class PlayedUser:
             data=packed,
         )
         return await self.harness.feed(self, Update(update_id=next(_update_ids), callback_query=query))
+
+    async def onboard(self, language: str = "kk", role: str = "volunteer", region: str = "astana") -> None:
+        """The whole first conversation: /start, language, consent, role, region."""
+        await self.send("/start")
+        for data in (
+            LanguageCallback(code=language),
+            ConsentCallback(agree=True),
+            RoleCallback(role=role),
+            RegionCallback(code=region),
+        ):
+            await self.press(data)
 
     async def press_text(self, text: str) -> list[TelegramMethod[Any]]:
         """Press the inline button labelled `text` on the last message the bot showed."""

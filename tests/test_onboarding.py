@@ -103,14 +103,7 @@ async def test_forged_buttons_are_answered_and_change_nothing(
 
 async def test_html_in_a_name_is_shown_escaped(harness: BotHarness) -> None:
     user = harness.user(1005, first_name="<b>Ерлан</b> & Co", language_code="ru")
-    await user.send("/start")
-    for data in (
-        LanguageCallback(code="ru"),
-        ConsentCallback(agree=True),
-        RoleCallback(role="volunteer"),
-        RegionCallback(code="astana"),
-    ):
-        await user.press(data)
+    await user.onboard("ru")
     requests = await user.send("/profile")
     profile = next(r for r in requests if isinstance(r, SendMessage))
     assert "&lt;b&gt;Ерлан&lt;/b&gt; &amp; Co" in profile.text

@@ -12,12 +12,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import (
-    ConsentCallback,
     LanguageCallback,
     ProfileAction,
     ProfileCallback,
-    RegionCallback,
-    RoleCallback,
 )
 from storage.repositories.users import UserRepository
 from tests.harness import BotHarness, PlayedUser, texts
@@ -25,14 +22,7 @@ from tests.harness import BotHarness, PlayedUser, texts
 
 async def onboarded(harness: BotHarness, user_id: int, language: str = "kk") -> PlayedUser:
     user = harness.user(user_id, first_name="Дана", language_code=language)
-    await user.send("/start")
-    for data in (
-        LanguageCallback(code=language),
-        ConsentCallback(agree=True),
-        RoleCallback(role="volunteer"),
-        RegionCallback(code="astana"),
-    ):
-        await user.press(data)
+    await user.onboard(language)
     return user
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import SettingsError, load_settings
+from bot.settings import ENVIRONMENT_VARIABLES, SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:AAbbCCddEEffGGhhIIjjKKllMMnn"
@@ -17,7 +17,7 @@ TOKEN = "123456:AAbbCCddEEffGGhhIIjjKKllMMnn"
 
 def run_bot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """`python -m bot` in an empty folder (no .env), with only the given settings."""
-    clean = {k: v for k, v in os.environ.items() if k not in _VARIABLES}
+    clean = {k: v for k, v in os.environ.items() if k not in ENVIRONMENT_VARIABLES}
     clean["PYTHONPATH"] = str(ROOT)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
@@ -30,24 +30,9 @@ def run_bot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProce
     )
 
 
-_VARIABLES = {
-    "BOT_TOKEN",
-    "TELEGRAM_API_URL",
-    "DATABASE_URL",
-    "ADMIN_IDS",
-    "DEFAULT_LOCALE",
-    "TIMEZONE",
-    "RUN_MODE",
-    "WEBHOOK_URL",
-    "WEBHOOK_SECRET",
-    "WEBHOOK_HOST",
-    "WEBHOOK_PORT",
-}
-
-
 def test_defaults_and_every_variable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
-    for name in _VARIABLES:
+    for name in ENVIRONMENT_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     defaults = load_settings()
     assert defaults.database_url == "sqlite+aiosqlite:///./data/bot.sqlite3"

@@ -11,25 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import ENVIRONMENT_VARIABLES
 from fake_telegram import FakeTelegram, FakeUser, SentMessage
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "424242:E2E-token-for-the-fake-telegram-server"
-SETTINGS = (
-    "BOT_TOKEN",
-    "TELEGRAM_API_URL",
-    "DATABASE_URL",
-    "ADMIN_IDS",
-    "DEFAULT_LOCALE",
-    "TIMEZONE",
-    "RUN_MODE",
-    "WEBHOOK_URL",
-    "WEBHOOK_SECRET",
-    "WEBHOOK_HOST",
-    "WEBHOOK_PORT",
-    "THROTTLE_RATE",
-    "THROTTLE_BURST",
-)
 
 
 class BotProcess:
@@ -129,7 +115,7 @@ async def start_bot(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotFactor
     database = tmp_path / "data" / "bot.sqlite3"
 
     async def start(*, via_make: bool = False, **settings: str) -> BotProcess:
-        env = {key: value for key, value in os.environ.items() if key not in SETTINGS}
+        env = {key: value for key, value in os.environ.items() if key not in ENVIRONMENT_VARIABLES}
         env.update(
             BOT_TOKEN=TOKEN,
             TELEGRAM_API_URL=tg.url,
