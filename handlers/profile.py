@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -76,6 +76,7 @@ async def on_profile_button(
     settings: Settings,
     locale: str,
     callback_answer: CallbackAnswer,
+    bot: Bot,
 ) -> None:
     action = callback_data.action
     if action is ProfileAction.NAME:
@@ -95,19 +96,17 @@ async def on_profile_button(
         document = BufferedInputFile(
             json.dumps(data, ensure_ascii=False, indent=2).encode(), filename="belsendi-my-data.json"
         )
-        if query.message is not None and query.bot is not None:
-            await query.bot.send_document(user.id, document, caption=export_caption())
+        await bot.send_document(user.id, document, caption=export_caption())
     elif action is ProfileAction.ERASE:
         await erase_confirm_screen().show(query)
 
 
 async def on_erase_confirmed(
-    query: CallbackQuery, user: UserProfile, session: AsyncSession, state: FSMContext
+    query: CallbackQuery, user: UserProfile, session: AsyncSession, state: FSMContext, bot: Bot
 ) -> None:
     await state.clear()
     await users.erase(session, user.id)
-    if query.message is not None and query.bot is not None:
-        await query.bot.send_message(user.id, erased_text())
+    await bot.send_message(user.id, erased_text())
 
 
 async def on_name(

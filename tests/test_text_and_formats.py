@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -132,3 +133,38 @@ async def test_throttling_warns_once_then_drops_until_refilled(harness: BotHarne
     assert texts(await user.send("привет")) != []
     other = harness.user(4002, language_code="kk")
     assert texts(await other.send("сәлем")) != []  # one user's flood does not touch another
+
+
+@pytest.mark.parametrize("limit", [48, 64, 100, 333])
+@pytest.mark.parametrize("seed", range(8))
+def test_split_holds_its_limit_with_deep_nesting_and_small_limits(limit: int, seed: int) -> None:
+    rng = random.Random(seed)
+    pieces = []
+    for _ in range(rng.randint(50, 300)):
+        roll = rng.random()
+        if roll < 0.15:
+            depth = rng.randint(1, 3)
+            names = rng.sample(["b", "i", "u", "s", "code"], depth)
+            inner = rng.choice(["сөз", "екі сөз", "🌳🌳"])
+            pieces.append(
+                "".join(f"<{n}>" for n in names) + inner + "".join(f"</{n}>" for n in reversed(names))
+            )
+        elif roll < 0.25:
+            pieces.append("\n")
+        else:
+            pieces.append(rng.choice(["ерікті", "Қазақстан", "&lt;3", "a" * rng.randint(1, 30)]))
+    text = " ".join(pieces)
+    parts = split_html(text, limit)
+    assert all(utf16_length(part) <= limit for part in parts)
+    assert squeezed(parse_html(part)[0] for part in parts) == squeezed([parse_html(text)[0]])
+
+
+def test_split_does_not_hang_on_a_tag_longer_than_the_limit() -> None:
+    link = '<a href="https://example.kz/' + "x" * 200 + '">сілтеме</a>'
+    parts = split_html((link + " ") * 3, limit=100)
+    assert squeezed(parse_html(part)[0] for part in parts) == "сілтеме" * 3
+
+
+def squeezed(texts: Iterable[str]) -> str:
+    """The characters in order, without white space: cuts may drop the space they were made at."""
+    return "".join("".join(text.split()) for text in texts)
