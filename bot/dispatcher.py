@@ -11,6 +11,7 @@ from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.commands import set_default_commands
@@ -41,8 +42,10 @@ def create_dispatcher(
     storage: BaseStorage | None = None,
 ) -> Dispatcher:
     """The production dispatcher; tests build theirs with this same function."""
+    # One process owns an SQLite file, so conversation state can be cached in front of it.
+    one_process = make_url(settings.database_url).get_backend_name() == "sqlite"
     dispatcher = Dispatcher(
-        storage=storage or SQLStorage(session_maker),
+        storage=storage or SQLStorage(session_maker, cache=one_process),
         # One update at a time per user: two quick taps must not race each other.
         events_isolation=SimpleEventIsolation(),
         settings=settings,

@@ -4,6 +4,11 @@ aiogram's own polling confirms a batch as soon as it is handed to handler tasks,
 restart loses whatever was still running. Here the offset only moves past updates whose handlers
 are done: after a crash Telegram hands the unfinished ones out again (at least once), and on
 SIGTERM the handlers in flight are waited for before the process exits.
+
+A batch is handled concurrently (one user's updates still in order: see SimpleEventIsolation), and
+the next getUpdates waits until the batch is done, so that it confirms the whole batch and long-polls
+for new updates. A straggler does not hold the rest up for long: after `straggler_wait` seconds the
+poller asks again with the straggler's id as offset, starting only what it has not started yet.
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ class Poller:
         bot: Bot,
         *,
         polling_timeout: int = 25,
-        max_in_flight: int = 100,
+        max_in_flight: int = 200,
+        straggler_wait: float = 0.5,
         drain_timeout: float = 60.0,
         **workflow_data: Any,
     ) -> None:
@@ -35,6 +41,7 @@ class Poller:
         self.bot = bot
         self.polling_timeout = polling_timeout
         self.max_in_flight = max_in_flight
+        self.straggler_wait = straggler_wait
         self.drain_timeout = drain_timeout
         self.workflow_data = workflow_data
         self.in_flight: dict[int, asyncio.Task[None]] = {}
@@ -52,8 +59,8 @@ class Poller:
         allowed_updates = self.dispatcher.resolve_used_update_types()
         retry_delay = 1.0
         while not stop.is_set():
-            if len(self.in_flight) >= self.max_in_flight:
-                await self._wait_for_a_handler(stop)
+            await self._let_handlers_finish(stop)
+            if len(self.in_flight) >= self.max_in_flight or stop.is_set():
                 continue
             method = GetUpdates(
                 offset=self.offset, timeout=self.polling_timeout, allowed_updates=allowed_updates
@@ -70,12 +77,9 @@ class Poller:
             if updates is None:  # stopped while waiting
                 break
             retry_delay = 1.0
-            fresh = [u for u in updates if self.last_started is None or u.update_id > self.last_started]
-            for update in fresh:
-                self._start(update)
-            if updates and not fresh:
-                # Only updates still being handled came back: wait for one instead of spinning.
-                await self._wait_for_a_handler(stop)
+            for update in updates:
+                if self.last_started is None or update.update_id > self.last_started:
+                    self._start(update)  # the others are still being handled
         await self._drain()
 
     async def _fetch(self, method: GetUpdates) -> list[Update]:
@@ -96,11 +100,20 @@ class Poller:
         finally:
             del self.in_flight[update.update_id]
 
-    async def _wait_for_a_handler(self, stop: asyncio.Event) -> None:
+    async def _let_handlers_finish(self, stop: asyncio.Event) -> None:
+        """Wait for the running batch (at most `straggler_wait`, and any if over `max_in_flight`)."""
         if not self.in_flight:
             return
         stopped = asyncio.ensure_future(stop.wait())
-        await asyncio.wait([*self.in_flight.values(), stopped], return_when=asyncio.FIRST_COMPLETED)
+        if len(self.in_flight) >= self.max_in_flight:
+            # Full: room for one more is enough.
+            await asyncio.wait([*self.in_flight.values(), stopped], return_when=asyncio.FIRST_COMPLETED)
+        else:
+            batch = asyncio.ensure_future(asyncio.wait(list(self.in_flight.values())))
+            await asyncio.wait(
+                [batch, stopped], timeout=self.straggler_wait, return_when=asyncio.FIRST_COMPLETED
+            )
+            batch.cancel()  # stops waiting; the handlers themselves go on
         stopped.cancel()
 
     async def _drain(self) -> None:

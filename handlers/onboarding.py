@@ -57,7 +57,7 @@ async def on_start(
 ) -> None:
     await state.clear()
     if command.args:
-        await users.keep_start_payload(session, user.id, command.args)
+        user = await users.keep_start_payload(session, user, command.args)
     await continue_onboarding(message, user, session, i18n, settings)
 
 
@@ -175,7 +175,7 @@ async def continue_onboarding(
         await step_screen(step, i18n).show(event)
         return
     await menu_screen().show(event)
-    link = await users.take_start_payload(session, user.id)
+    link = await users.take_start_payload(session, user)
     if link is not None:
         # No feature opens links yet; events and grants will register their openers here.
         answer_to = event if isinstance(event, Message) else event.message

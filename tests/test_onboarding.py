@@ -107,3 +107,13 @@ async def test_html_in_a_name_is_shown_escaped(harness: BotHarness) -> None:
     requests = await user.send("/profile")
     profile = next(r for r in requests if isinstance(r, SendMessage))
     assert "&lt;b&gt;Ерлан&lt;/b&gt; &amp; Co" in profile.text
+
+
+async def test_a_deep_link_from_someone_already_onboarded_is_opened_at_once(harness: BotHarness) -> None:
+    user = harness.user(1006, language_code="kk")
+    await user.onboard("kk")
+    seen = texts(await user.send("/start ev_42"))
+    assert any("Басты мәзір" in text for text in seen)
+    assert any("Сіз өткен сілтемені ашу мүмкін емес" in text for text in seen)
+    seen = texts(await user.send("/start"))  # the link was taken: not offered twice
+    assert not any("сілтеме" in text for text in seen)

@@ -10,7 +10,7 @@ import pytest
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.database import create_engine, create_session_maker
@@ -129,3 +129,33 @@ async def test_fsm_concurrent_writers_to_new_keys(session_maker: async_sessionma
 @pytest.fixture
 async def settings_url_engine(database_url: str) -> tuple[str, AsyncEngine]:
     return database_url, create_engine(database_url)
+
+
+async def test_cached_fsm_reads_once_and_skips_writes_that_change_nothing(
+    engine: AsyncEngine, session_maker: async_sessionmaker[AsyncSession]
+) -> None:
+    statements: list[str] = []
+    event.listen(engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    storage = SQLStorage(session_maker, cache=True)
+    assert await storage.get_state(KEY) is None
+    assert await storage.get_data(KEY) == {}
+    await storage.set_state(KEY, None)  # what clear() does for a user with no conversation
+    await storage.set_data(KEY, {})
+    assert [s.split()[0] for s in statements if not s.startswith("BEGIN")] == ["SELECT"]
+    statements.clear()
+    await storage.set_state(KEY, "ProfileForm:name")
+    assert any(s.startswith("UPDATE") for s in statements)
+    statements.clear()
+    assert await storage.get_state(KEY) == "ProfileForm:name"
+    assert statements == []  # served from memory
+    # ... and written through: a storage without the cache reads the same from the database.
+    assert await SQLStorage(session_maker).get_state(KEY) == "ProfileForm:name"
+
+
+async def test_the_fsm_cache_is_bounded(session_maker: async_sessionmaker[AsyncSession]) -> None:
+    storage = SQLStorage(session_maker, cache=True, cache_size=3)
+    keys = [StorageKey(bot_id=42, chat_id=n, user_id=n) for n in range(5)]
+    for key in keys:
+        await storage.set_data(key, {"n": key.user_id})
+    assert len(storage._cache or {}) <= 3
+    assert [await storage.get_data(key) for key in keys] == [{"n": n} for n in range(5)]

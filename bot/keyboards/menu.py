@@ -4,45 +4,47 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import MenuAction, MenuCallback, ProfileAction, ProfileCallback
+from bot.keyboards import button, inline_keyboard
 
 
 def menu_keyboard() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("👤 My profile"), callback_data=MenuCallback(action=MenuAction.PROFILE))
-    builder.button(text=_("🌐 Language"), callback_data=MenuCallback(action=MenuAction.LANGUAGE))
-    builder.button(text=_("❓ Help"), callback_data=MenuCallback(action=MenuAction.HELP))
-    builder.adjust(1, 2)
-    return builder.as_markup()
+    return inline_keyboard(
+        [
+            button(_("👤 My profile"), MenuCallback(action=MenuAction.PROFILE)),
+            button(_("🌐 Language"), MenuCallback(action=MenuAction.LANGUAGE)),
+            button(_("❓ Help"), MenuCallback(action=MenuAction.HELP)),
+        ],
+        (1, 2),
+    )
 
 
 def profile_keyboard(*, has_phone: bool) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("✏️ Name"), callback_data=ProfileCallback(action=ProfileAction.NAME))
-    builder.button(text=_("📍 Region"), callback_data=ProfileCallback(action=ProfileAction.REGION))
-    builder.button(text=_("📱 Phone"), callback_data=ProfileCallback(action=ProfileAction.PHONE))
+    phone = [button(_("📱 Phone"), ProfileCallback(action=ProfileAction.PHONE))]
     if has_phone:
-        builder.button(
-            text=_("✖️ Remove phone"), callback_data=ProfileCallback(action=ProfileAction.PHONE_REMOVE)
-        )
-    builder.button(text=_("🌐 Language"), callback_data=MenuCallback(action=MenuAction.LANGUAGE))
-    builder.button(text=_("📤 My data"), callback_data=ProfileCallback(action=ProfileAction.EXPORT))
-    builder.button(text=_("🗑 Delete my data"), callback_data=ProfileCallback(action=ProfileAction.ERASE))
-    builder.button(text=_("⬅️ Menu"), callback_data=MenuCallback(action=MenuAction.MENU))
-    builder.adjust(2, 2 if has_phone else 1, 1, 2, 1)
-    return builder.as_markup()
+        phone.append(button(_("✖️ Remove phone"), ProfileCallback(action=ProfileAction.PHONE_REMOVE)))
+    return inline_keyboard(
+        [
+            button(_("✏️ Name"), ProfileCallback(action=ProfileAction.NAME)),
+            button(_("📍 Region"), ProfileCallback(action=ProfileAction.REGION)),
+            *phone,
+            button(_("🌐 Language"), MenuCallback(action=MenuAction.LANGUAGE)),
+            button(_("📤 My data"), ProfileCallback(action=ProfileAction.EXPORT)),
+            button(_("🗑 Delete my data"), ProfileCallback(action=ProfileAction.ERASE)),
+            button(_("⬅️ Menu"), MenuCallback(action=MenuAction.MENU)),
+        ],
+        (2, len(phone), 1, 2, 1),
+    )
 
 
 def erase_keyboard() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=_("🗑 Yes, delete everything"), callback_data=ProfileCallback(action=ProfileAction.ERASE_CONFIRM)
+    return inline_keyboard(
+        [
+            button(_("🗑 Yes, delete everything"), ProfileCallback(action=ProfileAction.ERASE_CONFIRM)),
+            button(_("⬅️ No, keep it"), MenuCallback(action=MenuAction.PROFILE)),
+        ]
     )
-    builder.button(text=_("⬅️ No, keep it"), callback_data=MenuCallback(action=MenuAction.PROFILE))
-    builder.adjust(1)
-    return builder.as_markup()
 
 
 def share_phone_keyboard() -> ReplyKeyboardMarkup:

@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -84,7 +84,7 @@ async def meet(
         if user.blocked_at is not None:  # they write to us: they no longer block the bot
             changes["blocked_at"] = None
         if changes:
-            user = await users.update(user_id, **changes)
+            user = await users.update(user_id, **changes) or user
     await session.commit()
     return user
 
@@ -122,23 +122,24 @@ async def decline_consent(session: AsyncSession, user_id: int) -> UserProfile:
 
 async def choose_role(session: AsyncSession, user_id: int, role: Role) -> UserProfile:
     """Volunteers are in at once; NGO and organizer are requests kept for an admin to approve."""
-    user = await _require_consent(session, user_id)
     if role in ROLES_NEEDING_APPROVAL:
         return await _update(
             session,
             user_id,
-            role=user.role or Role.VOLUNTEER,
+            consented=True,
+            role=func.coalesce(User.role, Role.VOLUNTEER.value),  # one already granted stays
             requested_role=role,
             role_requested_at=utcnow(),
         )
-    return await _update(session, user_id, role=Role.VOLUNTEER, requested_role=None, role_requested_at=None)
+    return await _update(
+        session, user_id, consented=True, role=Role.VOLUNTEER, requested_role=None, role_requested_at=None
+    )
 
 
 async def choose_region(session: AsyncSession, user_id: int, region: str) -> UserProfile:
     if region not in REGIONS_BY_CODE:
         raise ValueError(f"unknown region {region!r}")
-    await _require_consent(session, user_id)
-    return await _update(session, user_id, region=region)
+    return await _update(session, user_id, consented=True, region=region)
 
 
 async def rename(session: AsyncSession, user_id: int, raw_name: str) -> UserProfile:
@@ -148,8 +149,7 @@ async def rename(session: AsyncSession, user_id: int, raw_name: str) -> UserProf
         raise InvalidInputError(Problem.NAME_EMPTY)
     if len(name) > NAME_MAX:
         raise InvalidInputError(Problem.NAME_TOO_LONG)
-    await _require_consent(session, user_id)
-    return await _update(session, user_id, name=name)
+    return await _update(session, user_id, consented=True, name=name)
 
 
 async def set_phone(session: AsyncSession, user_id: int, raw_phone: str) -> UserProfile:
@@ -157,29 +157,26 @@ async def set_phone(session: AsyncSession, user_id: int, raw_phone: str) -> User
     digits = re.sub(r"[\s()-]", "", raw_phone)
     if not PHONE.match(digits):
         raise InvalidInputError(Problem.PHONE_INVALID)
-    await _require_consent(session, user_id)
-    return await _update(session, user_id, phone="+" + digits.lstrip("+"))
+    return await _update(session, user_id, consented=True, phone="+" + digits.lstrip("+"))
 
 
 async def remove_phone(session: AsyncSession, user_id: int) -> UserProfile:
     return await _update(session, user_id, phone=None)
 
 
-async def keep_start_payload(session: AsyncSession, user_id: int, payload: str | None) -> DeepLink | None:
+async def keep_start_payload(session: AsyncSession, user: UserProfile, payload: str | None) -> UserProfile:
     """Remember a valid deep link until the user can be taken to it; malformed ones are dropped."""
     link = parse_start_payload(payload)
-    if link is not None:
-        await _update(session, user_id, start_payload=link.payload)
-    return link
+    if link is None:
+        return user
+    return await _update(session, user.id, start_payload=link.payload)
 
 
-async def take_start_payload(session: AsyncSession, user_id: int) -> DeepLink | None:
+async def take_start_payload(session: AsyncSession, user: UserProfile) -> DeepLink | None:
     """The deep link waiting for this user, removed as it is handed out."""
-    user = await UserRepository(session).get(user_id)
-    if user is None or user.start_payload is None:
-        await session.commit()
+    if user.start_payload is None:
         return None
-    await _update(session, user_id, start_payload=None)
+    await _update(session, user.id, start_payload=None)
     return parse_start_payload(user.start_payload)
 
 
@@ -207,23 +204,21 @@ def _clean_name(raw: str) -> str:
     return " ".join(printable.split())
 
 
-async def _require_consent(session: AsyncSession, user_id: int) -> UserProfile:
-    user = await UserRepository(session).get(user_id)
-    if user is None or user.consent_at is None:
-        await session.rollback()
-        raise InvalidInputError(Problem.CONSENT_MISSING)
-    return user
-
-
-async def _update(session: AsyncSession, user_id: int, **values: Any) -> UserProfile:
-    user = await UserRepository(session).update(user_id, **values)
+async def _update(
+    session: AsyncSession, user_id: int, *, consented: bool = False, **values: Any
+) -> UserProfile:
+    """One statement and its commit; with `consented`, only for a user who gave consent."""
+    user = await UserRepository(session).update(user_id, consented=consented, **values)
     await session.commit()
+    if user is None:
+        if consented:
+            raise InvalidInputError(Problem.CONSENT_MISSING)
+        raise LookupError(f"no user {user_id}")
     return user
 
 
 async def set_blocked(session: AsyncSession, user_id: int, *, blocked: bool) -> None:
     """Remember that the user blocked the bot (nothing is sent to them then), or no longer does."""
-    if await UserRepository(session).get(user_id) is None:
-        await session.commit()
-        return
-    await _update(session, user_id, blocked_at=utcnow() if blocked else None)
+    # A user we never met (or who erased their data) has no row to mark: nothing to do.
+    await UserRepository(session).update(user_id, blocked_at=utcnow() if blocked else None)
+    await session.commit()

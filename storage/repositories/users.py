@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import User, utcnow
@@ -71,16 +71,19 @@ class UserRepository:
         await self.session.flush()
         return UserProfile.from_row(row)
 
-    async def update(self, user_id: int, **values: Any) -> UserProfile:
+    async def update(self, user_id: int, *, consented: bool = False, **values: Any) -> UserProfile | None:
+        """Change a user in one statement; None if there is no such user (or, with `consented`, no
+        consent on record: the condition is part of the update, so it cannot go stale)."""
         unknown = set(values) - EDITABLE
         if unknown:
             raise ValueError(f"not editable: {sorted(unknown)}")
-        await self.session.execute(
-            update(User).where(User.id == user_id).values(**values, updated_at=utcnow())
+        statement = update(User).where(User.id == user_id)
+        if consented:
+            statement = statement.where(User.consent_at.is_not(None))
+        statement = (
+            statement.values(**values, updated_at=utcnow())
+            .returning(User)
+            .execution_options(populate_existing=True, synchronize_session=False)
         )
-        row = (
-            await self.session.execute(
-                select(User).where(User.id == user_id).execution_options(populate_existing=True)
-            )
-        ).scalar_one()
-        return UserProfile.from_row(row)
+        row = (await self.session.scalars(statement)).one_or_none()
+        return UserProfile.from_row(row) if row else None
