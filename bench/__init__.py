@@ -1,0 +1,1 @@
+"""Benchmarks. `python -m bench.updates` (or `make bench`); figures and their reading in bench/README.md."""
