@@ -1,0 +1,25 @@
+"""The benchmark still runs and its correctness checks pass (figures are bench/README.md's business)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.e2e
+def test_quick_benchmark_passes_its_checks() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.updates", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "updates/s" in result.stdout
