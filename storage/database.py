@@ -9,6 +9,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from storage.cache import CACHE_KEY, CachingSession, UserCache
+
 # Writers wait this long for a lock instead of failing at once with "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -51,5 +53,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 
 def create_session_maker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded values after commit, so data objects can be built from them."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+    """Sessions that keep loaded values after commit, so data objects can be built from them.
+
+    On SQLite, which one process owns through one connection, they share a cache of users.
+    """
+    info = {CACHE_KEY: UserCache()} if engine.dialect.name == "sqlite" else {}
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=CachingSession, info=info)

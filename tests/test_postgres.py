@@ -71,6 +71,8 @@ async def test_migrations_stairway_on_postgres(pg_url: str) -> None:
 
 async def test_users_and_utc_times_on_postgres(pg_engine: AsyncEngine) -> None:
     session_maker = create_session_maker(pg_engine)
+    # Several processes may share PostgreSQL: no process-local cache of users there.
+    assert "user_cache" not in session_maker.kw["info"]
     almaty_noon = datetime(2026, 11, 24, 12, 0, tzinfo=timezone(timedelta(hours=5)))
     async with session_maker() as session:
         await UserRepository(session).add(10**12, consent_at=almaty_noon, name="Айгерім")

@@ -159,3 +159,63 @@ async def test_the_fsm_cache_is_bounded(session_maker: async_sessionmaker[AsyncS
         await storage.set_data(key, {"n": key.user_id})
     assert len(storage._cache or {}) <= 3
     assert [await storage.get_data(key) for key in keys] == [{"n": n} for n in range(5)]
+
+
+async def test_user_cache_follows_commits_and_rollbacks(
+    engine: AsyncEngine, session_maker: async_sessionmaker[AsyncSession]
+) -> None:
+    statements: list[str] = []
+    event.listen(engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    async with session_maker() as session:
+        await UserRepository(session).add(5, region="astana")
+        await session.commit()
+
+    async def region_read() -> tuple[str | None, int]:
+        statements.clear()
+        async with session_maker() as session:
+            user = await UserRepository(session).get(5)
+            await session.commit()
+        assert user is not None
+        return user.region, len([s for s in statements if s.startswith("SELECT")])
+
+    assert await region_read() == ("astana", 0)  # published by the commit of the insert
+
+    async with session_maker() as session:
+        await UserRepository(session).update(5, region="aktobe")
+        await session.rollback()
+    assert await region_read() == ("astana", 1)  # forgotten: read from the database
+    assert await region_read() == ("astana", 0)  # and cached again
+
+    async with session_maker() as session:
+        users = UserRepository(session)
+        await users.update(5, region="shymkent")
+        inside = await users.get(5)  # its own write, read inside its transaction
+        assert inside is not None
+        assert inside.region == "shymkent"
+        await session.commit()
+    assert await region_read() == ("shymkent", 0)
+
+    async with session_maker() as session:
+        await UserRepository(session).delete(5)
+        await session.commit()
+    async with session_maker() as session:
+        assert await UserRepository(session).get(5) is None
+
+
+async def test_a_read_inside_a_writing_transaction_does_not_fill_the_cache(
+    session_maker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_maker() as session:
+        await UserRepository(session).add(6, region="astana")
+        await session.commit()
+    async with session_maker() as session:
+        users = UserRepository(session)
+        assert users.cache is not None
+        users.cache.forget(6)  # so that the read below goes to the database
+        await users.update(6, region="aktobe")
+        await users.get(6)  # reads the uncommitted change
+        await session.rollback()
+    async with session_maker() as session:
+        user = await UserRepository(session).get(6)
+    assert user is not None
+    assert user.region == "astana"

@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -194,7 +194,7 @@ async def export_data(session: AsyncSession, user_id: int) -> dict[str, Any]:
 
 async def erase(session: AsyncSession, user_id: int) -> None:
     """Forget the user entirely. Their next message starts from a blank first contact."""
-    await session.execute(delete(User).where(User.id == user_id))
+    await UserRepository(session).delete(user_id)
     await session.commit()
 
 
