@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import signal
 import sys
 import tempfile
@@ -30,114 +29,47 @@ from bench.inprocess import count_onboarded
 from bench.report import BenchmarkError, Result, process_cpu_seconds
 from bench.workload import ECHO_SCRIPT, REAL_SCRIPT, Step, Timings, Workload, name_of, run_users
 from fake_telegram import FakeTelegram, FakeUser
+from tests.bot_process import ROOT, BotProcess, bot_environment
 
 SETUP = "end to end"
-ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "424243:BENCH-token-for-the-fake-telegram-server"  # noqa: S105 - the fake's, not a secret
 STEP_TIMEOUT = 30.0  # one answer; a run that stalls fails instead of hanging
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
-# Settings the bot reads: only the ones given here may count, not the caller's environment or .env.
-BOT_SETTINGS = (
-    "BOT_TOKEN",
-    "TELEGRAM_API_URL",
-    "DATABASE_URL",
-    "ADMIN_IDS",
-    "DEFAULT_LOCALE",
-    "TIMEZONE",
-    "RUN_MODE",
-    "WEBHOOK_URL",
-    "WEBHOOK_SECRET",
-    "WEBHOOK_HOST",
-    "WEBHOOK_PORT",
-    "LOG_LEVEL",
-    "THROTTLE_RATE",
-    "THROTTLE_BURST",
-)
 
 
-class BotProcess:
-    """The bot under test as a child process, logging to a file."""
-
-    def __init__(self, command: list[str], env: dict[str, str], cwd: Path, log: Path) -> None:
-        self.command = command
-        self.env = env
-        self.cwd = cwd
-        self.log = log
-        self.process: asyncio.subprocess.Process | None = None
-
-    async def start(self, tg: FakeTelegram) -> None:
-        with self.log.open("wb") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                *self.command,
-                cwd=self.cwd,
-                env=self.env,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-            )
-        try:
-            await tg.wait_polling(timeout=START_TIMEOUT)
-        except TimeoutError:
-            await self.kill()
-            raise BenchmarkError(f"the bot never polled:\n{self.output()}") from None
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
-
-    def signal(self, number: int) -> None:
-        assert self.process is not None
-        self.process.send_signal(number)
-
-    async def stop(self) -> int:
-        """SIGTERM, then the exit code; killed (and an error) if it does not stop in time."""
-        assert self.process is not None
-        if self.process.returncode is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            return await asyncio.wait_for(self.process.wait(), STOP_TIMEOUT)
-        except TimeoutError:
-            await self.kill()
-            raise BenchmarkError(f"the bot did not stop in {STOP_TIMEOUT:.0f} s") from None
-
-    async def kill(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.kill()
-            await self.process.wait()
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
-
-    def keep_log(self) -> Path:
-        """A copy of the log outside the run's temporary folder, for a failed run's post-mortem."""
-        handle, name = tempfile.mkstemp(prefix=f"belsendi-bench-{self.log.stem}-", suffix=".log")
-        with os.fdopen(handle, "w", encoding="utf-8") as kept:
-            kept.write(self.output())
-        return Path(name)
-
-    def first_problem(self) -> str | None:
-        """The first warning or error the bot logged, with the exception that caused it, if any."""
-        lines = self.output().splitlines()
-        for index, line in enumerate(lines):
-            if "Received SIGTERM signal" in line:  # aiogram's polling says so at WARNING level
-                continue
-            if " ERROR " in line or " WARNING " in line or line.startswith(("ERROR", "WARNING", "Traceback")):
-                cause = next((later for later in lines[index + 1 :] if _EXCEPTION.match(later)), "")
-                return f"{line.strip()} {cause.strip()}".strip()
-        return None
-
-    async def watch(self) -> None:
-        """Fail the run as soon as the bot logs a problem, instead of when a user gives up waiting."""
-        while True:
-            await asyncio.sleep(0.25)
-            problem = self.first_problem()
-            if problem is not None:
-                raise BenchmarkError(f"the bot logged: {problem}")
+async def start(bot: BotProcess, tg: FakeTelegram) -> None:
+    await bot.start()
+    try:
+        await tg.wait_polling(timeout=START_TIMEOUT)
+    except TimeoutError:
+        await bot.kill()
+        raise BenchmarkError(f"the bot never polled:\n{bot.output()}") from None
 
 
-_EXCEPTION = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception): ")
+async def stop(bot: BotProcess) -> int:
+    """SIGTERM, then the exit code; a BenchmarkError if it does not stop in time."""
+    try:
+        return await bot.stop(timeout=STOP_TIMEOUT)
+    except TimeoutError:
+        raise BenchmarkError(f"the bot did not stop in {STOP_TIMEOUT:.0f} s") from None
+
+
+def keep_log(bot: BotProcess) -> Path:
+    """A copy of the log outside the run's temporary folder, for a failed run's post-mortem."""
+    handle, name = tempfile.mkstemp(prefix=f"belsendi-bench-{bot.log.stem}-", suffix=".log")
+    with os.fdopen(handle, "w", encoding="utf-8") as kept:
+        kept.write(bot.output())
+    return Path(name)
+
+
+async def watch(bot: BotProcess) -> None:
+    """Fail the run as soon as the bot logs a problem, instead of when a user gives up waiting."""
+    while True:
+        await asyncio.sleep(0.25)
+        problem = bot.first_problem()
+        if problem is not None:
+            raise BenchmarkError(f"the bot logged: {problem}")
 
 
 async def until(tg: FakeTelegram, user: FakeUser, done: Callable[[], bool], what: str) -> None:
@@ -183,7 +115,7 @@ async def drive(
 
     try:
         async with asyncio.TaskGroup() as group:
-            watcher = group.create_task(bot.watch())
+            watcher = group.create_task(watch(bot))
             await run_users(Workload.warmup(), script, play, timings=Timings())
             await tg.wait_confirmed(timeout=STEP_TIMEOUT)
             calls_before = Counter(tg.stats.calls)
@@ -226,23 +158,17 @@ def check_fake(tg: FakeTelegram) -> None:
         raise BenchmarkError(f"{len(tg.unanswered_callbacks())} button presses were never answered")
 
 
-def bot_environment(**settings: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in BOT_SETTINGS}
-    env.update(PYTHONPATH=str(ROOT), **settings)
-    return env
-
-
 async def run_echo(workload: Workload, folder: Path) -> Result:
     result = Result(SETUP, "echo", "end to end: aiogram polling, echo", workload.updates)
     async with FakeTelegram(token=TOKEN, record_requests=False) as tg:
         command = [sys.executable, "-m", "bench.echo_bot", "--api", tg.url, "--token", TOKEN]
         bot = BotProcess(command, bot_environment(), ROOT, folder / "echo.log")
         try:
-            await bot.start(tg)
+            await start(bot, tg)
             try:
                 await drive(tg, bot, workload, ECHO_SCRIPT, result)
             finally:
-                code = await bot.stop()
+                code = await stop(bot)
             check_fake(tg)
             expected = [step.text for step in ECHO_SCRIPT]
             wrong = [u for u in workload.user_ids() if [m.text for m in tg.user(u).chat.sent_log] != expected]
@@ -254,7 +180,7 @@ async def run_echo(workload: Workload, folder: Path) -> Result:
             if problem is not None:
                 raise BenchmarkError(f"the bot logged: {problem}")
         except BenchmarkError as error:
-            result.failure = f"{error} (the bot's log is kept at {bot.keep_log()})"
+            result.failure = f"{error} (the bot's log is kept at {keep_log(bot)})"
     return result
 
 
@@ -275,13 +201,13 @@ async def run_real(workload: Workload, folder: Path, profile: Path | None = None
         # From a folder with no .env, so that only the settings above count.
         bot = BotProcess(command, env, folder, folder / "bot.log")
         try:
-            await bot.start(tg)
+            await start(bot, tg)
             if profile is not None:
-                bot.signal(signal.SIGUSR1)  # leave start-up and migration out of the profile
+                os.kill(bot.pid, signal.SIGUSR1)  # leave start-up and migration out of the profile
             try:
                 await drive(tg, bot, workload, REAL_SCRIPT, result)
             finally:
-                code = await bot.stop()
+                code = await stop(bot)
             check_fake(tg)
             texts = sum(step.kind == "text" for step in REAL_SCRIPT)
             presses = len(REAL_SCRIPT) - texts
@@ -300,5 +226,5 @@ async def run_real(workload: Workload, folder: Path, profile: Path | None = None
             if onboarded != workload.users:
                 raise BenchmarkError(f"{onboarded} of {workload.users} users completed the onboarding")
         except BenchmarkError as error:
-            result.failure = f"{error} (the bot's log is kept at {bot.keep_log()})"
+            result.failure = f"{error} (the bot's log is kept at {keep_log(bot)})"
     return result

@@ -1,5 +1,5 @@
 """In-process: updates fed straight to `Dispatcher.feed_update`, the bot's requests answered by a
-recording session (bench/recording.py, no network). Measures the dispatcher, middlewares,
+recording session (tests/recording_bot.py, no network). Measures the dispatcher, middlewares,
 handlers, FSM storage and database; not HTTP, JSON or polling.
 
 Updates are built before the clock starts, from Telegram-shaped dicts, and mounted on the bot as
@@ -22,7 +22,6 @@ from aiogram import Bot, Dispatcher
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from aiogram.types import Message, Update
 
-from bench.recording import BOT_ID, TOKEN, RecordingSession, recording_bot
 from bench.report import BenchmarkError, Result
 from bench.workload import ECHO_SCRIPT, REAL_SCRIPT, Step, Timings, Workload, name_of, run_users
 from bot.dispatcher import create_dispatcher
@@ -30,6 +29,7 @@ from bot.i18n import create_i18n
 from bot.settings import Settings
 from storage.database import create_engine, create_session_maker
 from storage.migrate import upgrade
+from tests.recording_bot import BOT_ID, TOKEN, RecordingSession, recording_bot
 
 SETUP = "in-process"
 BOT_MESSAGE_ID = 1

@@ -1,5 +1,7 @@
 """A Bot whose session records every request and answers like Telegram, without a network.
 
+Used by the tests and by the benchmark (bench/inprocess.py), so it type-checks under mypy --strict.
+
 aiogram's own tests' MockedBot pattern: queued responses are taken first-in-first-out; with none
 queued, a plausible success is made up from the method (a sent message gets the next id).
 """
@@ -69,8 +71,9 @@ class RecordingSession(BaseSession):
         if isinstance(method, GetMe):
             return User(id=BOT_ID, is_bot=True, first_name="Belsendi", username="belsendi_bot")
         if isinstance(method, SendMessage | EditMessageText):
-            if utf16_length(method.text) > TEXT_LIMIT:
-                raise TelegramBadRequest(method, "Bad Request: message is too long")
+            if utf16_length(method.text or "") > TEXT_LIMIT:
+                too_long: TelegramMethod[Any] = method
+                raise TelegramBadRequest(too_long, "Bad Request: message is too long")
             return self._message(method.chat_id, text=method.text, reply_markup=method.reply_markup)
         if isinstance(method, EditMessageReplyMarkup):
             return self._message(method.chat_id, reply_markup=method.reply_markup)
@@ -85,12 +88,14 @@ class RecordingSession(BaseSession):
         fields = {key: value for key, value in fields.items() if not isinstance(value, Default)}
         if not isinstance(fields.get("reply_markup"), InlineKeyboardMarkup):
             fields.pop("reply_markup", None)  # Telegram's Message carries inline keyboards only
-        return Message(
-            message_id=message_id,
-            date=int(time.time()),
-            chat=Chat(id=int(chat_id or 0), type="private"),
-            from_user=User(id=BOT_ID, is_bot=True, first_name="Belsendi"),
-            **fields,
+        return Message.model_validate(
+            {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": Chat(id=int(chat_id or 0), type="private"),
+                "from": User(id=BOT_ID, is_bot=True, first_name="Belsendi"),
+                **fields,
+            }
         )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import ENVIRONMENT_VARIABLES, SettingsError, load_settings
+from tests.bot_process import bot_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:AAbbCCddEEffGGhhIIjjKKllMMnn"
@@ -17,12 +17,10 @@ TOKEN = "123456:AAbbCCddEEffGGhhIIjjKKllMMnn"
 
 def run_bot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """`python -m bot` in an empty folder (no .env), with only the given settings."""
-    clean = {k: v for k, v in os.environ.items() if k not in ENVIRONMENT_VARIABLES}
-    clean["PYTHONPATH"] = str(ROOT)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=tmp_path,
-        env={**clean, **env},
+        env=bot_environment(**env),
         capture_output=True,
         text=True,
         timeout=60,

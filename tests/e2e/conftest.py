@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -11,49 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import ENVIRONMENT_VARIABLES
 from fake_telegram import FakeTelegram, FakeUser, SentMessage
+from tests.bot_process import ROOT, BotProcess, bot_environment
 
-ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "424242:E2E-token-for-the-fake-telegram-server"
-
-
-class BotProcess:
-    """`python -m bot` (or `make run`) as a child process, logging to a file the test can show."""
-
-    def __init__(self, command: list[str], env: dict[str, str], cwd: Path, log: Path) -> None:
-        self.command = command
-        self.env = env
-        self.cwd = cwd
-        self.log = log
-        self.process: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        with self.log.open("ab") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                *self.command,
-                cwd=self.cwd,
-                env=self.env,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-                start_new_session=True,  # so that `make` and its child get the signal together
-            )
-
-    async def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
-        """Send `sig` and wait for the exit code."""
-        assert self.process is not None
-        if self.process.returncode is None:
-            os.killpg(self.process.pid, sig)
-        try:
-            return await asyncio.wait_for(self.process.wait(), timeout)
-        except TimeoutError:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            await self.process.wait()
-            raise AssertionError(f"the bot did not stop in {timeout} s:\n{self.output()}") from None
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
 
 
 BotFactory = Callable[..., Awaitable[BotProcess]]
@@ -115,13 +75,11 @@ async def start_bot(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotFactor
     database = tmp_path / "data" / "bot.sqlite3"
 
     async def start(*, via_make: bool = False, **settings: str) -> BotProcess:
-        env = {key: value for key, value in os.environ.items() if key not in ENVIRONMENT_VARIABLES}
-        env.update(
+        env = bot_environment(
             BOT_TOKEN=TOKEN,
             TELEGRAM_API_URL=tg.url,
             DATABASE_URL=f"sqlite+aiosqlite:///{database}",
             THROTTLE_RATE="0",
-            PYTHONPATH=str(ROOT),
             **settings,
         )
         if via_make:
