@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
+from aiogram import Dispatcher
 from aiogram.methods import SendMessage
+from aiogram.types import Message
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import Settings
-from bot.webhook import create_webhook_app
+from bot.webhook import create_webhook_app, serve_webhook
 from storage.database import create_engine
 from tests.harness import BotHarness
+from tests.recording_bot import recording_bot
 
 SECRET = "hook-secret_123"
 
@@ -96,3 +102,50 @@ async def test_healthz_reports_a_database_without_its_schema(
             assert response.status == 503
     finally:
         await broken.dispose()
+
+
+async def test_stopping_lets_the_update_in_flight_finish(settings: Settings, engine: AsyncEngine) -> None:
+    """What SIGTERM does in webhook mode: no new requests, the running one completes and is answered."""
+    release, handled = asyncio.Event(), []
+    dispatcher = Dispatcher()
+
+    @dispatcher.message()
+    async def slow(message: Message) -> None:
+        await release.wait()
+        handled.append(message.text)
+
+    bot, _session = recording_bot()
+    webhook = _webhook_settings(settings).model_copy(
+        update={"webhook_host": "127.0.0.1", "webhook_port": _free_port()}
+    )
+    stop = asyncio.Event()
+    serving = asyncio.create_task(serve_webhook(dispatcher, bot, webhook, engine, stop))
+    url = f"http://127.0.0.1:{webhook.webhook_port}/tg/hook"
+    async with aiohttp.ClientSession() as http:
+        for _ in range(100):  # until the server listens
+            try:
+                async with http.get(f"http://127.0.0.1:{webhook.webhook_port}/healthz"):
+                    break
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.05)
+        request = asyncio.create_task(
+            http.post(url, json=start_update(), headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+        )
+        await asyncio.sleep(0.2)
+        stop.set()
+        await asyncio.sleep(0.2)
+        assert not serving.done()  # waiting for the handler
+        release.set()
+        response = await request
+        assert response.status == 200
+        response.release()
+    await asyncio.wait_for(serving, 10)
+    assert handled == ["/start"]
+    await bot.session.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
