@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from .state import SentMessage
+from .state import ChatState, SentMessage
 
 if TYPE_CHECKING:
     from .server import FakeTelegram
@@ -242,31 +242,32 @@ class ControlApi:
         return value
 
     async def _messages(self, request: web.Request, body: dict[str, Any]) -> Any:
-        user = self._user(request, body)
+        chat = self._user(request, body).chat
         after = self._int(request.query.get("after", "0"), "after")
-        timeout = self._timeout(request)
-        chat = user.chat
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            found = [message_view(m) for m in chat.bot_messages.values() if m.message_id > after]
-            remaining = deadline - loop.time()
-            if found or remaining <= 0 or self.fake.stopping:
-                return {"messages": found, "reply_keyboard": chat.reply_keyboard}
-            await chat.changed.wait(remaining)
+        found = await self._long_poll(
+            request,
+            chat,
+            lambda: [message_view(m) for m in chat.bot_messages.values() if m.message_id > after],
+        )
+        return {"messages": found, "reply_keyboard": chat.reply_keyboard}
 
     async def _events(self, request: web.Request, body: dict[str, Any]) -> Any:
-        user = self._user(request, body)
+        chat = self._user(request, body).chat
         after = self._int(request.query.get("after", "0"), "after")
-        timeout = self._timeout(request)
-        chat = user.chat
+        found = await self._long_poll(request, chat, lambda: chat.events[after:])
+        return {"events": found, "last_seq": len(chat.events)}
+
+    async def _long_poll(
+        self, request: web.Request, chat: ChatState, collect: Callable[[], list[Any]]
+    ) -> list[Any]:
+        """What `collect` finds, waiting up to the request's timeout for the chat to have something."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + self._timeout(request)
         while True:
-            found = chat.events[after:]
+            found = collect()
             remaining = deadline - loop.time()
             if found or remaining <= 0 or self.fake.stopping:
-                return {"events": found, "last_seq": len(chat.events)}
+                return found
             await chat.changed.wait(remaining)
 
     async def _answers(self, request: web.Request, body: dict[str, Any]) -> Any:

@@ -595,6 +595,29 @@ class BotApi:
             raise bad_request("message to edit not found")
         return chat, message
 
+    def _replace_content(
+        self,
+        bot: BotState,
+        chat: ChatState,
+        message: SentMessage,
+        content: _Text,
+        params: Params,
+        method: str,
+    ) -> dict[str, Any]:
+        """An edit of the text or caption; Telegram drops the inline keyboard when none is passed."""
+        markup = self._markup(params, inline_only=True)
+        current = message.reply_markup if message.has_inline_keyboard else None
+        if content.plain == message.text and content.entities == message.entities and markup == current:
+            raise bad_request(NOT_MODIFIED)
+        message.text, message.html, message.parse_mode, message.entities = (
+            content.plain,
+            content.raw,
+            content.parse_mode,
+            content.entities,
+        )
+        message.reply_markup = markup
+        return self._apply_edit(bot, chat, message, method)
+
     def _apply_edit(
         self, bot: BotState, chat: ChatState, message: SentMessage, method: str
     ) -> dict[str, Any]:
@@ -614,19 +637,7 @@ class BotApi:
         text = self._text(
             params, "text", "entities", limit=MAX_TEXT, too_long="MESSAGE_TOO_LONG", required=True
         )
-        # Telegram drops the inline keyboard when an edit does not pass one.
-        markup = self._markup(params, inline_only=True)
-        current = message.reply_markup if message.has_inline_keyboard else None
-        if text.plain == message.text and text.entities == message.entities and markup == current:
-            raise bad_request(NOT_MODIFIED)
-        message.text, message.html, message.parse_mode, message.entities = (
-            text.plain,
-            text.raw,
-            text.parse_mode,
-            text.entities,
-        )
-        message.reply_markup = markup
-        return self._apply_edit(bot, chat, message, "editMessageText")
+        return self._replace_content(bot, chat, message, text, params, "editMessageText")
 
     async def edit_message_reply_markup(self, bot: BotState, params: Params) -> Any:
         """editMessageReplyMarkup."""
@@ -739,18 +750,7 @@ class BotApi:
         if message.content == "text" or message.content in ("location", "venue"):
             raise bad_request("there is no caption in the message to edit")
         caption = self._caption(params)
-        markup = self._markup(params, inline_only=True)
-        current = message.reply_markup if message.has_inline_keyboard else None
-        if caption.plain == message.text and caption.entities == message.entities and markup == current:
-            raise bad_request(NOT_MODIFIED)
-        message.text, message.html, message.parse_mode, message.entities = (
-            caption.plain,
-            caption.raw,
-            caption.parse_mode,
-            caption.entities,
-        )
-        message.reply_markup = markup
-        return self._apply_edit(bot, chat, message, "editMessageCaption")
+        return self._replace_content(bot, chat, message, caption, params, "editMessageCaption")
 
     # -- bot profile settings (stored for inspection, not interpreted) ----------------------------------
 
