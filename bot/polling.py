@@ -14,7 +14,6 @@ poller asks again with the straggler's id as offset, starting only what it has n
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import Any
 
@@ -71,7 +70,7 @@ class Poller:
                 logger.error(
                     "getUpdates failed (%s: %s); retrying in %.0f s", type(error).__name__, error, retry_delay
                 )
-                await _sleep_unless_stopped(retry_delay, stop)
+                await _unless_stopped(asyncio.sleep(retry_delay), stop)
                 retry_delay = min(retry_delay * 2, 30.0)
                 continue
             if updates is None:  # stopped while waiting
@@ -104,17 +103,13 @@ class Poller:
         """Wait for the running batch (at most `straggler_wait`, and any if over `max_in_flight`)."""
         if not self.in_flight:
             return
-        stopped = asyncio.ensure_future(stop.wait())
-        if len(self.in_flight) >= self.max_in_flight:
+        handlers = list(self.in_flight.values())
+        # Cancelling a wait (on stop) stops only the waiting; the handlers themselves go on.
+        if len(handlers) >= self.max_in_flight:
             # Full: room for one more is enough.
-            await asyncio.wait([*self.in_flight.values(), stopped], return_when=asyncio.FIRST_COMPLETED)
+            await _unless_stopped(asyncio.wait(handlers, return_when=asyncio.FIRST_COMPLETED), stop)
         else:
-            batch = asyncio.ensure_future(asyncio.wait(list(self.in_flight.values())))
-            await asyncio.wait(
-                [batch, stopped], timeout=self.straggler_wait, return_when=asyncio.FIRST_COMPLETED
-            )
-            batch.cancel()  # stops waiting; the handlers themselves go on
-        stopped.cancel()
+            await _unless_stopped(asyncio.wait(handlers, timeout=self.straggler_wait), stop)
 
     async def _drain(self) -> None:
         if self.in_flight:
@@ -148,8 +143,3 @@ async def _unless_stopped(coroutine: Any, stop: asyncio.Event) -> Any:
     work.cancel()
     await asyncio.gather(work, return_exceptions=True)
     return None
-
-
-async def _sleep_unless_stopped(delay: float, stop: asyncio.Event) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=delay)
