@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Coroutine
+from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
@@ -15,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import ProfileAction, ProfileCallback
 from bot.filters import ButtonText, Onboarded
 from bot.i18n import N_
+from bot.screens import Screen
 from bot.screens.onboarding import region_screen
 from bot.screens.profile import (
     ask_name_screen,
@@ -28,7 +31,7 @@ from bot.screens.profile import (
     phone_saved_screen,
     problem_text,
     profile_screen,
-    saved_text,
+    saved_screen,
     text_expected_text,
 )
 from bot.services import users
@@ -117,14 +120,8 @@ async def on_name(
     settings: Settings,
     locale: str,
 ) -> None:
-    try:
-        user = await users.rename(session, user.id, message.text or "")
-    except InvalidInputError as error:
-        await message.answer(problem_text(error.problem))
-        return
-    await state.clear()
-    await message.answer(saved_text())
-    await profile_screen(user, locale, settings.tz).send(message)
+    edit = users.rename(session, user.id, message.text or "")
+    await _save_edit(message, state, edit, saved_screen(), settings, locale)
 
 
 async def on_contact(
@@ -142,14 +139,8 @@ async def on_contact(
         # Someone else's card forwarded or attached: only one's own number counts.
         await message.answer(not_your_contact_text())
         return
-    try:
-        user = await users.set_phone(session, user.id, contact.phone_number)
-    except InvalidInputError as error:
-        await message.answer(problem_text(error.problem))
-        return
-    await state.clear()
-    await phone_saved_screen().send(message)
-    await profile_screen(user, locale, settings.tz).send(message)
+    edit = users.set_phone(session, user.id, contact.phone_number)
+    await _save_edit(message, state, edit, phone_saved_screen(), settings, locale)
 
 
 async def on_phone_cancel(
@@ -166,3 +157,22 @@ async def on_not_text(message: Message) -> None:
 
 async def on_no_contact(message: Message) -> None:
     await ask_phone_screen().send(message)
+
+
+async def _save_edit(
+    message: Message,
+    state: FSMContext,
+    edit: Coroutine[Any, Any, UserProfile],
+    confirmation: Screen,
+    settings: Settings,
+    locale: str,
+) -> None:
+    """Apply a profile edit typed or shared by the user: its problem, or the confirmation and profile."""
+    try:
+        user = await edit
+    except InvalidInputError as error:  # the conversation stays open for another try
+        await message.answer(problem_text(error.problem))
+        return
+    await state.clear()
+    await confirmation.send(message)
+    await profile_screen(user, locale, settings.tz).send(message)

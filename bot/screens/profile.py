@@ -54,8 +54,8 @@ def ask_phone_screen() -> Screen:
     )
 
 
-def saved_text() -> str:
-    return _("✅ Saved.")
+def saved_screen() -> Screen:
+    return Screen(_("✅ Saved."))
 
 
 def phone_saved_screen() -> Screen:
