@@ -6,7 +6,7 @@ import logging
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import ErrorEvent
+from aiogram.types import Chat, ErrorEvent, User
 from aiogram.utils.i18n import I18n
 
 from bot.i18n import pick_locale
@@ -21,17 +21,22 @@ def router() -> Router:
     return router
 
 
-async def on_error(event: ErrorEvent, bot: Bot, i18n: I18n, locale: str | None = None) -> None:
+async def on_error(
+    event: ErrorEvent,
+    bot: Bot,
+    i18n: I18n,
+    event_from_user: User | None = None,
+    event_chat: Chat | None = None,
+    locale: str | None = None,
+) -> None:
+    # Sender, chat and locale come from the middlewares that ran before the failure, if they did.
     update = event.update
     logger.error(
         "Update %s failed: %s", update.update_id, type(event.exception).__name__, exc_info=event.exception
     )
-    tg_user = update.message or update.callback_query or update.edited_message
-    sender = tg_user.from_user if tg_user else None
-    if sender is None:
-        return
-    if update.callback_query is None and (update.message is None or update.message.chat.type != "private"):
-        return
+    sender = event_from_user
+    if sender is None or (event_chat is not None and event_chat.type != "private"):
+        return  # nobody to tell, or a group chat the bot does not talk in
     locale = locale or pick_locale(None, sender.language_code, i18n.default_locale)
     with i18n.context(), i18n.use_locale(locale):
         text = error_text()

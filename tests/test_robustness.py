@@ -152,3 +152,19 @@ async def test_group_chats_are_not_served(harness: BotHarness) -> None:
     before = len(harness.session.requests)
     await harness.dispatcher.feed_update(harness.bot, Update(update_id=77, message=message))
     assert harness.session.requests[before:] == []
+
+
+async def test_the_failure_notice_uses_the_chosen_language_not_telegrams(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = harness.user(6005, language_code="ru")  # a Russian app, Kazakh chosen
+    await user.onboard("kk")
+
+    async def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(users, "rename", broken)
+    await user.press(callbacks.ProfileCallback(action=callbacks.ProfileAction.NAME))
+    requests = await user.send("Жаңа ат")
+    told = [r.text for r in requests if isinstance(r, SendMessage)]
+    assert told == ["⚠️ Бізде бірдеңе дұрыс болмады. Сәлден соң қайталап көріңіз немесе /menu жіберіңіз."]
