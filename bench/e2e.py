@@ -29,7 +29,7 @@ from bench.inprocess import count_onboarded
 from bench.report import BenchmarkError, Result, process_cpu_seconds
 from bench.workload import ECHO_SCRIPT, REAL_SCRIPT, Step, Timings, Workload, name_of, run_users
 from fake_telegram import FakeTelegram, FakeUser
-from tests.bot_process import ROOT, BotProcess, bot_environment
+from fake_telegram.bot_process import ROOT, BotProcess, bot_environment
 
 SETUP = "end to end"
 TOKEN = "424243:BENCH-token-for-the-fake-telegram-server"  # noqa: S105 - the fake's, not a secret

@@ -29,7 +29,7 @@ from bot.i18n import create_i18n
 from bot.settings import Settings
 from storage.database import create_engine, create_session_maker
 from storage.migrate import upgrade
-from tests.recording_bot import BOT_ID, TOKEN, RecordingSession, recording_bot
+from fake_telegram.recording import BOT_ID, TOKEN, RecordingSession, recording_bot
 
 SETUP = "in-process"
 BOT_MESSAGE_ID = 1

@@ -29,7 +29,7 @@ from bench import e2e, inprocess
 from bench.report import Result, machine_facts, table
 from bench.sampling import Sampler
 from bench.workload import UPDATES_PER_USER, Workload
-from bot.clock import use_packaged_tzdata
+from bot.timezones import use_packaged_tzdata
 
 DEFAULT_UPDATES = 2000
 DEFAULT_CONCURRENCY = 100  # the production Poller's max_in_flight, and Telegram's getUpdates batch size

@@ -7,10 +7,10 @@ import logging
 import sys
 import urllib.request
 
-from bot.clock import StaleTimeZoneDataError, check_almaty_offset, use_packaged_tzdata
 from bot.settings import Settings, SettingsError, load_settings
+from bot.timezones import StaleTimeZoneDataError, check_almaty_offset, use_packaged_tzdata
 
-USAGE = "usage: python -m bot [run | migrate | healthcheck]"
+USAGE = "usage: python -m bot [run | migrate | inbox | healthcheck]"
 BOTFATHER_HELP = (
     "BOT_TOKEN is not set. In Telegram, open @BotFather, send /newbot and copy the token it gives you.\n"
     "Put it in .env beside the Makefile as BOT_TOKEN=123456:ABC... (see .env.example), then run again."
@@ -19,7 +19,7 @@ BOTFATHER_HELP = (
 
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "run"
-    if command not in ("run", "migrate", "healthcheck") or len(argv) > 1:
+    if command not in ("run", "migrate", "inbox", "healthcheck") or len(argv) > 1:
         print(USAGE, file=sys.stderr)
         return 2
     try:
@@ -49,14 +49,27 @@ def main(argv: list[str]) -> int:
     if command == "migrate":
         upgrade(settings.database_url)
         return 0
+    if command == "inbox":
+        from bot.inbox_report import print_inbox_report
+
+        return asyncio.run(print_inbox_report(settings))
     if settings.bot_token is None:
         print(BOTFATHER_HELP, file=sys.stderr)
         return 2
     upgrade(settings.database_url)
 
+    from aiogram.exceptions import TelegramUnauthorizedError
+
     from bot.app import run
 
-    asyncio.run(run(settings))
+    try:
+        asyncio.run(run(settings))
+    except TelegramUnauthorizedError:
+        print(
+            "Telegram refused BOT_TOKEN (401 Unauthorized): copy the token from @BotFather again.",
+            file=sys.stderr,
+        )
+        return 2
     return 0
 
 

@@ -1,4 +1,8 @@
-"""Running the bot: the long-lived objects, polling or webhook, and a clean stop on SIGTERM."""
+"""The composition root: the one place that builds the long-lived objects and runs them.
+
+settings → clock → database → catalogs → services → bot and dispatcher → inbox → polling or webhook.
+Nothing else creates these; tests build the same application with `build_application`.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,63 @@ import asyncio
 import logging
 import signal
 from contextlib import suppress
+from dataclasses import dataclass
+from datetime import timedelta
 
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
+
+from bot.clock import Clock, SystemClock
 from bot.dispatcher import create_bot, create_dispatcher
-from bot.i18n import create_i18n
+from bot.i18n import Catalogs
+from bot.inbox import Inbox
 from bot.polling import Poller
+from bot.services.users import UserService
 from bot.settings import Settings
 from bot.webhook import serve_webhook
-from storage.database import create_engine, create_session_maker
+from storage.database import Database
 
 logger = logging.getLogger(__name__)
+
+# Updates being handled at a stop get this long to finish.
+DRAIN_TIMEOUT = 60.0
+PRUNE_EVERY = timedelta(hours=1)
+MAX_CONNECT_DELAY = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Application:
+    settings: Settings
+    clock: Clock
+    database: Database
+    catalogs: Catalogs
+    users: UserService
+    bot: Bot
+    dispatcher: Dispatcher
+    inbox: Inbox
+
+    async def close(self) -> None:
+        await self.dispatcher.storage.close()
+        await self.bot.session.close()
+        await self.database.dispose()
+
+
+def build_application(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    bot_session: BaseSession | None = None,
+    inbox_options: dict[str, object] | None = None,
+) -> Application:
+    clock = clock or SystemClock()
+    database = Database(settings.database_url)
+    catalogs = Catalogs(settings.default_locale, settings.tz)
+    users = UserService(database, clock)
+    bot = create_bot(settings, bot_session)
+    dispatcher = create_dispatcher(settings, database, catalogs, clock, users)
+    inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
+    return Application(settings, clock, database, catalogs, users, bot, dispatcher, inbox)
 
 
 async def run(settings: Settings) -> None:
@@ -25,22 +77,61 @@ async def run(settings: Settings) -> None:
         with suppress(NotImplementedError):  # no signal handlers on Windows
             loop.add_signal_handler(sig, stop.set)
 
-    engine = create_engine(settings.database_url)
-    i18n = create_i18n(settings.default_locale)
-    bot = create_bot(settings)
-    dispatcher = create_dispatcher(settings, create_session_maker(engine), i18n)
+    app = build_application(settings)
+    bot, dispatcher, inbox = app.bot, app.dispatcher, app.inbox
     try:
-        me = await bot.get_me()
-        logger.info("Bot @%s (id %s) starting in %s mode", me.username, me.id, settings.run_mode)
+        if not await _reach_telegram(bot, settings, stop):
+            return
         await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
-        if settings.run_mode == "webhook":
-            await serve_webhook(dispatcher, bot, settings, engine, stop)
-        else:
-            await bot.delete_webhook()
-            await Poller(dispatcher, bot).run(stop)
+        await inbox.resume()
+        pruning = asyncio.create_task(_prune_regularly(inbox, timedelta(days=settings.inbox_keep_days)))
+        allowed_updates = dispatcher.resolve_used_update_types()
+        try:
+            if settings.run_mode == "webhook":
+                await serve_webhook(bot, inbox, settings, app.database, allowed_updates, stop)
+            else:
+                await bot.delete_webhook()
+                await Poller(bot, inbox, allowed_updates=allowed_updates).run(stop)
+        finally:
+            pruning.cancel()
+            await inbox.stop(DRAIN_TIMEOUT)
         await dispatcher.emit_shutdown(bot=bot, **dispatcher.workflow_data)
     finally:
-        await dispatcher.storage.close()
-        await bot.session.close()
-        await engine.dispose()
+        await app.close()
         logger.info("Stopped")
+
+
+async def _reach_telegram(bot: Bot, settings: Settings, stop: asyncio.Event) -> bool:
+    """Ask Telegram who we are until it answers (a network blip at boot is survived); False if stopped."""
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            me = await bot.get_me()
+        except TelegramUnauthorizedError:
+            raise  # a wrong token does not get better by waiting
+        except (TelegramAPIError, OSError, TimeoutError) as error:
+            logger.error(
+                "Cannot reach Telegram at %s (%s: %s); retrying in %.0f s",
+                settings.telegram_api_url,
+                type(error).__name__,
+                str(error).splitlines()[0] if str(error) else "",
+                delay,
+            )
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            delay = min(delay * 2, MAX_CONNECT_DELAY)
+            continue
+        logger.info("Bot @%s (id %s) starting in %s mode", me.username, me.id, settings.run_mode)
+        return True
+    return False
+
+
+async def _prune_regularly(inbox: Inbox, keep: timedelta) -> None:
+    while True:
+        try:
+            pruned = await inbox.prune(keep)
+            if pruned:
+                logger.info("Pruned %d handled update(s) from the inbox", pruned)
+        except Exception:
+            logger.exception("Could not prune the inbox")
+        await asyncio.sleep(PRUNE_EVERY.total_seconds())

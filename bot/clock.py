@@ -1,38 +1,39 @@
-"""Time zone data: all of Kazakhstan is UTC+5 since 2024-03-01; older data says +6 for Almaty."""
+"""What time it is: one clock given to services, jobs and the sender, so that tests can move it."""
 
 from __future__ import annotations
 
-import zoneinfo
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
-KAZAKHSTAN_OFFSET = timedelta(hours=5)
-# A day after the change, so that every tzdata release since 2024a knows it.
-PROBE_MOMENT = datetime(2024, 6, 1, 12, 0)
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 
-class StaleTimeZoneDataError(RuntimeError):
-    """The time zone data in use predates Kazakhstan's move to a single UTC+5 zone."""
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current moment, aware, in UTC."""
+        ...
 
 
-def use_packaged_tzdata() -> None:
-    """Read zones from the pinned `tzdata` package, not the system's copy, which may be older."""
-    zoneinfo.reset_tzpath(to=())
-    ZoneInfo.clear_cache()
+class SystemClock:
+    """The real time."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
 
 
-def check_almaty_offset() -> None:
-    """Refuse to run with time zone data that puts Asia/Almaty anywhere but UTC+5."""
-    offset = PROBE_MOMENT.replace(tzinfo=ZoneInfo("Asia/Almaty")).utcoffset()
-    if offset != KAZAKHSTAN_OFFSET:
-        raise StaleTimeZoneDataError(
-            f"time zone data puts Asia/Almaty at UTC{_hours(offset)}, but Kazakhstan is UTC+5 since "
-            "2024-03-01: upgrade the tzdata package (pip install -U tzdata)"
-        )
+class ManualClock:
+    """A clock that stands still until moved: for tests and the sandbox's "jump ahead"."""
 
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = start or datetime.now(UTC)
+        if self._now.tzinfo is None:
+            raise ValueError("a clock runs on aware times")
 
-def _hours(offset: timedelta | None) -> str:
-    if offset is None:
-        return "?"
-    hours = offset.total_seconds() / 3600
-    return f"{hours:+g}"
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta) -> None:
+        self._now += delta
+
+    def set(self, moment: datetime) -> None:
+        if moment.tzinfo is None:
+            raise ValueError("a clock runs on aware times")
+        self._now = moment

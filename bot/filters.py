@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiogram.filters import Filter
 from aiogram.types import Message
-from aiogram.utils.i18n import I18n
 
-from bot.services.users import OnboardingStep, onboarding_step
+from bot.domain.onboarding import OnboardingStep, onboarding_step
+from bot.i18n import Catalogs
 from storage.repositories.users import UserProfile
 
 
@@ -16,10 +16,8 @@ class ButtonText(Filter):
     def __init__(self, msgid: str) -> None:
         self.msgid = msgid
 
-    async def __call__(self, message: Message, i18n: I18n) -> bool:
-        return message.text is not None and message.text in {
-            i18n.gettext(self.msgid, locale=locale) for locale in i18n.available_locales
-        }
+    async def __call__(self, message: Message, catalogs: Catalogs) -> bool:
+        return message.text is not None and message.text in {t._(self.msgid) for t in catalogs.all()}
 
 
 class Onboarded(Filter):

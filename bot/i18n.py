@@ -1,14 +1,20 @@
-"""Languages: gettext catalogs (compiled on demand), the locale of a user, and Babel formatting."""
+"""Languages: gettext catalogs (compiled on demand), the locale of a user, and Babel formatting.
+
+Views get a `Translator`: one language's texts and formats, passed explicitly. Nothing here reads a
+hidden "current language", so a view renders the same for a reply and for a message the sender
+writes to thousands of users, each in their own language.
+"""
 
 from __future__ import annotations
 
+import gettext
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from aiogram.utils.i18n import I18n
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.mofile import write_mo
@@ -23,12 +29,65 @@ LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 # Babel prints ₸ only with the territory: plain "kk"/"ru" would give "KZT".
 BABEL_LOCALES = {"kk": "kk_KZ", "ru": "ru_KZ"}
+# Each language's name in itself: the language picker shows these to everyone alike.
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention that pybabel extracts
-    """Mark a msgid kept in a data table; it is translated with `_()` when rendered."""
+    """Mark a msgid kept in a data table; it is translated with `t._()` when rendered."""
     return message
+
+
+@dataclass(frozen=True, slots=True)
+class Translator:
+    """One language: its texts (gettext), plurals, dates, times and money, in the bot's time zone."""
+
+    locale: str
+    catalog: gettext.NullTranslations
+    tz: ZoneInfo
+
+    def _(self, message: str) -> str:
+        return self.catalog.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.catalog.ngettext(singular, plural, n)
+
+    def date(self, moment: datetime) -> str:
+        """A calendar date in this language, in the bot's time zone."""
+        return format_date(moment, self.locale, self.tz)
+
+    def datetime(self, moment: datetime) -> str:
+        """A date and time in this language and the bot's time zone."""
+        return format_datetime(moment, self.locale, self.tz)
+
+    def money(self, amount: int | Decimal) -> str:
+        return format_money(amount, self.locale)
+
+
+class Catalogs:
+    """The translators of every supported language, loaded once."""
+
+    def __init__(self, default_locale: str, tz: ZoneInfo, locales_dir: Path = LOCALES_DIR) -> None:
+        compile_catalogs(locales_dir)
+        self.default_locale = default_locale
+        self.tz = tz
+        self._translators: dict[str, Translator] = {}
+        for locale in SUPPORTED_LOCALES:
+            mo_path = locales_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
+            if not mo_path.exists():
+                raise RuntimeError(f"no catalog for {locale!r} in {locales_dir}")
+            with mo_path.open("rb") as mo_file:
+                self._translators[locale] = Translator(locale, gettext.GNUTranslations(mo_file), tz)
+
+    def __getitem__(self, locale: str) -> Translator:
+        return self._translators[locale]
+
+    def all(self) -> list[Translator]:
+        """Every language, Kazakh first."""
+        return [self._translators[locale] for locale in SUPPORTED_LOCALES]
+
+    def pick(self, chosen: str | None, telegram_language: str | None) -> Translator:
+        return self._translators[pick_locale(chosen, telegram_language, self.default_locale)]
 
 
 def compile_catalogs(locales_dir: Path = LOCALES_DIR) -> list[Path]:
@@ -49,16 +108,6 @@ def compile_catalogs(locales_dir: Path = LOCALES_DIR) -> list[Path]:
         compiled.append(mo_path)
         logger.info("Compiled %s", mo_path)
     return compiled
-
-
-def create_i18n(default_locale: str, locales_dir: Path = LOCALES_DIR) -> I18n:
-    """aiogram's I18n over our catalogs, compiling them first if needed."""
-    compile_catalogs(locales_dir)
-    i18n = I18n(path=locales_dir, default_locale=default_locale, domain=DOMAIN)
-    missing = set(SUPPORTED_LOCALES) - set(i18n.available_locales)
-    if missing:
-        raise RuntimeError(f"no catalog for {sorted(missing)} in {locales_dir}")
-    return i18n
 
 
 def pick_locale(chosen: str | None, telegram_language: str | None, default: str) -> str:

@@ -1,135 +1,123 @@
-"""Long polling that never confirms an update before its handler has finished.
+"""Long polling into the inbox: an update is confirmed to Telegram only once the inbox has stored it.
 
-aiogram's own polling confirms a batch as soon as it is handed to handler tasks, so a crash or a
-restart loses whatever was still running. Here the offset only moves past updates whose handlers
-are done: after a crash Telegram hands the unfinished ones out again (at least once), and on
-SIGTERM the handlers in flight are waited for before the process exits.
+getUpdates is read as raw JSON, not through aiogram's models: one update aiogram cannot parse would
+fail the whole batch there, and the poller would ask for the same offset forever. Here each update is
+stored as it came, and one that cannot be parsed is recorded as failed by the inbox.
 
-A batch is handled concurrently (one user's updates still in order: see SimpleEventIsolation), and
-the next getUpdates waits until the batch is done, so that it confirms the whole batch and long-polls
-for new updates. A straggler does not hold the rest up for long: after `straggler_wait` seconds the
-poller asks again with the straggler's id as offset, starting only what it has not started yet.
+Telegram confirms updates when it is asked for a higher offset; the next offset is asked for only
+after the batch is stored, so a crash at any point loses nothing (what was not stored comes again,
+what was stored twice is kept once).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from aiogram import Bot, Dispatcher
-from aiogram.methods import GetUpdates
-from aiogram.types import Update
+import aiohttp
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+
+from bot.inbox import Inbox
 
 logger = logging.getLogger(__name__)
+
+MAX_RETRY_DELAY = 30.0
+
+
+class PollingError(Exception):
+    """Telegram refused getUpdates (a conflict with a webhook or another poller, a bad token...)."""
+
+    def __init__(self, code: int | None, description: str, retry_after: float | None = None) -> None:
+        super().__init__(f"{code}: {description}")
+        self.retry_after = retry_after
 
 
 class Poller:
     def __init__(
         self,
-        dispatcher: Dispatcher,
         bot: Bot,
+        inbox: Inbox,
         *,
+        allowed_updates: Sequence[str] | None = None,
         polling_timeout: int = 25,
-        max_in_flight: int = 200,
-        straggler_wait: float = 0.5,
-        drain_timeout: float = 60.0,
-        **workflow_data: Any,
+        max_queued: int = 1000,
+        on_round_trip: Callable[[], None] | None = None,
     ) -> None:
-        self.dispatcher = dispatcher
+        if not isinstance(bot.session, AiohttpSession):
+            raise TypeError("the poller reads Telegram over the bot's aiohttp session")
         self.bot = bot
+        self.session: AiohttpSession = bot.session
+        self.inbox = inbox
+        self.allowed_updates = list(allowed_updates) if allowed_updates is not None else None
         self.polling_timeout = polling_timeout
-        self.max_in_flight = max_in_flight
-        self.straggler_wait = straggler_wait
-        self.drain_timeout = drain_timeout
-        self.workflow_data = workflow_data
-        self.in_flight: dict[int, asyncio.Task[None]] = {}
-        self.last_started: int | None = None  # every update up to this id has been handed out
-
-    @property
-    def offset(self) -> int | None:
-        """Confirm only what is finished: everything below the oldest update still running."""
-        if self.in_flight:
-            return min(self.in_flight)
-        return None if self.last_started is None else self.last_started + 1
+        self.max_queued = max_queued
+        self.on_round_trip = on_round_trip
+        self.offset: int | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Poll until `stop` is set, then let running handlers finish and confirm their updates."""
-        allowed_updates = self.dispatcher.resolve_used_update_types()
+        """Poll until `stop` is set, then confirm what was stored."""
         retry_delay = 1.0
         while not stop.is_set():
-            await self._let_handlers_finish(stop)
-            if len(self.in_flight) >= self.max_in_flight or stop.is_set():
+            if self.inbox.queued >= self.max_queued:
+                await _unless_stopped(asyncio.sleep(0.05), stop)  # the handlers are behind: let them catch up
                 continue
-            method = GetUpdates(
-                offset=self.offset, timeout=self.polling_timeout, allowed_updates=allowed_updates
-            )
             try:
-                updates = await _unless_stopped(self._fetch(method), stop)
-            except Exception as error:  # noqa: BLE001 - Telegram or the network failed: try again
+                updates = await _unless_stopped(self.get_updates(self.offset, self.polling_timeout), stop)
+                if updates is None:
+                    break  # stopped while waiting
+                if self.on_round_trip is not None:
+                    self.on_round_trip()
+                await self.inbox.receive(updates)
+            except Exception as error:  # noqa: BLE001 - Telegram, the network or the database: try again
+                delay = retry_delay
+                if isinstance(error, PollingError) and error.retry_after:
+                    delay = error.retry_after
                 logger.error(
-                    "getUpdates failed (%s: %s); retrying in %.0f s", type(error).__name__, error, retry_delay
+                    "getUpdates failed (%s: %s); retrying in %.0f s", type(error).__name__, error, delay
                 )
-                await _unless_stopped(asyncio.sleep(retry_delay), stop)
-                retry_delay = min(retry_delay * 2, 30.0)
+                await _unless_stopped(asyncio.sleep(delay), stop)
+                retry_delay = min(retry_delay * 2, MAX_RETRY_DELAY)
                 continue
-            if updates is None:  # stopped while waiting
-                break
             retry_delay = 1.0
-            for update in updates:
-                if self.last_started is None or update.update_id > self.last_started:
-                    self._start(update)  # the others are still being handled
-        await self._drain()
+            ids = [update["update_id"] for update in updates if isinstance(update.get("update_id"), int)]
+            if ids:
+                self.offset = max(ids) + 1  # stored: the next call confirms them
+        await self._confirm()
 
-    async def _fetch(self, method: GetUpdates) -> list[Update]:
-        timeout = int(self.bot.session.timeout + self.polling_timeout)
-        return await self.bot(method, request_timeout=timeout)
+    async def get_updates(self, offset: int | None, wait: int, limit: int = 100) -> list[dict[str, Any]]:
+        """One getUpdates round trip; the updates as Telegram sent them."""
+        payload: dict[str, Any] = {"timeout": wait, "limit": limit}
+        if offset is not None:
+            payload["offset"] = offset
+        if self.allowed_updates is not None:
+            payload["allowed_updates"] = self.allowed_updates
+        client = await self.session.create_session()
+        url = self.session.api.api_url(token=self.bot.token, method="getUpdates")
+        request_timeout = aiohttp.ClientTimeout(total=wait + self.session.timeout)
+        async with client.post(url, json=payload, timeout=request_timeout) as response:
+            body = await response.json(content_type=None)
+        if not isinstance(body, dict) or not body.get("ok"):
+            body = body if isinstance(body, dict) else {}
+            parameters = body.get("parameters") or {}
+            raise PollingError(
+                body.get("error_code"), str(body.get("description")), parameters.get("retry_after")
+            )
+        result = body.get("result")
+        if not isinstance(result, list):
+            raise PollingError(None, "getUpdates answered without a list of updates")
+        return [update for update in result if isinstance(update, dict)]
 
-    def _start(self, update: Update) -> None:
-        self.last_started = update.update_id
-        task = asyncio.create_task(self._handle(update), name=f"update-{update.update_id}")
-        self.in_flight[update.update_id] = task
-
-    async def _handle(self, update: Update) -> None:
-        try:
-            await self.dispatcher.feed_update(self.bot, update, **self.workflow_data)
-        except Exception:
-            # The error handler has told the user; this is what it could not handle.
-            logger.exception("Update %s failed", update.update_id)
-        finally:
-            del self.in_flight[update.update_id]
-
-    async def _let_handlers_finish(self, stop: asyncio.Event) -> None:
-        """Wait for the running batch (at most `straggler_wait`, and any if over `max_in_flight`)."""
-        if not self.in_flight:
+    async def _confirm(self) -> None:
+        """Tell Telegram what is stored, so that it is not handed out again after the restart."""
+        if self.offset is None:
             return
-        handlers = list(self.in_flight.values())
-        # Cancelling a wait (on stop) stops only the waiting; the handlers themselves go on.
-        if len(handlers) >= self.max_in_flight:
-            # Full: room for one more is enough.
-            await _unless_stopped(asyncio.wait(handlers, return_when=asyncio.FIRST_COMPLETED), stop)
-        else:
-            await _unless_stopped(asyncio.wait(handlers, timeout=self.straggler_wait), stop)
-
-    async def _drain(self) -> None:
-        if self.in_flight:
-            logger.info("Waiting for %d update(s) in flight", len(self.in_flight))
-            _, pending = await asyncio.wait(list(self.in_flight.values()), timeout=self.drain_timeout)
-            if pending:
-                logger.error(
-                    "%d update(s) did not finish in %.0f s; Telegram will resend them",
-                    len(pending),
-                    self.drain_timeout,
-                )
-                for task in pending:
-                    task.cancel()
-                await asyncio.gather(*pending, return_exceptions=True)
-        if self.offset is not None and not self.in_flight:
-            # Tell Telegram what is done, so it is not handed out again after the restart.
-            try:
-                await self.bot(GetUpdates(offset=self.offset, timeout=0, limit=1))
-            except Exception as error:  # noqa: BLE001 - at worst, finished updates come back
-                logger.warning("Could not confirm the last updates: %s", error)
+        try:
+            await self.get_updates(self.offset, wait=0, limit=1)
+        except Exception as error:  # noqa: BLE001 - at worst, stored updates come again and are skipped
+            logger.warning("Could not confirm the last updates: %s", error)
 
 
 async def _unless_stopped(coroutine: Any, stop: asyncio.Event) -> Any:

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     # Per-user flood control: sustained messages per second and the burst allowed above it.
     throttle_rate: float = Field(default=1.0, ge=0)
     throttle_burst: int = Field(default=5, ge=1)
+    # Handled updates are kept in the inbox this many days (for `python -m bot inbox`), then pruned.
+    inbox_keep_days: int = Field(default=7, ge=1)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 
-from handlers import errors, fallback, membership, menu, onboarding, profile
+from handlers import fallback, membership, menu, onboarding, profile
 
 
 def setup_routers() -> Router:
@@ -14,7 +14,6 @@ def setup_routers() -> Router:
     root.message.filter(F.chat.type == "private")
     root.callback_query.filter(F.message.chat.type == "private")
     root.include_routers(
-        errors.router(),
         membership.router(),
         menu.router(),
         onboarding.router(),

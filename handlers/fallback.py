@@ -6,7 +6,8 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.screens.menu import stale_button_text, unknown_command_text, unknown_input_text
+from bot.i18n import Translator
+from bot.views.menu import stale_button_text, unknown_command_text, unknown_input_text
 
 
 def router() -> Router:
@@ -17,14 +18,14 @@ def router() -> Router:
     return router
 
 
-async def on_unknown_command(message: Message) -> None:
-    await message.answer(unknown_command_text())
+async def on_unknown_command(message: Message, t: Translator) -> None:
+    await message.answer(unknown_command_text(t))
 
 
-async def on_unknown_input(message: Message) -> None:
-    await message.answer(unknown_input_text())
+async def on_unknown_input(message: Message, t: Translator) -> None:
+    await message.answer(unknown_input_text(t))
 
 
-async def on_stale_button(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
+async def on_stale_button(query: CallbackQuery, callback_answer: CallbackAnswer, t: Translator) -> None:
     # Forged or outdated button data lands here: answered, nothing else done.
-    callback_answer.text = stale_button_text()
+    callback_answer.text = stale_button_text(t)

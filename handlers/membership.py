@@ -5,9 +5,8 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import KICKED, MEMBER, ChatMemberUpdatedFilter
 from aiogram.types import ChatMemberUpdated
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.users import set_blocked
+from bot.services.users import UserService
 
 
 def router() -> Router:
@@ -18,9 +17,9 @@ def router() -> Router:
     return router
 
 
-async def on_blocked(event: ChatMemberUpdated, session: AsyncSession) -> None:
-    await set_blocked(session, event.from_user.id, blocked=True)
+async def on_blocked(event: ChatMemberUpdated, users: UserService) -> None:
+    await users.set_blocked(event.from_user.id, blocked=True)
 
 
-async def on_unblocked(event: ChatMemberUpdated, session: AsyncSession) -> None:
-    await set_blocked(session, event.from_user.id, blocked=False)
+async def on_unblocked(event: ChatMemberUpdated, users: UserService) -> None:
+    await users.set_blocked(event.from_user.id, blocked=False)

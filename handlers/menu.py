@@ -7,17 +7,20 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
-from bot.callbacks import MenuAction, MenuCallback
 from bot.filters import Onboarded
-from bot.screens.menu import (
+from bot.i18n import Translator
+from bot.replies import send, show
+from bot.views.menu import (
+    MenuAction,
+    MenuCallback,
     cancelled_text,
-    choose_language_screen,
-    help_screen,
-    menu_screen,
+    choose_language_view,
+    help_view,
+    menu_view,
     nothing_to_cancel_text,
 )
-from bot.screens.profile import profile_screen
-from bot.settings import Settings
+from bot.views.profile import profile_view
+from storage.fsm import end_conversation
 from storage.repositories.users import UserProfile
 
 
@@ -34,33 +37,33 @@ def router() -> Router:
     return router
 
 
-async def on_help(message: Message) -> None:
-    await help_screen().send(message)
+async def on_help(message: Message, t: Translator) -> None:
+    await send(message, help_view(t))
 
 
-async def on_help_button(query: CallbackQuery) -> None:
-    await help_screen().show(query)
+async def on_help_button(query: CallbackQuery, t: Translator) -> None:
+    await show(query, help_view(t))
 
 
-async def on_language(message: Message) -> None:
-    await choose_language_screen().send(message)
+async def on_language(message: Message, t: Translator) -> None:
+    await send(message, choose_language_view(t))
 
 
-async def on_language_button(query: CallbackQuery) -> None:
-    await choose_language_screen().show(query)
+async def on_language_button(query: CallbackQuery, t: Translator) -> None:
+    await show(query, choose_language_view(t))
 
 
-async def on_cancel(message: Message, state: FSMContext) -> None:
-    if await state.get_state() is None:
-        await message.answer(nothing_to_cancel_text(), reply_markup=ReplyKeyboardRemove())
+async def on_cancel(message: Message, state: FSMContext, raw_state: str | None, t: Translator) -> None:
+    if raw_state is None:
+        await message.answer(nothing_to_cancel_text(t), reply_markup=ReplyKeyboardRemove())
         return
-    await state.clear()
-    await message.answer(cancelled_text(), reply_markup=ReplyKeyboardRemove())
+    await end_conversation(state, raw_state)
+    await message.answer(cancelled_text(t), reply_markup=ReplyKeyboardRemove())
 
 
-async def on_menu(message: Message, state: FSMContext) -> None:
-    await state.clear()
-    await menu_screen().send(message)
+async def on_menu(message: Message, state: FSMContext, raw_state: str | None, t: Translator) -> None:
+    await end_conversation(state, raw_state)
+    await send(message, menu_view(t))
 
 
 async def on_menu_button(
@@ -68,11 +71,11 @@ async def on_menu_button(
     callback_data: MenuCallback,
     user: UserProfile,
     state: FSMContext,
-    settings: Settings,
-    locale: str,
+    raw_state: str | None,
+    t: Translator,
 ) -> None:
-    await state.clear()
+    await end_conversation(state, raw_state)
     if callback_data.action is MenuAction.PROFILE:
-        await profile_screen(user, locale, settings.tz).show(query)
+        await show(query, profile_view(t, user))
     else:
-        await menu_screen().show(query)
+        await show(query, menu_view(t))

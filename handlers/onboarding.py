@@ -11,25 +11,29 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import ConsentCallback, LanguageCallback, RegionCallback, RoleCallback
 from bot.commands import set_chat_commands
+from bot.domain.onboarding import OnboardingStep, onboarding_step
+from bot.domain.regions import REGIONS_BY_CODE
+from bot.domain.roles import Role
 from bot.filters import Onboarded
-from bot.screens.menu import language_changed_text, link_unavailable_text, menu_screen
-from bot.screens.onboarding import (
-    consent_declined_screen,
+from bot.i18n import Catalogs, Translator
+from bot.replies import show
+from bot.services.users import UserService
+from bot.settings import SUPPORTED_LOCALES
+from bot.views.menu import language_changed_text, link_unavailable_text, menu_view
+from bot.views.onboarding import (
+    ConsentCallback,
+    LanguageCallback,
+    RegionCallback,
+    RoleCallback,
+    consent_declined_view,
     finish_onboarding_first,
     role_chosen_text,
-    step_screen,
+    step_view,
 )
-from bot.screens.profile import profile_screen
-from bot.services import users
-from bot.services.regions import REGIONS_BY_CODE
-from bot.services.roles import Role
-from bot.services.users import OnboardingStep, onboarding_step
-from bot.settings import SUPPORTED_LOCALES, Settings
+from bot.views.profile import profile_view
+from storage.fsm import end_conversation
 from storage.repositories.users import UserProfile
 
 
@@ -50,134 +54,133 @@ async def on_start(
     message: Message,
     command: CommandObject,
     user: UserProfile,
-    session: AsyncSession,
+    users: UserService,
     state: FSMContext,
-    i18n: I18n,
-    settings: Settings,
+    raw_state: str | None,
+    t: Translator,
+    catalogs: Catalogs,
 ) -> None:
-    await state.clear()
+    await end_conversation(state, raw_state)
     if command.args:
-        user = await users.keep_start_payload(session, user, command.args)
-    await continue_onboarding(message, user, session, i18n, settings)
+        user = await users.keep_start_payload(user, command.args)
+    await continue_onboarding(message, user, users, t, catalogs)
 
 
 async def on_language(
     query: CallbackQuery,
     callback_data: LanguageCallback,
     user: UserProfile,
-    session: AsyncSession,
-    i18n: I18n,
+    users: UserService,
+    catalogs: Catalogs,
     bot: Bot,
-    settings: Settings,
     callback_answer: CallbackAnswer,
 ) -> None:
     had_language = user.language is not None
-    user = await users.choose_language(session, user.id, callback_data.code)
-    await set_chat_commands(bot, i18n, user.id, callback_data.code)
-    with i18n.use_locale(callback_data.code):
-        if had_language and onboarding_step(user) is OnboardingStep.DONE:
-            callback_answer.text = language_changed_text()
-            await menu_screen().show(query)
-            return
-        await continue_onboarding(query, user, session, i18n, settings)
+    user = await users.choose_language(user.id, callback_data.code)
+    t = catalogs[callback_data.code]
+    await set_chat_commands(bot, t, user.id)
+    if had_language and onboarding_step(user) is OnboardingStep.DONE:
+        callback_answer.text = language_changed_text(t)
+        await show(query, menu_view(t))
+        return
+    await continue_onboarding(query, user, users, t, catalogs)
 
 
 async def on_consent(
     query: CallbackQuery,
     callback_data: ConsentCallback,
     user: UserProfile,
-    session: AsyncSession,
-    i18n: I18n,
-    settings: Settings,
+    users: UserService,
+    t: Translator,
+    catalogs: Catalogs,
 ) -> None:
     if not callback_data.agree:
-        await users.decline_consent(session, user.id)
-        await consent_declined_screen().show(query)
+        await users.decline_consent(user.id)
+        await show(query, consent_declined_view(t))
         return
     if user.consent_at is None:
         user = await users.give_consent(
-            session, user.id, name=query.from_user.full_name, username=query.from_user.username
+            user.id, name=query.from_user.full_name, username=query.from_user.username
         )
-    await continue_onboarding(query, user, session, i18n, settings)
+    await continue_onboarding(query, user, users, t, catalogs)
 
 
 async def on_role(
     query: CallbackQuery,
     callback_data: RoleCallback,
     user: UserProfile,
-    session: AsyncSession,
-    i18n: I18n,
-    settings: Settings,
+    users: UserService,
+    t: Translator,
+    catalogs: Catalogs,
     callback_answer: CallbackAnswer,
 ) -> None:
     if user.role is not None or user.consent_at is None:
         # A button from an earlier screen: the role is chosen (or consent withdrawn) already.
-        await continue_onboarding(query, user, session, i18n, settings)
+        await continue_onboarding(query, user, users, t, catalogs)
         return
     role = Role(callback_data.role)
-    user = await users.choose_role(session, user.id, role)
+    user = await users.choose_role(user.id, role)
     if role is Role.VOLUNTEER:
-        callback_answer.text = role_chosen_text(role)
+        callback_answer.text = role_chosen_text(t, role)
     elif query.message is not None:  # too long for a toast, and worth keeping in the chat
-        await query.message.answer(role_chosen_text(role))
-    await continue_onboarding(query, user, session, i18n, settings)
+        await query.message.answer(role_chosen_text(t, role))
+    await continue_onboarding(query, user, users, t, catalogs)
 
 
 async def on_region(
     query: CallbackQuery,
     callback_data: RegionCallback,
     user: UserProfile,
-    session: AsyncSession,
-    i18n: I18n,
-    settings: Settings,
-    locale: str,
+    users: UserService,
+    t: Translator,
+    catalogs: Catalogs,
 ) -> None:
     if user.consent_at is None:
-        await continue_onboarding(query, user, session, i18n, settings)
+        await continue_onboarding(query, user, users, t, catalogs)
         return
     was_onboarded = onboarding_step(user) is OnboardingStep.DONE
-    user = await users.choose_region(session, user.id, callback_data.code)
+    user = await users.choose_region(user.id, callback_data.code)
     if was_onboarded:  # an edit from the profile
-        await profile_screen(user, locale, settings.tz).show(query)
+        await show(query, profile_view(t, user))
         return
-    await continue_onboarding(query, user, session, i18n, settings)
+    await continue_onboarding(query, user, users, t, catalogs)
 
 
 async def on_unfinished(
-    message: Message, user: UserProfile | None, session: AsyncSession, i18n: I18n, settings: Settings
+    message: Message, user: UserProfile | None, users: UserService, t: Translator, catalogs: Catalogs
 ) -> None:
     if user is None:
         return
-    await message.answer(finish_onboarding_first())
-    await continue_onboarding(message, user, session, i18n, settings)
+    await message.answer(finish_onboarding_first(t))
+    await continue_onboarding(message, user, users, t, catalogs)
 
 
 async def on_unfinished_button(
     query: CallbackQuery,
     user: UserProfile | None,
-    session: AsyncSession,
-    i18n: I18n,
-    settings: Settings,
+    users: UserService,
+    t: Translator,
+    catalogs: Catalogs,
     callback_answer: CallbackAnswer,
 ) -> None:
     if user is None:
         return
-    callback_answer.text = finish_onboarding_first()
-    await continue_onboarding(query, user, session, i18n, settings)
+    callback_answer.text = finish_onboarding_first(t)
+    await continue_onboarding(query, user, users, t, catalogs)
 
 
 async def continue_onboarding(
-    event: Message | CallbackQuery, user: UserProfile, session: AsyncSession, i18n: I18n, settings: Settings
+    event: Message | CallbackQuery, user: UserProfile, users: UserService, t: Translator, catalogs: Catalogs
 ) -> None:
     """Ask the next question; once all are answered, the menu and any deep link waiting."""
     step = onboarding_step(user)
     if step is not OnboardingStep.DONE:
-        await step_screen(step, i18n).show(event)
+        await show(event, step_view(step, t, catalogs.all()))
         return
-    await menu_screen().show(event)
-    link = await users.take_start_payload(session, user)
+    await show(event, menu_view(t))
+    link = await users.take_start_payload(user)
     if link is not None:
         # No feature opens links yet; events and grants will register their openers here.
         answer_to = event if isinstance(event, Message) else event.message
         if isinstance(answer_to, Message):
-            await answer_to.answer(link_unavailable_text())
+            await answer_to.answer(link_unavailable_text(t))

@@ -12,31 +12,32 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import ProfileAction, ProfileCallback
 from bot.filters import ButtonText, Onboarded
-from bot.i18n import N_
-from bot.screens import Screen
-from bot.screens.onboarding import region_screen
-from bot.screens.profile import (
-    ask_name_screen,
-    ask_phone_screen,
-    erase_confirm_screen,
+from bot.i18n import Translator
+from bot.replies import send, show
+from bot.services.users import InvalidInputError, UserService
+from bot.views import View
+from bot.views.onboarding import region_view
+from bot.views.profile import (
+    CANCEL_PHONE,
+    ProfileAction,
+    ProfileCallback,
+    ask_name_view,
+    ask_phone_view,
+    erase_confirm_view,
     erased_text,
     export_caption,
     not_your_contact_text,
-    phone_cancelled_screen,
+    phone_cancelled_view,
     phone_removed_text,
-    phone_saved_screen,
+    phone_saved_view,
     problem_text,
-    profile_screen,
-    saved_screen,
+    profile_view,
+    saved_view,
     text_expected_text,
 )
-from bot.services import users
-from bot.services.users import InvalidInputError
-from bot.settings import Settings
+from storage.fsm import end_conversation
 from storage.repositories.users import UserProfile
 
 
@@ -56,7 +57,7 @@ def router() -> Router:
     )
     router.callback_query.register(on_profile_button, ProfileCallback.filter())
     router.message.register(on_name, ProfileForm.name, F.text & ~F.text.startswith("/"))
-    router.message.register(on_phone_cancel, ProfileForm.phone, ButtonText(N_("Cancel")))
+    router.message.register(on_phone_cancel, ProfileForm.phone, ButtonText(CANCEL_PHONE))
     router.message.register(on_contact, ProfileForm.phone, F.contact)
     router.message.register(on_not_text, ProfileForm.name)
     router.message.register(on_no_contact, ProfileForm.phone)
@@ -64,115 +65,113 @@ def router() -> Router:
 
 
 async def on_profile(
-    message: Message, user: UserProfile, state: FSMContext, settings: Settings, locale: str
+    message: Message, user: UserProfile, state: FSMContext, raw_state: str | None, t: Translator
 ) -> None:
-    await state.clear()
-    await profile_screen(user, locale, settings.tz).send(message)
+    await end_conversation(state, raw_state)
+    await send(message, profile_view(t, user))
 
 
 async def on_profile_button(
     query: CallbackQuery,
     callback_data: ProfileCallback,
     user: UserProfile,
-    session: AsyncSession,
+    users: UserService,
     state: FSMContext,
-    settings: Settings,
-    locale: str,
+    t: Translator,
     callback_answer: CallbackAnswer,
     bot: Bot,
 ) -> None:
     action = callback_data.action
     if action is ProfileAction.NAME:
         await state.set_state(ProfileForm.name)
-        await ask_name_screen().show(query)
+        await show(query, ask_name_view(t))
     elif action is ProfileAction.REGION:
-        await region_screen().show(query)
+        await show(query, region_view(t))
     elif action is ProfileAction.PHONE:
         await state.set_state(ProfileForm.phone)
-        await ask_phone_screen().show(query)
+        await show(query, ask_phone_view(t))
     elif action is ProfileAction.PHONE_REMOVE:
-        user = await users.remove_phone(session, user.id)
-        callback_answer.text = phone_removed_text()
-        await profile_screen(user, locale, settings.tz).show(query)
+        user = await users.remove_phone(user.id)
+        callback_answer.text = phone_removed_text(t)
+        await show(query, profile_view(t, user))
     elif action is ProfileAction.EXPORT:
-        data = await users.export_data(session, user.id)
+        data = await users.export_data(user.id)
         document = BufferedInputFile(
             json.dumps(data, ensure_ascii=False, indent=2).encode(), filename="belsendi-my-data.json"
         )
-        await bot.send_document(user.id, document, caption=export_caption())
+        await bot.send_document(user.id, document, caption=export_caption(t))
     elif action is ProfileAction.ERASE:
-        await erase_confirm_screen().show(query)
+        await show(query, erase_confirm_view(t))
 
 
 async def on_erase_confirmed(
-    query: CallbackQuery, user: UserProfile, session: AsyncSession, state: FSMContext, bot: Bot
+    query: CallbackQuery, user: UserProfile, users: UserService, t: Translator, bot: Bot
 ) -> None:
-    await state.clear()
-    await users.erase(session, user.id)
-    await bot.send_message(user.id, erased_text())
+    await users.erase(user.id)  # the conversation state goes with it
+    await bot.send_message(user.id, erased_text(t))
 
 
 async def on_name(
     message: Message,
     user: UserProfile,
-    session: AsyncSession,
+    users: UserService,
     state: FSMContext,
-    settings: Settings,
-    locale: str,
+    raw_state: str | None,
+    t: Translator,
 ) -> None:
-    edit = users.rename(session, user.id, message.text or "")
-    await _save_edit(message, state, edit, saved_screen(), settings, locale)
+    edit = users.rename(user.id, message.text or "")
+    await _save_edit(message, state, raw_state, edit, saved_view(t), t)
 
 
 async def on_contact(
     message: Message,
     user: UserProfile,
-    session: AsyncSession,
+    users: UserService,
     state: FSMContext,
-    settings: Settings,
-    locale: str,
+    raw_state: str | None,
+    t: Translator,
 ) -> None:
     contact = message.contact
     if contact is None:  # the filter lets only contacts through
         return
     if contact.user_id != user.id:
         # Someone else's card forwarded or attached: only one's own number counts.
-        await message.answer(not_your_contact_text())
+        await message.answer(not_your_contact_text(t))
         return
-    edit = users.set_phone(session, user.id, contact.phone_number)
-    await _save_edit(message, state, edit, phone_saved_screen(), settings, locale)
+    edit = users.set_phone(user.id, contact.phone_number)
+    await _save_edit(message, state, raw_state, edit, phone_saved_view(t), t)
 
 
 async def on_phone_cancel(
-    message: Message, user: UserProfile, state: FSMContext, settings: Settings, locale: str
+    message: Message, user: UserProfile, state: FSMContext, raw_state: str | None, t: Translator
 ) -> None:
-    await state.clear()
-    await phone_cancelled_screen().send(message)
-    await profile_screen(user, locale, settings.tz).send(message)
+    await end_conversation(state, raw_state)
+    await send(message, phone_cancelled_view(t))
+    await send(message, profile_view(t, user))
 
 
-async def on_not_text(message: Message) -> None:
-    await message.answer(text_expected_text())
+async def on_not_text(message: Message, t: Translator) -> None:
+    await message.answer(text_expected_text(t))
 
 
-async def on_no_contact(message: Message) -> None:
-    await ask_phone_screen().send(message)
+async def on_no_contact(message: Message, t: Translator) -> None:
+    await send(message, ask_phone_view(t))
 
 
 async def _save_edit(
     message: Message,
     state: FSMContext,
+    raw_state: str | None,
     edit: Coroutine[Any, Any, UserProfile],
-    confirmation: Screen,
-    settings: Settings,
-    locale: str,
+    confirmation: View,
+    t: Translator,
 ) -> None:
     """Apply a profile edit typed or shared by the user: its problem, or the confirmation and profile."""
     try:
         user = await edit
     except InvalidInputError as error:  # the conversation stays open for another try
-        await message.answer(problem_text(error.problem))
+        await message.answer(problem_text(t, error.problem))
         return
-    await state.clear()
-    await confirmation.send(message)
-    await profile_screen(user, locale, settings.tz).send(message)
+    await end_conversation(state, raw_state)
+    await send(message, confirmation)
+    await send(message, profile_view(t, user))

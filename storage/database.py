@@ -1,4 +1,10 @@
-"""Engine and session factory, with the SQLite settings the bot relies on."""
+"""The database: one writer and a small pool of readers on SQLite, an ordinary pool on PostgreSQL.
+
+SQLite has one writer at a time. A single writer connection makes write transactions queue in the
+pool, in order (`BEGIN IMMEDIATE`); with several, the losers wait in SQLite's busy handler, which sleeps
+1, 2, 5 ... 100 ms between tries (p95 of 92 ms measured). Reads need no lock under WAL: they run on
+their own connections (`query_only`, so a read can never take the write lock) beside the writer.
+"""
 
 from __future__ import annotations
 
@@ -6,31 +12,64 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from storage.cache import CACHE_KEY, CachingSession, UserCache
+from storage.unit_of_work import UnitOfWork
 
-# Writers wait this long for a lock instead of failing at once with "database is locked".
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/bot.sqlite3"
+# Writers wait this long for a lock held by another process (a migration, the CLI) before failing.
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Reader connections on SQLite: each is a thread in aiosqlite; more than the cores buys nothing.
+SQLITE_READERS = 4
 
 
-def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine; on SQLite: WAL, synchronous=NORMAL, busy_timeout and foreign keys on."""
+class Database:
+    """Hands out units of work: `transaction()` to change data, `reading()` to only look."""
+
+    def __init__(self, url: str, *, readers: int = SQLITE_READERS) -> None:
+        self.url = url
+        self.writer = create_engine(url)
+        if self.writer.dialect.name == "sqlite":
+            self.reader = create_engine(url, readonly=True, pool_size=readers)
+        else:
+            self.reader = self.writer  # PostgreSQL: MVCC, its ordinary pool serves both
+
+    @property
+    def dialect(self) -> str:
+        return self.writer.dialect.name
+
+    def transaction(self) -> UnitOfWork:
+        """One unit of work that commits once at its end, or leaves nothing behind."""
+        return UnitOfWork(self.writer)
+
+    def reading(self) -> UnitOfWork:
+        """A read-only unit of work: a consistent snapshot, never the write lock."""
+        return UnitOfWork(self.reader, read_only=True)
+
+    async def dispose(self) -> None:
+        await self.writer.dispose()
+        if self.reader is not self.writer:
+            await self.reader.dispose()
+
+
+def create_engine(database_url: str, *, readonly: bool = False, **kwargs: Any) -> AsyncEngine:
+    """An async engine; on SQLite: WAL, synchronous=NORMAL, busy_timeout and foreign keys on.
+
+    SQLite writers (the default) are one connection that begins with `BEGIN IMMEDIATE`; readers
+    (`readonly=True`) are a pool of `query_only` connections that begin a deferred, snapshot read.
+    """
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
         return create_async_engine(url, **kwargs)
-    # SQLite has one writer at a time, and every transaction here takes the write lock. A single
-    # connection makes transactions queue in the pool, in order; with several, the losers wait in
-    # SQLite's busy handler, which sleeps 1, 2, 5 ... 100 ms between tries (p95 of 92 ms measured).
     kwargs.setdefault("pool_size", 1)
     kwargs.setdefault("max_overflow", 0)
     engine = create_async_engine(url, **kwargs)
-    _configure_sqlite(engine)
+    _configure_sqlite(engine, readonly=readonly)
     return engine
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, *, readonly: bool) -> None:
     sync_engine = engine.sync_engine
 
     @event.listens_for(sync_engine, "connect")
@@ -39,23 +78,16 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # ourselves (below) so that transactions mean what SQLAlchemy says they mean.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA journal_mode=WAL")  # persistent; a no-op once the file is in WAL mode
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        if readonly:
+            cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # IMMEDIATE takes the write lock up front: two writers wait on busy_timeout instead of
-        # one of them failing with SQLITE_BUSY when it upgrades a read lock.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def create_session_maker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded values after commit, so data objects can be built from them.
-
-    On SQLite, which one process owns through one connection, they share a cache of users.
-    """
-    info = {CACHE_KEY: UserCache()} if engine.dialect.name == "sqlite" else {}
-    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=CachingSession, info=info)
+        # IMMEDIATE takes the write lock up front, so a writer never fails upgrading a read lock.
+        # Readers begin deferred: a snapshot that takes no lock.
+        connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")

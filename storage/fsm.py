@@ -1,27 +1,23 @@
 """aiogram FSM storage on the bot's own database, so conversations survive a restart.
 
-State data is JSON, never pickle: what cannot be serialised fails loudly where it is stored.
-
-aiogram reads the state of every update, and most users have none: with `cache=True` reads are
-served from memory after the first, and writes that change nothing are skipped. The database stays
-the truth (every change is written through before it is cached), so this is right for one process
-per database, which is what SQLite is; replicas sharing PostgreSQL must not cache.
+State data is JSON, never pickle: what cannot be serialised fails loudly where it is stored. Reads go
+to the reader pool; every write is its own short transaction. No cache: another process (a replica,
+the CLI) may change a state, and a cache in this one would not know.
 """
 
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
+from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.models import FSMRecord, utcnow
+from storage.database import Database
+from storage.models import utcnow
 
 
 class SQLStorage(BaseStorage):
@@ -29,87 +25,51 @@ class SQLStorage(BaseStorage):
 
     def __init__(
         self,
-        session_maker: async_sessionmaker[AsyncSession],
+        database: Database,
         key_builder: KeyBuilder | None = None,
         *,
-        cache: bool = False,
-        cache_size: int = 10_000,
+        now: Callable[[], datetime] = utcnow,
     ) -> None:
-        self.session_maker = session_maker
+        self.database = database
         self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
-        self.cache_size = cache_size
-        # key -> (state, data as JSON), most recently used last; no row is cached as (None, "{}").
-        self._cache: OrderedDict[str, tuple[str | None, str]] | None = OrderedDict() if cache else None
+        self.now = now
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
-        await self._write(self.key_builder.build(key), state=value)
+        await self._put(key, state=value)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        return (await self._read(self.key_builder.build(key)))[0]
+        return (await self._get(key))[0]
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        await self._write(self.key_builder.build(key), data=json.dumps(dict(data), ensure_ascii=False))
+        await self._put(key, data=json.dumps(dict(data), ensure_ascii=False))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads((await self._read(self.key_builder.build(key)))[1])
+        data: dict[str, Any] = json.loads((await self._get(key))[1])
         return data
 
+    async def clear(self, key: StorageKey) -> None:
+        """State and data in one write (aiogram's FSMContext.clear would take two)."""
+        await self._put(key, state=None, data=None)
+
     async def close(self) -> None:
-        """The engine belongs to the application, which disposes of it."""
+        """The database belongs to the application, which disposes of it."""
 
-    async def _read(self, key: str) -> tuple[str | None, str]:
-        if self._cache is not None and key in self._cache:
-            self._cache.move_to_end(key)
-            return self._cache[key]
-        async with self.session_maker() as session:
-            row = (
-                await session.execute(select(FSMRecord.state, FSMRecord.data).where(FSMRecord.key == key))
-            ).one_or_none()
-        record = (row.state, row.data) if row else (None, "{}")
-        self._remember(key, record)
-        return record
+    async def _get(self, key: StorageKey) -> tuple[str | None, str]:
+        async with self.database.reading() as uow:
+            return await uow.fsm.get(self.key_builder.build(key))
 
-    def _remember(self, key: str, record: tuple[str | None, str]) -> None:
-        if self._cache is None:
-            return
-        self._cache[key] = record
-        self._cache.move_to_end(key)
-        while len(self._cache) > self.cache_size:
-            self._cache.popitem(last=False)
-
-    async def _write(self, key: str, **values: str | None) -> None:
-        cached = self._cache.get(key) if self._cache is not None else None
-        if cached is not None:
-            record = (values.get("state", cached[0]), values.get("data", cached[1]) or "{}")
-            if record == cached:
-                return  # nothing changes: clear() on an empty state, say
-        await self._write_through(key, **values)
-        if cached is not None:
-            self._remember(key, record)
-        elif self._cache is not None:
-            self._cache.pop(key, None)  # half known: read it afresh next time
-
-    async def _write_through(self, key: str, **values: str | None) -> None:
-        async with self.session_maker() as session, session.begin():
-            result = await session.execute(
-                update(FSMRecord).where(FSMRecord.key == key).values(**values, updated_at=utcnow())
-            )
-            if result.rowcount == 0:  # type: ignore[attr-defined]
-                if _is_empty(values.get("state"), values.get("data")):
-                    return
-                try:
-                    async with session.begin_nested():
-                        session.add(FSMRecord(key=key, **values))
-                except IntegrityError:
-                    # Another writer inserted the key first: ours is the later value.
-                    await session.execute(update(FSMRecord).where(FSMRecord.key == key).values(**values))
-            await session.execute(
-                delete(FSMRecord).where(
-                    FSMRecord.key == key, FSMRecord.state.is_(None), FSMRecord.data == "{}"
-                )
-            )
+    async def _put(self, key: StorageKey, **values: str | None) -> None:
+        async with self.database.transaction() as uow:
+            await uow.fsm.put(self.key_builder.build(key), now=self.now(), **values)
 
 
-def _is_empty(state: str | None, data: str | None) -> bool:
-    return state is None and data in (None, "{}")
+async def end_conversation(state: FSMContext, raw_state: str | None) -> None:
+    """Forget a conversation's state and data in one write, and skip the write when there is none."""
+    if raw_state is None:
+        return  # most updates: nothing to forget, and no write to wait for
+    storage = state.storage
+    if isinstance(storage, SQLStorage):
+        await storage.clear(state.key)
+    else:
+        await state.clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, DateTime, String, Text
+from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -78,3 +78,23 @@ class FSMRecord(Base):
     state: Mapped[str | None] = mapped_column(String(255))
     data: Mapped[str] = mapped_column(Text, default="{}")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class InboxUpdate(Base):
+    """An update from Telegram, stored before it is confirmed and handled from here (bot/inbox.py)."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_status_update_id", "status", "update_id"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # Updates of one lane (the user, or else the chat, behind them) are handled one at a time, in order.
+    lane: Mapped[int | None] = mapped_column(BigInteger)
+    # The update as Telegram sent it (JSON), so that one aiogram cannot parse is kept, not lost.
+    payload: Mapped[str] = mapped_column(Text)
+    # pending, done or failed.
+    status: Mapped[str] = mapped_column(String(8), default="pending")
+    # Handling attempts that ended (a failure, or a process that died while handling it).
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(String(500))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    handled_at: Mapped[datetime | None]

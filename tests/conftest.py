@@ -1,24 +1,24 @@
-"""Shared fixtures: a real SQLite file per test (copied from one migrated template), the production
-dispatcher over a recording bot session."""
+"""Shared fixtures: a real SQLite file per test (copied from one migrated template), and the
+production application (composition root, dispatcher, inbox) over a recording bot session."""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from aiogram.utils.i18n import I18n
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.clock import use_packaged_tzdata
-from bot.dispatcher import create_dispatcher
-from bot.i18n import create_i18n
+from bot.app import Application, build_application
+from bot.clock import ManualClock
+from bot.i18n import Catalogs
 from bot.settings import Settings
-from storage.database import create_engine, create_session_maker
+from bot.timezones import use_packaged_tzdata
+from fake_telegram.recording import TOKEN, RecordingSession
+from storage.database import Database
 from storage.migrate import upgrade
 from tests.harness import BotHarness
-from tests.recording_bot import TOKEN, recording_bot
 
 use_packaged_tzdata()
 
@@ -49,28 +49,33 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def i18n() -> I18n:
-    return create_i18n("kk")
+def catalogs() -> Catalogs:
+    return Catalogs("kk", Settings(_env_file=None).tz)  # type: ignore[call-arg]
 
 
 @pytest.fixture
-async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(settings.database_url)
-    yield engine
-    await engine.dispose()
+def clock() -> ManualClock:
+    return ManualClock(datetime.now(UTC).replace(microsecond=0))
 
 
 @pytest.fixture
-def session_maker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return create_session_maker(engine)
+async def app(settings: Settings, clock: ManualClock) -> AsyncIterator[Application]:
+    application = build_application(
+        settings,
+        clock=clock,
+        bot_session=RecordingSession(),
+        # No real pauses between attempts, and finished updates marked at once.
+        inbox_options={"retry_delays": (0.0,), "done_flush_delay": 0.0},
+    )
+    yield application
+    await application.close()
 
 
 @pytest.fixture
-async def harness(
-    settings: Settings, session_maker: async_sessionmaker[AsyncSession], i18n: I18n
-) -> AsyncIterator[BotHarness]:
-    bot, session = recording_bot()
-    dispatcher = create_dispatcher(settings, session_maker, i18n)
-    yield BotHarness(dispatcher, bot, session)
-    await dispatcher.storage.close()
-    await bot.session.close()
+def database(app: Application) -> Database:
+    return app.database
+
+
+@pytest.fixture
+def harness(app: Application) -> BotHarness:
+    return BotHarness(app)

@@ -7,7 +7,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiogram import Bot, Dispatcher
 from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
 from aiogram.types import (
@@ -22,8 +21,11 @@ from aiogram.types import (
     User,
 )
 
-from bot.callbacks import ConsentCallback, LanguageCallback, RegionCallback, RoleCallback
-from tests.recording_bot import RecordingSession
+from bot.app import Application
+from bot.views.onboarding import ConsentCallback, LanguageCallback, RegionCallback, RoleCallback
+from fake_telegram.recording import RecordingSession
+from storage.database import Database
+from storage.repositories.users import UserProfile
 
 _update_ids = itertools.count(1)
 _message_ids = itertools.count(10_000)
@@ -124,17 +126,21 @@ class PlayedUser:
 
 
 class BotHarness:
-    def __init__(self, dispatcher: Dispatcher, bot: Bot, session: RecordingSession) -> None:
-        self.dispatcher = dispatcher
-        self.bot = bot
-        self.session = session
+    """Feeds updates the way Telegram does: into the inbox, then waits until they are handled."""
+
+    def __init__(self, app: Application) -> None:
+        self.app = app
+        self.dispatcher = app.dispatcher
+        self.bot = app.bot
+        assert isinstance(app.bot.session, RecordingSession)
+        self.session: RecordingSession = app.bot.session
 
     def user(self, user_id: int = 1001, **fields: Any) -> PlayedUser:
         return PlayedUser(self, user_id, **fields)
 
     async def feed(self, user: PlayedUser, update: Update) -> list[TelegramMethod[Any]]:
         start = len(self.session.requests)
-        await self.dispatcher.feed_update(self.bot, update)
+        await self.feed_update(update)
         requests = self.session.requests[start:]
         for request in requests:
             if isinstance(request, SendMessage | EditMessageText) and isinstance(
@@ -149,6 +155,14 @@ class BotHarness:
                 )
         return requests
 
+    async def feed_update(self, update: Update) -> None:
+        await self.feed_raw(update.model_dump(mode="json", by_alias=True, exclude_none=True))
+
+    async def feed_raw(self, raw: dict[str, Any]) -> None:
+        """An update as JSON, as Telegram would post it (it may be one aiogram cannot parse)."""
+        await self.app.inbox.receive([raw])
+        await self.app.inbox.wait_idle()
+
 
 def texts(requests: list[TelegramMethod[Any]]) -> list[str]:
     """What the user saw: sent and edited texts, and button-press answers that had text."""
@@ -159,3 +173,9 @@ def texts(requests: list[TelegramMethod[Any]]) -> list[str]:
         ):
             seen.append(request.text)
     return seen
+
+
+async def stored_user(database: Database, user_id: int) -> UserProfile | None:
+    """The user as the database has them now."""
+    async with database.reading() as uow:
+        return await uow.users.get(user_id)

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from aiogram.methods import SendMessage, SetMyCommands
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import ConsentCallback, LanguageCallback, RegionCallback, RoleCallback
-from storage.repositories.users import UserProfile, UserRepository
-from tests.harness import BotHarness, texts
+from bot.views.onboarding import ConsentCallback, LanguageCallback, RegionCallback, RoleCallback
+from storage.database import Database
+from tests.harness import BotHarness, stored_user, texts
 
 
-async def stored(session_maker: async_sessionmaker[AsyncSession], user_id: int) -> UserProfile | None:
-    async with session_maker() as session:
-        return await UserRepository(session).get(user_id)
 
 
 async def test_kazakh_onboarding_stores_every_choice(
-    harness: BotHarness, session_maker: async_sessionmaker[AsyncSession]
+    harness: BotHarness, database: Database
 ) -> None:
     user = harness.user(1001, first_name="Айгерім", language_code="kk")
     seen = texts(await user.send("/start"))
@@ -35,7 +31,7 @@ async def test_kazakh_onboarding_stores_every_choice(
     seen = texts(await user.press(RegionCallback(code="aktobe")))
     assert any("Басты мәзір" in text for text in seen)
 
-    profile = await stored(session_maker, 1001)
+    profile = await stored_user(database, 1001)
     assert profile is not None
     assert (profile.language, profile.role, profile.region, profile.name) == (
         "kk",
@@ -48,7 +44,7 @@ async def test_kazakh_onboarding_stores_every_choice(
 
 
 async def test_russian_ngo_request_is_kept_for_approval(
-    harness: BotHarness, session_maker: async_sessionmaker[AsyncSession]
+    harness: BotHarness, database: Database
 ) -> None:
     user = harness.user(1002, first_name="Иван", language_code="ru")
     await user.send("/start")
@@ -59,21 +55,21 @@ async def test_russian_ngo_request_is_kept_for_approval(
     assert any("заявка на подтверждение роли «Представитель НКО»" in text for text in seen)
     seen = texts(await user.press(RegionCallback(code="almaty")))
     assert any("Главное меню" in text for text in seen)
-    profile = await stored(session_maker, 1002)
+    profile = await stored_user(database, 1002)
     assert profile is not None
     assert (profile.role, profile.requested_role) == ("volunteer", "ngo")
     assert profile.role_requested_at is not None
 
 
 async def test_declining_consent_keeps_nothing_personal(
-    harness: BotHarness, session_maker: async_sessionmaker[AsyncSession]
+    harness: BotHarness, database: Database
 ) -> None:
     user = harness.user(1003, language_code="ru")
     await user.send("/start")
     await user.press(LanguageCallback(code="ru"))
     seen = texts(await user.press(ConsentCallback(agree=False)))
     assert any("без вашего согласия" in text for text in seen)
-    profile = await stored(session_maker, 1003)
+    profile = await stored_user(database, 1003)
     assert profile is not None
     assert (profile.name, profile.consent_at, profile.language) == (None, None, "ru")
     # Anything else brings back the consent question, not the menu.
@@ -82,7 +78,7 @@ async def test_declining_consent_keeps_nothing_personal(
 
 
 async def test_forged_buttons_are_answered_and_change_nothing(
-    harness: BotHarness, session_maker: async_sessionmaker[AsyncSession]
+    harness: BotHarness, database: Database
 ) -> None:
     user = harness.user(1004, language_code="kk")
     await user.send("/start")
@@ -92,7 +88,7 @@ async def test_forged_buttons_are_answered_and_change_nothing(
     for forged in ("rg:narnia", "rl:admin", "lg:en", "zz:1", "x" * 64, "rg:"):
         requests = await user.press(forged)
         assert any(type(r).__name__ == "AnswerCallbackQuery" for r in requests), forged
-    profile = await stored(session_maker, 1004)
+    profile = await stored_user(database, 1004)
     assert profile is not None
     assert (profile.region, profile.role, profile.language) == (
         None,

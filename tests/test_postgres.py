@@ -23,7 +23,7 @@ from storage.fsm import SQLStorage
 from storage.migrate import alembic_config, downgrade, upgrade
 from storage.repositories.users import UserRepository
 from tests.harness import BotHarness
-from tests.recording_bot import TOKEN, recording_bot
+from fake_telegram.recording import TOKEN, recording_bot
 
 SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432"
 

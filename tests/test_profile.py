@@ -9,15 +9,11 @@ import pytest
 from aiogram.methods import SendDocument, SendMessage
 from aiogram.types import ReplyKeyboardMarkup, ReplyKeyboardRemove
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import (
-    LanguageCallback,
-    ProfileAction,
-    ProfileCallback,
-)
-from storage.repositories.users import UserRepository
-from tests.harness import BotHarness, PlayedUser, texts
+from bot.views.onboarding import LanguageCallback
+from bot.views.profile import ProfileAction, ProfileCallback
+from storage.database import Database
+from tests.harness import BotHarness, PlayedUser, stored_user, texts
 
 
 async def onboarded(harness: BotHarness, user_id: int, language: str = "kk") -> PlayedUser:
@@ -26,9 +22,8 @@ async def onboarded(harness: BotHarness, user_id: int, language: str = "kk") -> 
     return user
 
 
-async def stored_name(session_maker: async_sessionmaker[AsyncSession], user_id: int) -> str | None:
-    async with session_maker() as session:
-        user = await UserRepository(session).get(user_id)
+async def stored_name(database: Database, user_id: int) -> str | None:
+    user = await stored_user(database, user_id)
     return user.name if user else None
 
 
@@ -42,7 +37,7 @@ async def test_profile_shows_the_date_through_babel_in_almaty_time(harness: BotH
 
 
 async def test_rename_with_bad_input_then_a_good_one(
-    harness: BotHarness, session_maker: async_sessionmaker[AsyncSession]
+    harness: BotHarness, database: Database
 ) -> None:
     user = await onboarded(harness, 2002, "ru")
     await user.send("/profile")
@@ -55,27 +50,27 @@ async def test_rename_with_bad_input_then_a_good_one(
     assert seen == ["Имя пустое. Отправьте имя текстом или /cancel."]
     seen = texts(await user.send("Д" * 65))
     assert seen == ["Слишком длинно: в имени может быть не больше 64 символов. Попробуйте короче."]
-    assert await stored_name(session_maker, 2002) == "Дана"
+    assert await stored_name(database, 2002) == "Дана"
 
     seen = texts(await user.send("<i>Дана</i>\nО'Нил"))
     assert seen[0] == "✅ Сохранено."
     assert "Имя: &lt;i&gt;Дана&lt;/i&gt; О'Нил" in seen[1]
-    assert await stored_name(session_maker, 2002) == "<i>Дана</i> О'Нил"
+    assert await stored_name(database, 2002) == "<i>Дана</i> О'Нил"
 
 
 async def test_cancel_leaves_the_name_as_it_was(
-    harness: BotHarness, session_maker: async_sessionmaker[AsyncSession]
+    harness: BotHarness, database: Database
 ) -> None:
     user = await onboarded(harness, 2003)
     await user.send("/profile")
     await user.press(ProfileCallback(action=ProfileAction.NAME))
     assert texts(await user.send("/cancel")) == ["Тоқтатылды. Жалғастыру үшін /menu жіберіңіз."]
     assert texts(await user.send("Жаңа ат")) == ["Түсінбедім. Не істей алатынымды көру үшін /menu жіберіңіз."]
-    assert await stored_name(session_maker, 2003) == "Дана"
+    assert await stored_name(database, 2003) == "Дана"
 
 
 async def test_phone_only_through_ones_own_contact(
-    harness: BotHarness, session_maker: async_sessionmaker[AsyncSession]
+    harness: BotHarness, database: Database
 ) -> None:
     user = await onboarded(harness, 2004, "ru")
     await user.send("/profile")
@@ -94,8 +89,7 @@ async def test_phone_only_through_ones_own_contact(
     assert saved[0].text == "✅ Номер телефона сохранён."
     assert isinstance(saved[0].reply_markup, ReplyKeyboardRemove)
     assert "Телефон: +77011234567" in saved[1].text
-    async with session_maker() as session:
-        stored = await UserRepository(session).get(2004)
+    stored = await stored_user(database, 2004)
     assert stored is not None
     assert stored.phone == "+77011234567"
 
@@ -123,7 +117,7 @@ async def test_export_sends_everything_we_keep_as_json(harness: BotHarness) -> N
 
 
 async def test_erase_forgets_the_user_and_their_conversation(
-    harness: BotHarness, session_maker: async_sessionmaker[AsyncSession]
+    harness: BotHarness, database: Database
 ) -> None:
     user = await onboarded(harness, 2007)
     await user.press(ProfileCallback(action=ProfileAction.NAME))  # leaves a conversation state
@@ -131,9 +125,9 @@ async def test_erase_forgets_the_user_and_their_conversation(
     assert any("Барлық деректеріңізді өшіру" in t for t in seen)
     seen = texts(await user.press(ProfileCallback(action=ProfileAction.ERASE_CONFIRM)))
     assert any("Барлық деректеріңіз өшірілді" in t for t in seen)
-    async with session_maker() as session:
-        assert await UserRepository(session).get(2007) is None
-        assert (await session.execute(text("SELECT count(*) FROM fsm_states"))).scalar() == 0
+    assert await stored_user(database, 2007) is None
+    async with database.reading() as uow:
+        assert (await uow.connection.execute(text("SELECT count(*) FROM fsm_states"))).scalar() == 0
 
 
 @pytest.mark.parametrize("command", ["/profile", "/menu"])

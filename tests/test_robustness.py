@@ -20,17 +20,17 @@ from aiogram.types import (
     Update,
     User,
 )
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import callbacks
-from bot.callbacks import ConsentCallback, LanguageCallback, RegionCallback, RoleCallback
 from bot.i18n import LOCALES_DIR, compile_catalogs
-from bot.services import users
-from bot.services.deeplinks import DeepLink, LinkTarget, parse_start_payload
-from bot.services.regions import REGIONS
-from bot.services.roles import Role
-from storage.repositories.users import UserRepository
-from tests.harness import BotHarness, texts
+from bot.services.users import UserService
+from bot.views.menu import MenuAction, MenuCallback
+from bot.views.onboarding import ConsentCallback, LanguageCallback, RegionCallback, RoleCallback
+from bot.views.profile import ProfileAction, ProfileCallback
+from bot.domain.deeplinks import DeepLink, LinkTarget, parse_start_payload
+from bot.domain.regions import REGIONS
+from bot.domain.roles import Role
+from storage.database import Database
+from tests.harness import BotHarness, stored_user, texts
 
 
 async def test_a_failing_handler_is_logged_and_the_user_told_in_their_language(
@@ -45,7 +45,7 @@ async def test_a_failing_handler_is_logged_and_the_user_told_in_their_language(
     async def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(users, "choose_region", broken)
+    monkeypatch.setattr(UserService, "choose_region", broken)
     with caplog.at_level(logging.ERROR):
         requests = await user.press(RegionCallback(code="almaty"))
     assert any(isinstance(r, AnswerCallbackQuery) for r in requests)  # the spinner stops
@@ -63,8 +63,8 @@ def all_callback_data() -> list[CallbackData]:
     made += [ConsentCallback(agree=agree) for agree in (True, False)]
     made += [RoleCallback(role=role) for role in Role]
     made += [RegionCallback(code=region.code) for region in REGIONS]
-    made += [callbacks.MenuCallback(action=action) for action in callbacks.MenuAction]
-    made += [callbacks.ProfileCallback(action=action) for action in callbacks.ProfileAction]
+    made += [MenuCallback(action=action) for action in MenuAction]
+    made += [ProfileCallback(action=action) for action in ProfileAction]
     return made
 
 
@@ -94,13 +94,12 @@ def test_start_payload_parsing(payload: str | None, expected: DeepLink | None) -
 
 
 async def test_a_forged_start_payload_is_ignored(
-    harness: BotHarness, session_maker: async_sessionmaker[AsyncSession]
+    harness: BotHarness, database: Database
 ) -> None:
     user = harness.user(6002, language_code="kk")
     seen = texts(await user.send("/start <b>" + "x" * 5000))
     assert "Сәлеметсіз бе" in seen[0]
-    async with session_maker() as session:
-        stored = await UserRepository(session).get(6002)
+    stored = await stored_user(database, 6002)
     assert stored is not None
     assert stored.start_payload is None
 
@@ -118,18 +117,16 @@ def membership(user_id: int, status: str) -> Update:
 
 
 async def test_blocking_and_unblocking_the_bot_is_remembered(
-    harness: BotHarness, session_maker: async_sessionmaker[AsyncSession]
+    harness: BotHarness, database: Database
 ) -> None:
     user = harness.user(6003, language_code="kk")
     await user.send("/start")
-    await harness.dispatcher.feed_update(harness.bot, membership(6003, "kicked"))
-    async with session_maker() as session:
-        stored = await UserRepository(session).get(6003)
+    await harness.feed_update(membership(6003, "kicked"))
+    stored = await stored_user(database, 6003)
     assert stored is not None
     assert stored.blocked_at is not None
-    await harness.dispatcher.feed_update(harness.bot, membership(6003, "member"))
-    async with session_maker() as session:
-        stored = await UserRepository(session).get(6003)
+    await harness.feed_update(membership(6003, "member"))
+    stored = await stored_user(database, 6003)
     assert stored is not None
     assert stored.blocked_at is None
 
@@ -150,7 +147,7 @@ async def test_group_chats_are_not_served(harness: BotHarness) -> None:
     group = Chat(id=-100123, type="supergroup", title="Eco")
     message = Message(message_id=1, date=int(time.time()), chat=group, from_user=person, text="/start")
     before = len(harness.session.requests)
-    await harness.dispatcher.feed_update(harness.bot, Update(update_id=77, message=message))
+    await harness.feed_update(Update(update_id=77, message=message))
     assert harness.session.requests[before:] == []
 
 
@@ -163,8 +160,8 @@ async def test_the_failure_notice_uses_the_chosen_language_not_telegrams(
     async def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(users, "rename", broken)
-    await user.press(callbacks.ProfileCallback(action=callbacks.ProfileAction.NAME))
+    monkeypatch.setattr(UserService, "rename", broken)
+    await user.press(ProfileCallback(action=ProfileAction.NAME))
     requests = await user.send("Жаңа ат")
     told = [r.text for r in requests if isinstance(r, SendMessage)]
     assert told == ["⚠️ Бізде бірдеңе дұрыс болмады. Сәлден соң қайталап көріңіз немесе /menu жіберіңіз."]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import ENVIRONMENT_VARIABLES, SettingsError, load_settings
-from tests.bot_process import bot_environment
+from fake_telegram.bot_process import bot_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:AAbbCCddEEffGGhhIIjjKKllMMnn"

@@ -1,77 +1,33 @@
-"""Storage on real SQLite files: migrations, connection settings, UTC times, the FSM storage."""
+"""Storage on real SQLite files: migrations, the whole schema, connections, units of work, UTC times,
+the FSM storage, and no state kept in one process that another could make stale."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event, inspect, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 
-from storage.database import create_engine, create_session_maker
+from bot.dispatcher import NetworkInTransactionError, create_bot
+from bot.settings import Settings
+from fake_telegram.recording import RecordingSession
+from storage.database import Database
 from storage.fsm import SQLStorage
 from storage.migrate import alembic_config, downgrade, upgrade
-from storage.repositories.users import UserRepository
+from storage.models import Base
+from storage.unit_of_work import NestedTransactionError, in_transaction
 
-
-def test_migrations_stairway(tmp_path: Path) -> None:
-    """Every revision upgrades, downgrades and upgrades again."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'stairway.sqlite3'}"
-    script = ScriptDirectory.from_config(alembic_config(url))
-    revisions = list(reversed(list(script.walk_revisions())))
-    assert revisions
-    for revision in revisions:
-        upgrade(url, revision.revision)
-        downgrade(url, revision.down_revision or "base")
-        upgrade(url, revision.revision)
-
-
-async def test_migrated_schema_matches_the_models(engine: AsyncEngine) -> None:
-    from storage.models import Base
-
-    async with engine.connect() as connection:
-        tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
-    assert set(Base.metadata.tables) <= tables
-
-
-async def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(engine: AsyncEngine) -> None:
-    async with engine.connect() as connection:
-        assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
-        assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
-        assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
-        assert (await connection.execute(text("PRAGMA synchronous"))).scalar() == 1  # NORMAL
-
-
-async def test_times_are_stored_in_utc_and_come_back_aware(
-    session_maker: async_sessionmaker[AsyncSession],
-) -> None:
-    almaty_noon = datetime(2026, 11, 24, 12, 0, tzinfo=timezone(timedelta(hours=5)))
-    async with session_maker() as session:
-        users = UserRepository(session)
-        await users.add(1, consent_at=almaty_noon)
-        await session.commit()
-    async with session_maker() as session:
-        raw = (await session.execute(text("SELECT consent_at FROM users WHERE id = 1"))).scalar()
-        user = await UserRepository(session).get(1)
-    assert str(raw).startswith("2026-11-24 07:00:00")
-    assert user is not None
-    assert user.consent_at == almaty_noon
-    assert user.consent_at is not None
-    assert user.consent_at.tzinfo == UTC
-
-
-async def test_naive_times_are_refused(session_maker: async_sessionmaker[AsyncSession]) -> None:
-    async with session_maker() as session:
-        await UserRepository(session).add(2)
-        with pytest.raises(Exception, match="naive datetime"):
-            await UserRepository(session).update(2, consent_at=datetime(2026, 1, 1))
-
-
+NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 KEY = StorageKey(bot_id=42, chat_id=1001, user_id=1001)
 
 
@@ -79,143 +35,218 @@ class ProfileForm(StatesGroup):
     name = State()
 
 
-async def test_fsm_state_and_data_survive_a_restart(settings_url_engine: tuple[str, AsyncEngine]) -> None:
-    url, engine = settings_url_engine
-    storage = SQLStorage(create_session_maker(engine))
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    yield database
+    await database.dispose()
+
+
+def test_migrations_stairway(tmp_path: Path) -> None:
+    """Every revision upgrades, downgrades and upgrades again."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'stairway.sqlite3'}"
+    script = ScriptDirectory.from_config(alembic_config(url))
+    revisions = list(reversed(list(script.walk_revisions())))
+    assert len(revisions) >= 2
+    for revision in revisions:
+        upgrade(url, revision.revision)
+        downgrade(url, revision.down_revision or "base")
+        upgrade(url, revision.revision)
+
+
+def _schema_differences(connection: Connection) -> list[object]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, Base.metadata))
+
+
+async def test_migrated_schema_is_the_models_schema(db: Database) -> None:
+    """Tables, columns and their types and nullability, indexes, keys: what Alembic's autogenerate compares."""
+    async with db.reading() as uow:
+        differences = await uow.connection.run_sync(_schema_differences)
+    assert differences == []
+
+
+async def test_a_schema_difference_is_noticed(db: Database) -> None:
+    # The check above can fail: an index the models do not have is a difference.
+    async with db.transaction() as uow:
+        await uow.connection.execute(text("CREATE INDEX ix_extra ON users (region)"))
+    async with db.reading() as uow:
+        differences = await uow.connection.run_sync(_schema_differences)
+    assert any("ix_extra" in str(difference) for difference in differences)
+
+
+async def test_writer_and_readers_run_with_wal_busy_timeout_and_foreign_keys(db: Database) -> None:
+    for unit in (db.transaction(), db.reading()):
+        async with unit as uow:
+            pragma = uow.connection.exec_driver_sql
+            assert (await pragma("PRAGMA journal_mode")).scalar() == "wal"
+            assert (await pragma("PRAGMA foreign_keys")).scalar() == 1
+            assert (await pragma("PRAGMA busy_timeout")).scalar() == 5000
+            assert (await pragma("PRAGMA synchronous")).scalar() == 1  # NORMAL
+            assert (await pragma("PRAGMA query_only")).scalar() == (1 if unit.read_only else 0)
+
+
+async def test_a_reader_never_writes(db: Database) -> None:
+    with pytest.raises(OperationalError, match="readonly"):
+        async with db.reading() as uow:
+            await uow.users.add(1, now=NOW)
+
+
+async def test_reads_run_beside_an_open_write_transaction(db: Database) -> None:
+    async with db.transaction() as uow:
+        await uow.users.add(1, now=NOW, region="astana")
+    writer_holds_the_lock = asyncio.Event()
+    release = asyncio.Event()
+
+    async def slow_writer() -> None:
+        async with db.transaction() as uow:
+            await uow.users.update(1, now=NOW, region="aktobe")
+            writer_holds_the_lock.set()
+            await release.wait()
+
+    writer = asyncio.create_task(slow_writer())
+    await writer_holds_the_lock.wait()
+    async with asyncio.timeout(2), db.reading() as uow:  # would wait for the writer if it needed the lock
+        user = await uow.users.get(1)
+    assert user is not None
+    assert user.region == "astana"  # the snapshot: the write is not committed yet
+    release.set()
+    await writer
+    async with db.reading() as uow:
+        user = await uow.users.get(1)
+    assert user is not None
+    assert user.region == "aktobe"
+
+
+async def test_a_use_case_that_fails_half_way_leaves_nothing_behind(db: Database) -> None:
+    with pytest.raises(RuntimeError, match="half-way"):
+        async with db.transaction() as uow:
+            await uow.users.add(1, now=NOW, region="astana")
+            await uow.fsm.put("fsm:1:1:default", now=NOW, state="ProfileForm:name")
+            raise RuntimeError("failed half-way")
+    async with db.reading() as uow:
+        assert await uow.users.get(1) is None
+        assert await uow.fsm.get("fsm:1:1:default") == (None, "{}")
+    assert not in_transaction()
+
+
+async def test_a_unit_of_work_inside_another_fails_at_once(db: Database) -> None:
+    async with asyncio.timeout(2), db.transaction():
+        with pytest.raises(NestedTransactionError):
+            async with db.transaction():
+                pass
+        with pytest.raises(NestedTransactionError):
+            async with db.reading():
+                pass
+    async with db.transaction():  # the outer one closed cleanly
+        assert in_transaction()
+
+
+async def test_a_bot_api_call_inside_a_transaction_fails_loudly(db: Database, settings: Settings) -> None:
+    session = RecordingSession()
+    bot = create_bot(settings, session)
+    async with db.transaction():
+        with pytest.raises(NetworkInTransactionError, match="SendMessage"):
+            await bot.send_message(1, "hello")
+    assert session.requests == []  # nothing went out
+    await bot.send_message(1, "hello")  # outside: fine
+    assert len(session.requests) == 1
+
+
+async def test_nothing_is_cached_in_one_process_that_another_changes(database_url: str) -> None:
+    """Two Database objects on one file stand for two processes (a replica, the CLI, the sender)."""
+    first, second = Database(database_url), Database(database_url)
+    try:
+        async with first.transaction() as uow:
+            await uow.users.add(1, now=NOW, region="astana")
+        async with first.reading() as uow:
+            assert (await uow.users.get(1)).region == "astana"  # type: ignore[union-attr]
+        async with second.transaction() as uow:
+            await uow.users.update(1, now=NOW, region="aktobe")
+        async with first.reading() as uow:
+            assert (await uow.users.get(1)).region == "aktobe"  # type: ignore[union-attr]
+
+        one, other = SQLStorage(first), SQLStorage(second)
+        assert await one.get_state(KEY) is None
+        await other.set_state(KEY, ProfileForm.name)
+        assert await one.get_state(KEY) == "ProfileForm:name"
+        await other.clear(KEY)
+        assert await one.get_state(KEY) is None
+    finally:
+        await first.dispose()
+        await second.dispose()
+
+
+async def test_times_are_stored_in_utc_and_come_back_aware(db: Database) -> None:
+    almaty_noon = datetime(2026, 11, 24, 12, 0, tzinfo=timezone(timedelta(hours=5)))
+    async with db.transaction() as uow:
+        await uow.users.add(1, now=NOW, consent_at=almaty_noon)
+    async with db.reading() as uow:
+        raw = (await uow.connection.execute(text("SELECT consent_at FROM users WHERE id = 1"))).scalar()
+        user = await uow.users.get(1)
+    assert str(raw).startswith("2026-11-24 07:00:00")
+    assert user is not None
+    assert user.consent_at == almaty_noon
+    assert user.consent_at is not None
+    assert user.consent_at.tzinfo == UTC
+
+
+async def test_naive_times_are_refused(db: Database) -> None:
+    async with db.transaction() as uow:
+        await uow.users.add(2, now=NOW)
+    with pytest.raises(Exception, match="naive datetime"):
+        async with db.transaction() as uow:
+            await uow.users.update(2, now=NOW, consent_at=datetime(2026, 1, 1))
+
+
+async def test_fsm_state_and_data_survive_a_restart(database_url: str) -> None:
+    first = Database(database_url)
+    storage = SQLStorage(first)
     await storage.set_state(KEY, ProfileForm.name)
     await storage.set_data(KEY, {"draft": "Айгерім <b>", "step": 2})
-    await engine.dispose()
+    await first.dispose()
 
-    reopened = create_engine(url)
+    reopened = Database(database_url)
     try:
-        storage = SQLStorage(create_session_maker(reopened))
+        storage = SQLStorage(reopened)
         assert await storage.get_state(KEY) == "ProfileForm:name"
         assert await storage.get_data(KEY) == {"draft": "Айгерім <b>", "step": 2}
         assert await storage.update_data(KEY, {"step": 3}) == {"draft": "Айгерім <b>", "step": 3}
-        async with reopened.connect() as connection:
-            stored = (await connection.execute(text("SELECT data FROM fsm_states"))).scalar()
+        async with reopened.reading() as uow:
+            stored = (await uow.connection.execute(text("SELECT data FROM fsm_states"))).scalar()
         assert stored == '{"draft": "Айгерім <b>", "step": 3}'  # JSON, readable, not pickle
     finally:
         await reopened.dispose()
 
 
-async def test_fsm_rows_are_removed_when_empty(session_maker: async_sessionmaker[AsyncSession]) -> None:
-    storage = SQLStorage(session_maker)
+async def _fsm_rows(db: Database) -> int:
+    async with db.reading() as uow:
+        return int((await uow.connection.execute(text("SELECT count(*) FROM fsm_states"))).scalar() or 0)
+
+
+async def test_fsm_rows_are_removed_when_empty(db: Database) -> None:
+    storage = SQLStorage(db)
     await storage.set_state(KEY, "ProfileForm:name")
     await storage.set_state(KEY, None)
     await storage.set_data(KEY, {})
-    async with session_maker() as session:
-        assert (await session.execute(text("SELECT count(*) FROM fsm_states"))).scalar() == 0
+    assert await _fsm_rows(db) == 0
+    await storage.set_data(KEY, {"x": 1})
+    await storage.clear(KEY)
+    assert await _fsm_rows(db) == 0
     assert await storage.get_state(KEY) is None
     assert await storage.get_data(KEY) == {}
 
 
-async def test_fsm_refuses_what_json_cannot_hold(session_maker: async_sessionmaker[AsyncSession]) -> None:
-    storage = SQLStorage(session_maker)
+async def test_fsm_refuses_what_json_cannot_hold(db: Database) -> None:
+    storage = SQLStorage(db)
     with pytest.raises(TypeError):
         await storage.set_data(KEY, {"when": object()})
 
 
-async def test_fsm_concurrent_writers_to_new_keys(session_maker: async_sessionmaker[AsyncSession]) -> None:
-    storage = SQLStorage(session_maker)
+async def test_fsm_concurrent_writers_to_new_keys(db: Database) -> None:
+    storage = SQLStorage(db)
     keys = [StorageKey(bot_id=42, chat_id=n, user_id=n) for n in range(40)]
     await asyncio.gather(*(storage.set_state(key, f"s{key.user_id}") for key in keys))
     states = await asyncio.gather(*(storage.get_state(key) for key in keys))
     assert states == [f"s{n}" for n in range(40)]
-    async with session_maker() as session:
-        assert (await session.execute(text("SELECT count(*) FROM fsm_states"))).scalar() == 40
-
-
-@pytest.fixture
-async def settings_url_engine(database_url: str) -> tuple[str, AsyncEngine]:
-    return database_url, create_engine(database_url)
-
-
-async def test_cached_fsm_reads_once_and_skips_writes_that_change_nothing(
-    engine: AsyncEngine, session_maker: async_sessionmaker[AsyncSession]
-) -> None:
-    statements: list[str] = []
-    event.listen(engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    storage = SQLStorage(session_maker, cache=True)
-    assert await storage.get_state(KEY) is None
-    assert await storage.get_data(KEY) == {}
-    await storage.set_state(KEY, None)  # what clear() does for a user with no conversation
-    await storage.set_data(KEY, {})
-    assert [s.split()[0] for s in statements if not s.startswith("BEGIN")] == ["SELECT"]
-    statements.clear()
-    await storage.set_state(KEY, "ProfileForm:name")
-    assert any(s.startswith("UPDATE") for s in statements)
-    statements.clear()
-    assert await storage.get_state(KEY) == "ProfileForm:name"
-    assert statements == []  # served from memory
-    # ... and written through: a storage without the cache reads the same from the database.
-    assert await SQLStorage(session_maker).get_state(KEY) == "ProfileForm:name"
-
-
-async def test_the_fsm_cache_is_bounded(session_maker: async_sessionmaker[AsyncSession]) -> None:
-    storage = SQLStorage(session_maker, cache=True, cache_size=3)
-    keys = [StorageKey(bot_id=42, chat_id=n, user_id=n) for n in range(5)]
-    for key in keys:
-        await storage.set_data(key, {"n": key.user_id})
-    assert len(storage._cache or {}) <= 3
-    assert [await storage.get_data(key) for key in keys] == [{"n": n} for n in range(5)]
-
-
-async def test_user_cache_follows_commits_and_rollbacks(
-    engine: AsyncEngine, session_maker: async_sessionmaker[AsyncSession]
-) -> None:
-    statements: list[str] = []
-    event.listen(engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    async with session_maker() as session:
-        await UserRepository(session).add(5, region="astana")
-        await session.commit()
-
-    async def region_read() -> tuple[str | None, int]:
-        statements.clear()
-        async with session_maker() as session:
-            user = await UserRepository(session).get(5)
-            await session.commit()
-        assert user is not None
-        return user.region, len([s for s in statements if s.startswith("SELECT")])
-
-    assert await region_read() == ("astana", 0)  # published by the commit of the insert
-
-    async with session_maker() as session:
-        await UserRepository(session).update(5, region="aktobe")
-        await session.rollback()
-    assert await region_read() == ("astana", 1)  # forgotten: read from the database
-    assert await region_read() == ("astana", 0)  # and cached again
-
-    async with session_maker() as session:
-        users = UserRepository(session)
-        await users.update(5, region="shymkent")
-        inside = await users.get(5)  # its own write, read inside its transaction
-        assert inside is not None
-        assert inside.region == "shymkent"
-        await session.commit()
-    assert await region_read() == ("shymkent", 0)
-
-    async with session_maker() as session:
-        await UserRepository(session).delete(5)
-        await session.commit()
-    async with session_maker() as session:
-        assert await UserRepository(session).get(5) is None
-
-
-async def test_a_read_inside_a_writing_transaction_does_not_fill_the_cache(
-    session_maker: async_sessionmaker[AsyncSession],
-) -> None:
-    async with session_maker() as session:
-        await UserRepository(session).add(6, region="astana")
-        await session.commit()
-    async with session_maker() as session:
-        users = UserRepository(session)
-        assert users.cache is not None
-        users.cache.forget(6)  # so that the read below goes to the database
-        await users.update(6, region="aktobe")
-        await users.get(6)  # reads the uncommitted change
-        await session.rollback()
-    async with session_maker() as session:
-        user = await UserRepository(session).get(6)
-    assert user is not None
-    assert user.region == "astana"
+    assert await _fsm_rows(db) == 40

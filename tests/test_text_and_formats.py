@@ -12,13 +12,15 @@ import pytest
 from aiogram.methods import SendMessage
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import clock
+from bot import timezones
+from bot.dispatcher import create_bot
 from bot.i18n import format_date, format_datetime, format_money, pick_locale
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.text import TEXT_LIMIT, escape, split_html, utf16_length
 from fake_telegram.html import parse_html
+from bot.settings import Settings
 from tests.harness import BotHarness, texts
-from tests.recording_bot import recording_bot
+from fake_telegram.recording import RecordingSession
 
 WORDS = [
     "сәлем",
@@ -65,8 +67,9 @@ def test_short_texts_are_left_alone() -> None:
     assert split_html("<b>сәлем</b>\n\n") == ["<b>сәлем</b>\n\n"]
 
 
-async def test_a_long_message_goes_out_in_parts_with_the_keyboard_on_the_last() -> None:
-    bot, session = recording_bot()
+async def test_a_long_message_goes_out_in_parts_with_the_keyboard_on_the_last(settings: Settings) -> None:
+    session = RecordingSession()
+    bot = create_bot(settings, session)
     keyboard = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="OK", callback_data="ok")]])
     await bot.send_message(1, "абзац\n" * 1500, reply_markup=keyboard)
     sent = [r for r in session.requests if isinstance(r, SendMessage)]
@@ -101,15 +104,15 @@ def test_locale_choice(chosen: str | None, telegram: str | None, expected: str) 
 
 
 def test_almaty_is_utc_plus_5_with_the_packaged_data() -> None:
-    clock.use_packaged_tzdata()
-    clock.check_almaty_offset()  # does not raise
+    timezones.use_packaged_tzdata()
+    timezones.check_almaty_offset()  # does not raise
 
 
 def test_stale_time_zone_data_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     # Data from before tzdata 2024a gives Almaty +06:00, as Dhaka has.
-    monkeypatch.setattr(clock, "ZoneInfo", lambda key: ZoneInfo("Asia/Dhaka"))
-    with pytest.raises(clock.StaleTimeZoneDataError, match=r"UTC\+6"):
-        clock.check_almaty_offset()
+    monkeypatch.setattr(timezones, "ZoneInfo", lambda key: ZoneInfo("Asia/Dhaka"))
+    with pytest.raises(timezones.StaleTimeZoneDataError, match=r"UTC\+6"):
+        timezones.check_almaty_offset()
 
 
 class FakeClock:

@@ -21,7 +21,7 @@ from bot.settings import Settings
 from bot.webhook import create_webhook_app, serve_webhook
 from storage.database import create_engine
 from tests.harness import BotHarness
-from tests.recording_bot import recording_bot
+from fake_telegram.recording import recording_bot
 
 SECRET = "hook-secret_123"
 

@@ -11,7 +11,9 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import ngettext
+
+from bot.i18n import Translator
+from bot.views.menu import too_many_messages_text
 
 # Buckets idle this long are full again and can be forgotten.
 FORGET_AFTER = 600.0
@@ -80,11 +82,8 @@ class ThrottlingMiddleware(BaseMiddleware):
 
     @staticmethod
     async def _warn(event: TelegramObject, data: dict[str, Any], wait: int) -> None:
-        text = ngettext(
-            "Too many messages. Please wait %(seconds)d second.",
-            "Too many messages. Please wait %(seconds)d seconds.",
-            wait,
-        ) % {"seconds": wait}
+        t: Translator = data["t"]
+        text = too_many_messages_text(t, wait)
         if isinstance(event, Message):
             await event.answer(text)
         elif isinstance(event, CallbackQuery):

@@ -1,4 +1,4 @@
-"""Opens the update's database session and finds (or meets) the user behind it."""
+"""Finds (or meets) the user behind an update, and speaks their language."""
 
 from __future__ import annotations
 
@@ -7,16 +7,21 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import Chat, TelegramObject, User
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.users import meet
+from bot.i18n import Catalogs
+from bot.services.users import UserService
 
 
 class UserMiddleware(BaseMiddleware):
-    """Gives handlers `session` and `user` (None outside private chats, where the bot does not talk)."""
+    """Gives handlers `user` (None outside private chats, where the bot does not talk), `t` (the
+    translator of the user's language) and `locale`.
 
-    def __init__(self, session_maker: async_sessionmaker[AsyncSession]) -> None:
-        self.session_maker = session_maker
+    The language: the one the user chose; before they choose, Telegram's if it is ours.
+    """
+
+    def __init__(self, users: UserService, catalogs: Catalogs) -> None:
+        self.users = users
+        self.catalogs = catalogs
 
     async def __call__(
         self,
@@ -26,11 +31,13 @@ class UserMiddleware(BaseMiddleware):
     ) -> Any:
         tg_user: User | None = data.get("event_from_user")
         chat: Chat | None = data.get("event_chat")
-        async with self.session_maker() as session:
-            data["session"] = session
-            data["user"] = None
-            if tg_user is not None and not tg_user.is_bot and (chat is None or chat.type == "private"):
-                data["user"] = await meet(
-                    session, tg_user.id, telegram_language=tg_user.language_code, username=tg_user.username
-                )
-            return await handler(event, data)
+        user = None
+        if tg_user is not None and not tg_user.is_bot and (chat is None or chat.type == "private"):
+            user = await self.users.meet(
+                tg_user.id, telegram_language=tg_user.language_code, username=tg_user.username
+            )
+        t = self.catalogs.pick(user.language if user else None, tg_user.language_code if tg_user else None)
+        data["user"] = user
+        data["t"] = t
+        data["locale"] = t.locale
+        return await handler(event, data)

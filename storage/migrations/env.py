@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from storage.database import create_engine
+from storage.database import DEFAULT_DATABASE_URL, create_engine
 from storage.models import Base
 
 config = context.config
@@ -18,9 +19,8 @@ def _database_url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from bot.settings import load_settings  # the alembic CLI: same settings as the bot
-
-    return load_settings().database_url
+    # The alembic CLI: the same variable as the bot (storage does not read the bot's settings).
+    return os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
 
 
 def _run(connection: Connection) -> None:

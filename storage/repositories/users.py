@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.cache import pending_changes, user_cache
-from storage.models import User, utcnow
+from storage.models import Base
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,90 +31,63 @@ class UserProfile:
     blocked_at: datetime | None
     created_at: datetime
 
-    @classmethod
-    def from_row(cls, row: User) -> UserProfile:
-        # A row built in memory still holds times as they were given: in UTC, as the database has them.
-        return cls(**{field.name: _utc(getattr(row, field.name)) for field in fields(cls)})
 
-
-def _utc(value: Any) -> Any:
-    return value.astimezone(UTC) if isinstance(value, datetime) else value
-
+_table = Base.metadata.tables["users"]
+_COLUMNS = tuple(_table.c[field.name] for field in fields(UserProfile))
 
 # Columns a service may change through `UserRepository.update`.
-EDITABLE = frozenset(
-    {
-        "name",
-        "username",
-        "language",
-        "telegram_language",
-        "consent_at",
-        "role",
-        "requested_role",
-        "role_requested_at",
-        "region",
-        "phone",
-        "start_payload",
-        "blocked_at",
-    }
-)
+EDITABLE = frozenset(field.name for field in fields(UserProfile)) - {"id", "created_at"}
 
 
 class UserRepository:
-    """SQL for the users table, inside the caller's transaction.
+    """SQL for the users table, inside the caller's unit of work."""
 
-    Every write to users goes through here, which is what keeps the user cache right (storage/cache.py).
-    """
-
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-        self.cache = user_cache(session.sync_session)
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
 
     async def get(self, user_id: int) -> UserProfile | None:
-        if self.cache is not None:
-            cached = self.cache.get(user_id)
-            if cached is not None:
-                return cached
-        row = await self.session.get(User, user_id)
-        profile = UserProfile.from_row(row) if row else None
-        written_here = user_id in pending_changes(self.session.sync_session)
-        if self.cache is not None and profile is not None and not written_here:
-            self.cache.put(profile)
-        return profile
+        row = (await self.connection.execute(select(*_COLUMNS).where(_table.c.id == user_id))).first()
+        return UserProfile(*row) if row else None
 
-    async def add(self, user_id: int, **values: Any) -> UserProfile:
-        row = User(id=user_id, **values)
-        self.session.add(row)
-        await self.session.flush()
-        return self._written(UserProfile.from_row(row))
+    async def add(self, user_id: int, *, now: datetime, **values: Any) -> UserProfile:
+        self._check(values)
+        statement = (
+            insert(_table).values(id=user_id, created_at=now, updated_at=now, **values).returning(*_COLUMNS)
+        )
+        return UserProfile(*(await self.connection.execute(statement)).one())
 
-    async def delete(self, user_id: int) -> None:
-        await self.session.execute(delete(User).where(User.id == user_id))
-        self._forget(user_id)
-        pending_changes(self.session.sync_session)[user_id] = None
-
-    def _written(self, profile: UserProfile) -> UserProfile:
-        self._forget(profile.id)
-        pending_changes(self.session.sync_session)[profile.id] = profile
-        return profile
-
-    def _forget(self, user_id: int) -> None:
-        if self.cache is not None:
-            self.cache.forget(user_id)
-
-    async def update(self, user_id: int, *, consented: bool = False, **values: Any) -> UserProfile | None:
+    async def update(
+        self, user_id: int, *, now: datetime, consented: bool = False, **values: Any
+    ) -> UserProfile | None:
         """Change a user in one statement; None if there is no such user (or, with `consented`, no
         consent on record: the condition is part of the update, so it cannot go stale)."""
+        self._check(values)
+        statement = update(_table).where(_table.c.id == user_id)
+        if consented:
+            statement = statement.where(_table.c.consent_at.is_not(None))
+        statement = statement.values(**values, updated_at=now).returning(*_COLUMNS)
+        row = (await self.connection.execute(statement)).first()
+        return UserProfile(*row) if row else None
+
+    async def request_role(
+        self, user_id: int, role: str, *, default: str, now: datetime
+    ) -> UserProfile | None:
+        """Ask for a role an admin grants; a role already granted stays until then (else `default`)."""
+        return await self.update(
+            user_id,
+            now=now,
+            consented=True,
+            role=func.coalesce(_table.c.role, default),
+            requested_role=role,
+            role_requested_at=now,
+        )
+
+    async def delete(self, user_id: int) -> bool:
+        result = await self.connection.execute(delete(_table).where(_table.c.id == user_id))
+        return bool(result.rowcount)
+
+    @staticmethod
+    def _check(values: dict[str, Any]) -> None:
         unknown = set(values) - EDITABLE
         if unknown:
             raise ValueError(f"not editable: {sorted(unknown)}")
-        statement = update(User).where(User.id == user_id)
-        if consented:
-            statement = statement.where(User.consent_at.is_not(None))
-        statement = (
-            statement.values(**values, updated_at=utcnow())
-            .returning(User)
-            .execution_options(populate_existing=True, synchronize_session=False)
-        )
-        row = (await self.session.scalars(statement)).one_or_none()
-        return self._written(UserProfile.from_row(row)) if row else None

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from fake_telegram import FakeTelegram, FakeUser, SentMessage
-from tests.bot_process import ROOT, BotProcess, bot_environment
+from fake_telegram.bot_process import ROOT, BotProcess, bot_environment
 
 TOKEN = "424242:E2E-token-for-the-fake-telegram-server"
 

@@ -1,12 +1,26 @@
-"""Keyboards are functions, built at render time in the user's language."""
+"""Views: what a user sees, as pure functions of the data and a `Translator`.
+
+A view builds a `View` (HTML text and its keyboard) and sends nothing: handlers show it with
+`bot.replies`, and the sender will render the same views for users it writes to on its own, each in
+their own language. One module per feature, holding its texts, keyboards and button data.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import cycle, islice
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    text: str
+    markup: Markup | None = None
 
 
 def button(text: str, data: CallbackData) -> InlineKeyboardButton:

@@ -28,9 +28,11 @@ from aiogram.methods import (
 from aiogram.methods.base import TelegramType
 from aiogram.types import Chat, Document, InlineKeyboardMarkup, Message, User
 
-from bot.dispatcher import BOT_DEFAULTS
-from bot.middlewares.long_messages import SplitLongMessages
-from bot.text import TEXT_LIMIT, utf16_length
+TEXT_LIMIT = 4096
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 BOT_ID = 42
 TOKEN = f"{BOT_ID}:TEST-token-for-the-recording-session"
@@ -97,10 +99,3 @@ class RecordingSession(BaseSession):
                 **fields,
             }
         )
-
-
-def recording_bot() -> tuple[Bot, RecordingSession]:
-    """A bot configured like production's (HTML by default, long texts split) over a recording session."""
-    session = RecordingSession()
-    session.middleware(SplitLongMessages())
-    return Bot(TOKEN, session=session, default=BOT_DEFAULTS), session

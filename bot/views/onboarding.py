@@ -1,0 +1,119 @@
+"""The first conversation: language, consent, role, region."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.domain.onboarding import OnboardingStep
+from bot.domain.regions import REGIONS
+from bot.domain.roles import ROLE_NAMES, Role
+from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.views import View, button, inline_keyboard
+
+
+class LanguageCallback(CallbackData, prefix="lg"):
+    code: str
+
+
+class ConsentCallback(CallbackData, prefix="cs"):
+    agree: bool
+
+
+class RoleCallback(CallbackData, prefix="rl"):
+    role: str
+
+
+class RegionCallback(CallbackData, prefix="rg"):
+    code: str
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    return inline_keyboard(
+        [button(name, LanguageCallback(code=code)) for code, name in LANGUAGE_NAMES.items()], (2,)
+    )
+
+
+def language_view(translators: list[Translator]) -> View:
+    """Asked before we know the language, so it speaks all of them."""
+    text = "\n".join(t._("👋 Hello! Choose the language Belsendi will speak with you:") for t in translators)
+    return View(text, language_keyboard())
+
+
+def consent_view(t: Translator) -> View:
+    return View(
+        t._(
+            "<b>Your data in Belsendi</b>\n"
+            "To sign you up for events, remind you of them and show you grants for your region, "
+            "Belsendi keeps:\n"
+            "• your Telegram id, name and username;\n"
+            "• the language, role and region you choose;\n"
+            "• your phone number, only if you share it.\n"
+            "We use this only to run the bot and never hand it to anyone else. "
+            "In /profile you can see it, download it and delete it at any time.\n\n"
+            "Do you agree that Belsendi keeps this data?"
+        ),
+        inline_keyboard(
+            [
+                button(t._("✅ I agree"), ConsentCallback(agree=True)),
+                button(t._("✖️ No, thanks"), ConsentCallback(agree=False)),
+            ],
+            (2,),
+        ),
+    )
+
+
+def consent_declined_view(t: Translator) -> View:
+    return View(
+        t._(
+            "Understood: without your consent Belsendi keeps nothing about you but the language "
+            "you chose, and it cannot sign you up for anything.\n"
+            "If you change your mind, send /start."
+        )
+    )
+
+
+def role_view(t: Translator) -> View:
+    return View(
+        t._("Who are you in Belsendi?"),
+        inline_keyboard([button(t._(name), RoleCallback(role=role)) for role, name in ROLE_NAMES.items()]),
+    )
+
+
+def role_chosen_text(t: Translator, role: Role) -> str:
+    if role is Role.VOLUNTEER:
+        return t._("You joined as a volunteer. 🙌")
+    return t._(
+        "Your request to be confirmed as «%(role)s» is sent to the admins. "
+        "Until then you can use Belsendi as a volunteer."
+    ) % {"role": t._(ROLE_NAMES[role])}
+
+
+def region_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    """Cities first, then regions in the alphabetical order of the user's language."""
+    cities = [region for region in REGIONS if region.is_city]
+    regions = sorted((region for region in REGIONS if not region.is_city), key=lambda r: t._(r.name))
+    return inline_keyboard(
+        [button(t._(region.name), RegionCallback(code=region.code)) for region in cities + regions], (3, 2)
+    )
+
+
+def region_view(t: Translator) -> View:
+    return View(t._("📍 Where are you? We will show you events and grants nearby."), region_keyboard(t))
+
+
+def step_view(step: OnboardingStep, t: Translator, translators: list[Translator]) -> View:
+    """The question for an onboarding step; DONE has none (callers show the menu)."""
+    if step is OnboardingStep.LANGUAGE:
+        return language_view(translators)
+    if step is OnboardingStep.CONSENT:
+        return consent_view(t)
+    if step is OnboardingStep.ROLE:
+        return role_view(t)
+    if step is OnboardingStep.REGION:
+        return region_view(t)
+    raise ValueError("onboarding is done: show the menu")
+
+
+def finish_onboarding_first(t: Translator) -> str:
+    return t._("Let's finish setting up first: one more answer below. 👇")

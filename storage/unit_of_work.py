@@ -1,0 +1,98 @@
+"""A unit of work: one transaction, its repositories, one commit at the end.
+
+A use case opens one, does its reads and writes through the repositories, and leaves: the
+transaction commits if the block ends normally and rolls back if it raises, so a use case that fails
+half-way leaves nothing behind. Two mistakes fail at once instead of stalling the bot:
+
+- opening a unit of work inside another (with one SQLite writer it would wait for itself until the
+  pool's timeout): `NestedTransactionError`;
+- calling the network while one is open (every user would wait on Telegram): `in_transaction()` is
+  what the bot's session checks before each Bot API call.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar, Token
+from functools import cached_property
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from storage.repositories.fsm import FSMRepository
+from storage.repositories.inbox import InboxRepository
+from storage.repositories.users import UserRepository
+
+_current: ContextVar[UnitOfWork | None] = ContextVar("unit_of_work", default=None)
+
+
+class NestedTransactionError(RuntimeError):
+    """A unit of work was opened while another one is open in the same task."""
+
+
+def in_transaction() -> bool:
+    """Whether the running task has a unit of work open."""
+    return _current.get() is not None
+
+
+class UnitOfWork:
+    """`async with database.transaction() as uow: await uow.users.get(...)`."""
+
+    def __init__(self, engine: AsyncEngine, *, read_only: bool = False) -> None:
+        self.engine = engine
+        self.read_only = read_only
+        self._connection: AsyncConnection | None = None
+        self._token: Token[UnitOfWork | None] | None = None
+
+    async def __aenter__(self) -> UnitOfWork:
+        if _current.get() is not None:
+            raise NestedTransactionError(
+                "a unit of work is already open in this task: do all of a use case's work in one"
+            )
+        self._token = _current.set(self)
+        try:
+            self._connection = await self.engine.connect()
+            await self._connection.begin()
+        except BaseException:
+            await self._close()
+            raise
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self._connection is not None  # noqa: S101 - entered
+        try:
+            if exc_type is None and not self.read_only:
+                await self._connection.commit()
+            else:
+                await self._connection.rollback()
+        finally:
+            await self._close()
+
+    async def _close(self) -> None:
+        try:
+            if self._connection is not None:
+                await self._connection.close()
+        finally:
+            self._connection = None
+            if self._token is not None:
+                _current.reset(self._token)
+                self._token = None
+
+    @property
+    def connection(self) -> AsyncConnection:
+        if self._connection is None:
+            raise RuntimeError("the unit of work is not open: use `async with`")
+        return self._connection
+
+    @cached_property
+    def users(self) -> UserRepository:
+        return UserRepository(self.connection)
+
+    @cached_property
+    def fsm(self) -> FSMRepository:
+        return FSMRepository(self.connection)
+
+    @cached_property
+    def inbox(self) -> InboxRepository:
+        return InboxRepository(self.connection)
