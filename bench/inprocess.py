@@ -1,5 +1,5 @@
 """In-process: updates fed straight to `Dispatcher.feed_update`, the bot's requests answered by a
-recording session (tests/recording_bot.py, no network). Measures the dispatcher, middlewares,
+recording session (fake_telegram/recording.py, no network). Measures the dispatcher, middlewares,
 handlers, FSM storage and database; not HTTP, JSON or polling.
 
 Updates are built before the clock starts, from Telegram-shaped dicts, and mounted on the bot as
@@ -24,12 +24,11 @@ from aiogram.types import Message, Update
 
 from bench.report import BenchmarkError, Result
 from bench.workload import ECHO_SCRIPT, REAL_SCRIPT, Step, Timings, Workload, name_of, run_users
-from bot.dispatcher import create_dispatcher
-from bot.i18n import create_i18n
+from bot.app import build_application
+from bot.dispatcher import BOT_DEFAULTS
 from bot.settings import Settings
-from storage.database import create_engine, create_session_maker
+from fake_telegram.recording import BOT_ID, TOKEN, RecordingSession
 from storage.migrate import upgrade
-from fake_telegram.recording import BOT_ID, TOKEN, RecordingSession, recording_bot
 
 SETUP = "in-process"
 BOT_MESSAGE_ID = 1
@@ -129,7 +128,8 @@ async def feed(
 async def run_echo(workload: Workload) -> Result:
     """aiogram's bare Dispatcher with one echo handler."""
     result = Result(SETUP, "echo", "in-process: aiogram Dispatcher, echo", workload.updates)
-    bot, session = recording_bot()
+    session = RecordingSession()
+    bot = Bot(TOKEN, session=session, default=BOT_DEFAULTS)
     dispatcher = Dispatcher()
 
     @dispatcher.message()
@@ -172,9 +172,9 @@ async def run_real(
         throttle_rate=0,  # the flood control would drop a simulated user's quick taps
         _env_file=None,
     )
-    engine = create_engine(settings.database_url)
-    bot, session = recording_bot()
-    dispatcher = create_dispatcher(settings, create_session_maker(engine), create_i18n("kk"))
+    session = RecordingSession()
+    app = build_application(settings, bot_session=session)
+    bot, dispatcher = app.bot, app.dispatcher
     factory = UpdateFactory(bot)
     try:
         with LogCounter() as log:
@@ -188,9 +188,7 @@ async def run_real(
         result.failure = str(error)
         return result
     finally:
-        await dispatcher.storage.close()
-        await bot.session.close()
-        await engine.dispose()
+        await app.close()
     result.seconds, result.latencies = timings.seconds, timings.latencies
     return result
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bench.report import BenchmarkError
-from bot.callbacks import ConsentCallback, LanguageCallback, RegionCallback, RoleCallback
+from bot.views.onboarding import ConsentCallback, LanguageCallback, RegionCallback, RoleCallback
 
 FIRST_USER_ID = 700_000_001
 WARMUP_USER_ID = 600_000_001  # a few users go through the script before the clock starts

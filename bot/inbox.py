@@ -106,11 +106,15 @@ class Inbox:
 
     async def wait_idle(self) -> None:
         """Until every queued update is handled and marked (for tests and a clean stop)."""
-        while self._lanes or self._done or (self._flusher is not None and not self._flusher.done()):
+        while True:
             if self._lanes:
                 await self._idle.wait()
-            else:
+            elif self._flusher is not None and not self._flusher.done():
+                await asyncio.wait([self._flusher])
+            elif self._done:
                 await self._flush()
+            else:
+                return
 
     async def stop(self, drain_timeout: float) -> None:
         """Let the updates being handled finish (up to `drain_timeout` s); the rest stay pending."""
@@ -126,6 +130,8 @@ class Inbox:
                 for task in unfinished:
                     task.cancel()
                 await asyncio.gather(*unfinished, return_exceptions=True)
+        if self._flusher is not None:
+            await asyncio.wait([self._flusher])
         await self._flush()
 
     async def prune(self, keep: timedelta) -> int:

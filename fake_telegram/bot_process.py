@@ -45,20 +45,24 @@ class BotProcess:
 
     @property
     def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
+        return self._started().pid
 
     @property
     def running(self) -> bool:
         return self.process is not None and self.process.returncode is None
 
-    async def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
+    def _started(self) -> asyncio.subprocess.Process:
+        if self.process is None:
+            raise RuntimeError("the bot process was not started")
+        return self.process
+
+    async def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:  # noqa: ASYNC109
         """Send `sig` and return the exit code; TimeoutError (after a SIGKILL) if it does not stop."""
-        assert self.process is not None
+        process = self._started()
         if self.running:
-            os.killpg(self.process.pid, sig)
+            os.killpg(process.pid, sig)
         try:
-            return await asyncio.wait_for(self.process.wait(), timeout)
+            return await asyncio.wait_for(process.wait(), timeout)
         except TimeoutError:
             await self.kill()
             raise

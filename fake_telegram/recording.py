@@ -34,6 +34,7 @@ TEXT_LIMIT = 4096
 def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
+
 BOT_ID = 42
 TOKEN = f"{BOT_ID}:TEST-token-for-the-recording-session"
 
@@ -49,7 +50,10 @@ class RecordingSession(BaseSession):
         pass
 
     async def make_request(
-        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109 - aiogram's signature
     ) -> TelegramType:
         self.requests.append(method)
         if self.responses:
@@ -63,7 +67,7 @@ class RecordingSession(BaseSession):
         self,
         url: str,
         headers: dict[str, Any] | None = None,
-        timeout: int = 30,
+        timeout: int = 30,  # noqa: ASYNC109 - aiogram's signature
         chunk_size: int = 65536,
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:

@@ -68,6 +68,7 @@ async def app(settings: Settings, clock: ManualClock) -> AsyncIterator[Applicati
         inbox_options={"retry_delays": (0.0,), "done_flush_delay": 0.0},
     )
     yield application
+    await application.inbox.stop(drain_timeout=5)
     await application.close()
 
 

@@ -20,11 +20,15 @@ from aiogram.types import (
     Update,
     User,
 )
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy.engine import Connection
 
 from bot.app import Application
 from bot.views.onboarding import ConsentCallback, LanguageCallback, RegionCallback, RoleCallback
 from fake_telegram.recording import RecordingSession
 from storage.database import Database
+from storage.models import Base
 from storage.repositories.users import UserProfile
 
 _update_ids = itertools.count(1)
@@ -179,3 +183,9 @@ async def stored_user(database: Database, user_id: int) -> UserProfile | None:
     """The user as the database has them now."""
     async with database.reading() as uow:
         return await uow.users.get(user_id)
+
+
+def schema_differences(connection: Connection) -> list[object]:
+    """What Alembic's autogenerate would change to make the database match the models (empty: none)."""
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, Base.metadata))

@@ -9,11 +9,7 @@ from storage.database import Database
 from tests.harness import BotHarness, stored_user, texts
 
 
-
-
-async def test_kazakh_onboarding_stores_every_choice(
-    harness: BotHarness, database: Database
-) -> None:
+async def test_kazakh_onboarding_stores_every_choice(harness: BotHarness, database: Database) -> None:
     user = harness.user(1001, first_name="Айгерім", language_code="kk")
     seen = texts(await user.send("/start"))
     assert "Сәлеметсіз бе" in seen[0]
@@ -43,9 +39,7 @@ async def test_kazakh_onboarding_stores_every_choice(
     assert profile.consent_at.tzinfo is not None
 
 
-async def test_russian_ngo_request_is_kept_for_approval(
-    harness: BotHarness, database: Database
-) -> None:
+async def test_russian_ngo_request_is_kept_for_approval(harness: BotHarness, database: Database) -> None:
     user = harness.user(1002, first_name="Иван", language_code="ru")
     await user.send("/start")
     requests = await user.press(LanguageCallback(code="ru"))
@@ -61,9 +55,7 @@ async def test_russian_ngo_request_is_kept_for_approval(
     assert profile.role_requested_at is not None
 
 
-async def test_declining_consent_keeps_nothing_personal(
-    harness: BotHarness, database: Database
-) -> None:
+async def test_declining_consent_keeps_nothing_personal(harness: BotHarness, database: Database) -> None:
     user = harness.user(1003, language_code="ru")
     await user.send("/start")
     await user.press(LanguageCallback(code="ru"))

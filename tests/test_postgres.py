@@ -12,18 +12,18 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from aiogram.fsm.storage.base import StorageKey
-from aiogram.utils.i18n import I18n
 from alembic.script import ScriptDirectory
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.dispatcher import create_dispatcher
+from bot.app import build_application
 from bot.settings import Settings
-from storage.database import create_engine, create_session_maker
+from fake_telegram.recording import TOKEN, RecordingSession
+from storage.database import Database
 from storage.fsm import SQLStorage
 from storage.migrate import alembic_config, downgrade, upgrade
-from storage.repositories.users import UserRepository
-from tests.harness import BotHarness
-from fake_telegram.recording import TOKEN, recording_bot
+from storage.repositories.inbox import InboxStatus, StoredUpdate
+from tests.harness import BotHarness, schema_differences, stored_user
+
+NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 
 SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432"
 
@@ -54,11 +54,11 @@ def pg_url() -> Iterator[str]:
 
 
 @pytest.fixture
-async def pg_engine(pg_url: str) -> AsyncIterator[AsyncEngine]:
+async def pg_database(pg_url: str) -> AsyncIterator[Database]:
     await asyncio.to_thread(upgrade, pg_url)
-    engine = create_engine(pg_url)
-    yield engine
-    await engine.dispose()
+    database = Database(pg_url)
+    yield database
+    await database.dispose()
 
 
 async def test_migrations_stairway_on_postgres(pg_url: str) -> None:
@@ -69,44 +69,78 @@ async def test_migrations_stairway_on_postgres(pg_url: str) -> None:
         await asyncio.to_thread(upgrade, pg_url, revision.revision)
 
 
-async def test_users_and_utc_times_on_postgres(pg_engine: AsyncEngine) -> None:
-    session_maker = create_session_maker(pg_engine)
-    # Several processes may share PostgreSQL: no process-local cache of users there.
-    assert "user_cache" not in session_maker.kw["info"]
+async def test_migrated_schema_is_the_models_schema_on_postgres(pg_database: Database) -> None:
+    async with pg_database.reading() as uow:
+        differences = await uow.connection.run_sync(schema_differences)
+    assert differences == []
+
+
+async def test_users_and_utc_times_on_postgres(pg_database: Database) -> None:
+    assert pg_database.reader is pg_database.writer  # PostgreSQL: one ordinary pool
     almaty_noon = datetime(2026, 11, 24, 12, 0, tzinfo=timezone(timedelta(hours=5)))
-    async with session_maker() as session:
-        await UserRepository(session).add(10**12, consent_at=almaty_noon, name="Айгерім")
-        await session.commit()
-    async with session_maker() as session:
-        user = await UserRepository(session).get(10**12)  # a BigInteger id, as Telegram's grow
+    async with pg_database.transaction() as uow:
+        await uow.users.add(10**12, now=NOW, consent_at=almaty_noon, name="Айгерім")
+    async with pg_database.reading() as uow:
+        user = await uow.users.get(10**12)  # a BigInteger id, as Telegram's grow
     assert user is not None
     assert user.consent_at == almaty_noon
     assert user.consent_at is not None
     assert user.consent_at.tzinfo == UTC
 
 
-async def test_fsm_storage_on_postgres(pg_engine: AsyncEngine) -> None:
-    storage = SQLStorage(create_session_maker(pg_engine))
+async def test_a_failed_use_case_leaves_nothing_on_postgres(pg_database: Database) -> None:
+    async def add_then_fail() -> None:
+        async with pg_database.transaction() as uow:
+            await uow.users.add(5, now=NOW)
+            raise RuntimeError("half-way")
+
+    with pytest.raises(RuntimeError):
+        await add_then_fail()
+    async with pg_database.reading() as uow:
+        assert await uow.users.get(5) is None
+
+
+async def test_fsm_storage_on_postgres(pg_database: Database) -> None:
+    storage = SQLStorage(pg_database)
     keys = [StorageKey(bot_id=42, chat_id=n, user_id=n) for n in range(20)]
     await asyncio.gather(*(storage.set_data(key, {"n": key.user_id, "name": "Ерлан"}) for key in keys))
     assert await storage.get_data(keys[7]) == {"n": 7, "name": "Ерлан"}
     await storage.set_state(keys[7], "ProfileForm:name")
     assert await storage.get_state(keys[7]) == "ProfileForm:name"
+    await storage.clear(keys[7])
+    assert await storage.get_state(keys[7]) is None
 
 
-async def test_onboarding_on_postgres(pg_engine: AsyncEngine, pg_url: str, i18n: I18n) -> None:
+async def test_inbox_on_postgres(pg_database: Database) -> None:
+    update = StoredUpdate(1, 7, '{"update_id": 1}', attempts=0)
+    async with pg_database.transaction() as uow:
+        assert await uow.inbox.store([update], now=NOW) == [1]
+        assert await uow.inbox.store([update], now=NOW) == []
+        await uow.inbox.mark_done([1], now=NOW)
+    async with pg_database.reading() as uow:
+        assert (await uow.inbox.counts())[InboxStatus.DONE] == 1
+
+
+async def test_onboarding_on_postgres(pg_database: Database, pg_url: str) -> None:
     settings = Settings(
         bot_token=TOKEN,  # type: ignore[arg-type]
         database_url=pg_url,
         throttle_rate=0,
         _env_file=None,  # type: ignore[call-arg]
     )
-    session_maker = create_session_maker(pg_engine)
-    bot, session = recording_bot()
-    harness = BotHarness(create_dispatcher(settings, session_maker, i18n), bot, session)
-    await harness.user(7001, language_code="ru").onboard("ru", role="organizer", region="shymkent")
-    async with session_maker() as db:
-        user = await UserRepository(db).get(7001)
+    app = build_application(
+        settings,
+        bot_session=RecordingSession(),
+        inbox_options={"retry_delays": (0.0,), "done_flush_delay": 0.0},
+    )
+    try:
+        await (
+            BotHarness(app).user(7001, language_code="ru").onboard("ru", role="organizer", region="shymkent")
+        )
+        user = await stored_user(pg_database, 7001)
+    finally:
+        await app.inbox.stop(drain_timeout=5)
+        await app.close()
     assert user is not None
     assert (user.language, user.role, user.requested_role, user.region) == (
         "ru",
@@ -114,4 +148,3 @@ async def test_onboarding_on_postgres(pg_engine: AsyncEngine, pg_url: str, i18n:
         "organizer",
         "shymkent",
     )
-    await bot.session.close()

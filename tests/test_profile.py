@@ -36,9 +36,7 @@ async def test_profile_shows_the_date_through_babel_in_almaty_time(harness: BotH
     assert re.search(r"В Belsendi с \d{1,2} [а-я]+ 20\d\d", profile)
 
 
-async def test_rename_with_bad_input_then_a_good_one(
-    harness: BotHarness, database: Database
-) -> None:
+async def test_rename_with_bad_input_then_a_good_one(harness: BotHarness, database: Database) -> None:
     user = await onboarded(harness, 2002, "ru")
     await user.send("/profile")
     seen = texts(await user.press(ProfileCallback(action=ProfileAction.NAME)))
@@ -58,9 +56,7 @@ async def test_rename_with_bad_input_then_a_good_one(
     assert await stored_name(database, 2002) == "<i>Дана</i> О'Нил"
 
 
-async def test_cancel_leaves_the_name_as_it_was(
-    harness: BotHarness, database: Database
-) -> None:
+async def test_cancel_leaves_the_name_as_it_was(harness: BotHarness, database: Database) -> None:
     user = await onboarded(harness, 2003)
     await user.send("/profile")
     await user.press(ProfileCallback(action=ProfileAction.NAME))
@@ -69,9 +65,7 @@ async def test_cancel_leaves_the_name_as_it_was(
     assert await stored_name(database, 2003) == "Дана"
 
 
-async def test_phone_only_through_ones_own_contact(
-    harness: BotHarness, database: Database
-) -> None:
+async def test_phone_only_through_ones_own_contact(harness: BotHarness, database: Database) -> None:
     user = await onboarded(harness, 2004, "ru")
     await user.send("/profile")
     requests = await user.press(ProfileCallback(action=ProfileAction.PHONE))
@@ -116,9 +110,7 @@ async def test_export_sends_everything_we_keep_as_json(harness: BotHarness) -> N
     assert data["consent_at"].endswith("+00:00")
 
 
-async def test_erase_forgets_the_user_and_their_conversation(
-    harness: BotHarness, database: Database
-) -> None:
+async def test_erase_forgets_the_user_and_their_conversation(harness: BotHarness, database: Database) -> None:
     user = await onboarded(harness, 2007)
     await user.press(ProfileCallback(action=ProfileAction.NAME))  # leaves a conversation state
     seen = texts(await user.press(ProfileCallback(action=ProfileAction.ERASE)))

@@ -21,14 +21,14 @@ from aiogram.types import (
     User,
 )
 
+from bot.domain.deeplinks import DeepLink, LinkTarget, parse_start_payload
+from bot.domain.regions import REGIONS
+from bot.domain.roles import Role
 from bot.i18n import LOCALES_DIR, compile_catalogs
 from bot.services.users import UserService
 from bot.views.menu import MenuAction, MenuCallback
 from bot.views.onboarding import ConsentCallback, LanguageCallback, RegionCallback, RoleCallback
 from bot.views.profile import ProfileAction, ProfileCallback
-from bot.domain.deeplinks import DeepLink, LinkTarget, parse_start_payload
-from bot.domain.regions import REGIONS
-from bot.domain.roles import Role
 from storage.database import Database
 from tests.harness import BotHarness, stored_user, texts
 
@@ -93,9 +93,7 @@ def test_start_payload_parsing(payload: str | None, expected: DeepLink | None) -
     assert parse_start_payload(payload) == expected
 
 
-async def test_a_forged_start_payload_is_ignored(
-    harness: BotHarness, database: Database
-) -> None:
+async def test_a_forged_start_payload_is_ignored(harness: BotHarness, database: Database) -> None:
     user = harness.user(6002, language_code="kk")
     seen = texts(await user.send("/start <b>" + "x" * 5000))
     assert "Сәлеметсіз бе" in seen[0]
@@ -116,9 +114,7 @@ def membership(user_id: int, status: str) -> Update:
     return Update(update_id=int(time.time() * 1000) % 10**9, my_chat_member=event)
 
 
-async def test_blocking_and_unblocking_the_bot_is_remembered(
-    harness: BotHarness, database: Database
-) -> None:
+async def test_blocking_and_unblocking_the_bot_is_remembered(harness: BotHarness, database: Database) -> None:
     user = harness.user(6003, language_code="kk")
     await user.send("/start")
     await harness.feed_update(membership(6003, "kicked"))

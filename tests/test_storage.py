@@ -11,11 +11,8 @@ from pathlib import Path
 import pytest
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
 from bot.dispatcher import NetworkInTransactionError, create_bot
@@ -24,8 +21,8 @@ from fake_telegram.recording import RecordingSession
 from storage.database import Database
 from storage.fsm import SQLStorage
 from storage.migrate import alembic_config, downgrade, upgrade
-from storage.models import Base
 from storage.unit_of_work import NestedTransactionError, in_transaction
+from tests.harness import schema_differences
 
 NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 KEY = StorageKey(bot_id=42, chat_id=1001, user_id=1001)
@@ -54,15 +51,10 @@ def test_migrations_stairway(tmp_path: Path) -> None:
         upgrade(url, revision.revision)
 
 
-def _schema_differences(connection: Connection) -> list[object]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
-    return list(compare_metadata(context, Base.metadata))
-
-
 async def test_migrated_schema_is_the_models_schema(db: Database) -> None:
-    """Tables, columns and their types and nullability, indexes, keys: what Alembic's autogenerate compares."""
+    """Tables, columns with their types and nullability, indexes, keys: what autogenerate compares."""
     async with db.reading() as uow:
-        differences = await uow.connection.run_sync(_schema_differences)
+        differences = await uow.connection.run_sync(schema_differences)
     assert differences == []
 
 
@@ -71,7 +63,7 @@ async def test_a_schema_difference_is_noticed(db: Database) -> None:
     async with db.transaction() as uow:
         await uow.connection.execute(text("CREATE INDEX ix_extra ON users (region)"))
     async with db.reading() as uow:
-        differences = await uow.connection.run_sync(_schema_differences)
+        differences = await uow.connection.run_sync(schema_differences)
     assert any("ix_extra" in str(difference) for difference in differences)
 
 
@@ -119,11 +111,14 @@ async def test_reads_run_beside_an_open_write_transaction(db: Database) -> None:
 
 
 async def test_a_use_case_that_fails_half_way_leaves_nothing_behind(db: Database) -> None:
-    with pytest.raises(RuntimeError, match="half-way"):
+    async def register_then_fail() -> None:
         async with db.transaction() as uow:
             await uow.users.add(1, now=NOW, region="astana")
             await uow.fsm.put("fsm:1:1:default", now=NOW, state="ProfileForm:name")
             raise RuntimeError("failed half-way")
+
+    with pytest.raises(RuntimeError, match="half-way"):
+        await register_then_fail()
     async with db.reading() as uow:
         assert await uow.users.get(1) is None
         assert await uow.fsm.get("fsm:1:1:default") == (None, "{}")

@@ -16,11 +16,11 @@ from bot import timezones
 from bot.dispatcher import create_bot
 from bot.i18n import format_date, format_datetime, format_money, pick_locale
 from bot.middlewares.throttling import ThrottlingMiddleware
+from bot.settings import Settings
 from bot.text import TEXT_LIMIT, escape, split_html, utf16_length
 from fake_telegram.html import parse_html
-from bot.settings import Settings
-from tests.harness import BotHarness, texts
 from fake_telegram.recording import RecordingSession
+from tests.harness import BotHarness, texts
 
 WORDS = [
     "сәлем",
