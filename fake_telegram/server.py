@@ -303,18 +303,18 @@ class FakeTelegram:
         chat = bot.chats.get(user_id)
         if chat is None or not chat.known:
             return
-        old, new = ("member", "kicked") if blocked else ("kicked", "member")
-        new_member: dict[str, Any] = {"user": bot.user_json(), "status": new}
-        if blocked:
-            new_member["until_date"] = 0
+        member: dict[str, Any] = {"user": bot.user_json(), "status": "member"}
+        # A "kicked" ChatMember always carries until_date; 0 means banned forever.
+        kicked: dict[str, Any] = {"user": bot.user_json(), "status": "kicked", "until_date": 0}
+        old, new = (member, kicked) if blocked else (kicked, member)
         bot.push_update(
             "my_chat_member",
             {
                 "chat": chat.user.chat_json(),
                 "from": chat.user.to_json(),
                 "date": now_ts(),
-                "old_chat_member": {"user": bot.user_json(), "status": old},
-                "new_chat_member": new_member,
+                "old_chat_member": old,
+                "new_chat_member": new,
             },
         )
 

@@ -237,6 +237,22 @@ async def test_blocked_user_writing_again_unblocks(tg: FakeTelegram, bot: Bot) -
     await bot.send_message(1001, "ok")
 
 
+async def test_block_and_unblock_updates_are_valid_chat_member_changes(tg: FakeTelegram, bot: Bot) -> None:
+    user = tg.user(1001)
+    await user.send("/start")
+    tg.block(1001)
+    tg.unblock(1001)
+    # aiogram parses them as Telegram would send them: a "kicked" member always carries until_date.
+    blocked, unblocked = [u.my_chat_member for u in (await bot.get_updates(timeout=0))[1:]]
+    assert blocked is not None
+    assert unblocked is not None
+    assert (blocked.old_chat_member.status, blocked.new_chat_member.status) == ("member", "kicked")
+    assert (unblocked.old_chat_member.status, unblocked.new_chat_member.status) == ("kicked", "member")
+    raw = tg.pending_updates()[2]["my_chat_member"]
+    assert raw["old_chat_member"]["until_date"] == 0  # 0: banned forever
+    assert "until_date" not in raw["new_chat_member"]
+
+
 async def test_callback_timeout_option(make_bot: MakeBot) -> None:
     async with FakeTelegram(callback_timeout=0.05) as strict:
         bot = make_bot(strict)
