@@ -11,7 +11,7 @@ from .markup import button_texts, find_button
 from .state import BotState, CallbackAnswer, CallbackQueryState, ChatState, SentMessage, UserProfile, now_ts
 
 if TYPE_CHECKING:
-    from .server import FakeTelegram
+    from .world import World
 
 __all__ = ["FakeUser", "command_entities"]
 
@@ -39,8 +39,8 @@ class FakeUser:
     change them), while ``messages`` shows the chat's current state.
     """
 
-    def __init__(self, fake: FakeTelegram, bot: BotState, profile: UserProfile) -> None:
-        self._fake = fake
+    def __init__(self, world: World, bot: BotState, profile: UserProfile) -> None:
+        self._world = world
         self._bot = bot
         self.profile = profile
         self._message_cursor = 0
@@ -132,7 +132,7 @@ class FakeUser:
             f"(confirmed up to {bot.confirmed_update_id}), "
             f"webhook: {bot.webhook.url if bot.webhook else 'none'}"
         )
-        recent = [call for call in self._fake.requests if call.method != "getUpdates"][-8:]
+        recent = [call for call in self._world.requests if call.method != "getUpdates"][-8:]
         if recent:
             lines.append("last API calls:")
             for call in recent:
@@ -145,7 +145,7 @@ class FakeUser:
     def _before_action(self) -> ChatState:
         # A user who blocked the bot must restart it before writing: that unblocks it.
         if self.id in self._bot.blocked:
-            self._fake.unblock(self.id, bot=self._bot)
+            self._world.unblock(self.id, bot=self._bot)
         chat = self.chat
         chat.known = True
         return chat
@@ -195,7 +195,7 @@ class FakeUser:
         caption: str | None = None,
     ) -> dict[str, Any]:
         """Send a document; the fake keeps the bytes so the bot can getFile and download them."""
-        record = self._fake.new_file(self._bot, "document", data, file_name, mime_type)
+        record = self._world.new_file(self._bot, "document", data, file_name, mime_type)
         content: dict[str, Any] = {"document": record.document_json()}
         if caption:
             content["caption"] = caption
@@ -205,7 +205,7 @@ class FakeUser:
         self, data: bytes = b"\xff\xd8\xff\xe0fake-jpeg", caption: str | None = None
     ) -> dict[str, Any]:
         """Send a photo (the bytes are not decoded)."""
-        record = self._fake.new_file(self._bot, "photo", data, None, "image/jpeg")
+        record = self._world.new_file(self._bot, "photo", data, None, "image/jpeg")
         content: dict[str, Any] = {"photo": record.photo_json()}
         if caption:
             content["caption"] = caption
@@ -277,7 +277,7 @@ class FakeUser:
 
     def _callback(self, message: SentMessage, data: str) -> dict[str, Any]:
         chat = self._before_action()
-        query_id = self._fake.new_callback_id()
+        query_id = self._world.new_callback_id()
         query = {
             "id": query_id,
             "from": self.profile.to_json(),

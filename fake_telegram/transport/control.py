@@ -34,11 +34,11 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from .state import ChatState, SentMessage
+from ..state import ChatState, SentMessage
 
 if TYPE_CHECKING:
-    from .server import FakeTelegram
-    from .users import FakeUser
+    from ..users import FakeUser
+    from ..world import World
 
 __all__ = ["ControlApi", "message_view"]
 
@@ -88,10 +88,10 @@ def _json(data: Any, status: int = 200) -> web.Response:
 
 
 class ControlApi:
-    """Routes of the control API bound to one FakeTelegram."""
+    """Routes of the control API bound to one world."""
 
-    def __init__(self, fake: FakeTelegram) -> None:
-        self.fake = fake
+    def __init__(self, world: World) -> None:
+        self.world = world
 
     def add_routes(self, app: web.Application) -> None:
         """Register the ``/_fake/`` routes on ``app``."""
@@ -165,7 +165,7 @@ class ControlApi:
 
     def _user(self, request: web.Request, body: dict[str, Any]) -> FakeUser:
         user_id = self._int(request.match_info["id"], "user id")
-        return self.fake.user(user_id, bot=self._bot_ref(request, body))
+        return self.world.user(user_id, bot=self._bot_ref(request, body))
 
     @staticmethod
     def _timeout(request: web.Request) -> float:
@@ -187,9 +187,9 @@ class ControlApi:
                 "webhook": bot.webhook.url if bot.webhook else None,
                 "chats": sorted(bot.chats),
             }
-            for bot in self.fake.bots()
+            for bot in self.world.bots()
         ]
-        return {"url": self.fake.url, "bots": bots, "limits": asdict(self.fake.limits)}
+        return {"url": str(request.url.origin()), "bots": bots, "limits": asdict(self.world.limits)}
 
     async def _upsert_user(self, request: web.Request, body: dict[str, Any]) -> Any:
         fields = {k: body.get(k) for k in ("first_name", "last_name", "username", "language_code", "phone")}
@@ -197,7 +197,7 @@ class ControlApi:
             if value is not None and not isinstance(value, str):
                 raise ControlError(400, f"{key} must be a string")
         user_id = self._int(request.match_info["id"], "user id")
-        user = self.fake.user(user_id, **fields, bot=self._bot_ref(request, body))
+        user = self.world.user(user_id, **fields, bot=self._bot_ref(request, body))
         return {**user.profile.to_json(), "phone": user.phone}
 
     def _action(self, action: str) -> Callable[[web.Request, dict[str, Any]], Awaitable[Any]]:
@@ -266,7 +266,7 @@ class ControlApi:
         while True:
             found = collect()
             remaining = deadline - loop.time()
-            if found or remaining <= 0 or self.fake.stopping:
+            if found or remaining <= 0 or self.world.stopping:
                 return found
             await chat.changed.wait(remaining)
 
@@ -274,37 +274,37 @@ class ControlApi:
         return [asdict(answer) for answer in self._user(request, body).answers]
 
     async def _get_limits(self, request: web.Request, body: dict[str, Any]) -> Any:
-        return asdict(self.fake.limits)
+        return asdict(self.world.limits)
 
     async def _set_limits(self, request: web.Request, body: dict[str, Any]) -> Any:
         values: dict[str, int | None] = {}
         for key in ("global_per_second", "per_chat_per_second", "retry_after"):
             value = body.get(key)
             values[key] = None if value is None else self._int(value, key)
-        self.fake.set_limits(**values)
-        return asdict(self.fake.limits)
+        self.world.set_limits(**values)
+        return asdict(self.world.limits)
 
     async def _block(self, request: web.Request, body: dict[str, Any]) -> Any:
-        self.fake.block(self._int(request.match_info["id"], "user id"), bot=self._bot_ref(request, body))
+        self.world.block(self._int(request.match_info["id"], "user id"), bot=self._bot_ref(request, body))
         return True
 
     async def _unblock(self, request: web.Request, body: dict[str, Any]) -> Any:
-        self.fake.unblock(self._int(request.match_info["id"], "user id"), bot=self._bot_ref(request, body))
+        self.world.unblock(self._int(request.match_info["id"], "user id"), bot=self._bot_ref(request, body))
         return True
 
     async def _stats(self, request: web.Request, body: dict[str, Any]) -> Any:
-        return self.fake.stats.to_json()
+        return self.world.stats.to_json()
 
     async def _requests(self, request: web.Request, body: dict[str, Any]) -> Any:
         after = self._int(request.query.get("after", "0"), "after")
-        return [call._asdict() for call in self.fake.requests[after:]]
+        return [call._asdict() for call in self.world.requests[after:]]
 
     async def _commands(self, request: web.Request, body: dict[str, Any]) -> Any:
-        return self.fake.commands(
+        return self.world.commands(
             request.query.get("scope_type", "default"),
             request.query.get("language_code") or None,
             bot=self._bot_ref(request, body),
         )
 
     async def _updates(self, request: web.Request, body: dict[str, Any]) -> Any:
-        return self.fake.pending_updates(bot=self._bot_ref(request, body))
+        return self.world.pending_updates(bot=self._bot_ref(request, body))

@@ -11,12 +11,13 @@ from urllib.parse import parse_qsl
 
 import aiohttp
 
-from .errors import ApiError
-from .params import Params, Upload, read_multipart
-from .state import BotState, now_ts
+from ..errors import ApiError
+from ..params import Params, Upload
+from ..state import BotState, now_ts
+from .body import read_multipart
 
 if TYPE_CHECKING:
-    from .server import FakeTelegram
+    from ..world import World
 
 __all__ = ["WebhookDelivery"]
 
@@ -33,13 +34,25 @@ class WebhookDelivery:
     Bot API call, as Telegram does.
     """
 
-    def __init__(self, fake: FakeTelegram) -> None:
-        self._fake = fake
+    def __init__(
+        self,
+        world: World,
+        *,
+        retry_delay: float = 0.05,
+        max_delay: float = 2.0,
+        max_attempts: int = 8,
+        timeout: float = 10.0,
+    ) -> None:
+        self._world = world
+        self.retry_delay = retry_delay
+        self.max_delay = max_delay
+        self.max_attempts = max_attempts
+        self.timeout = timeout
         self._tasks: dict[BotState, asyncio.Task[None]] = {}
         self._session: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:
-        """Create the HTTP client (called from FakeTelegram.start)."""
+        """Create the HTTP client (called when the transport starts)."""
         if self._session is None:
             self._session = aiohttp.ClientSession()
 
@@ -71,8 +84,8 @@ class WebhookDelivery:
             with contextlib.suppress(asyncio.CancelledError):
                 await previous
         attempt = 0
-        fake = self._fake
-        while bot.webhook is not None and not fake.stopping:
+        world = self._world
+        while bot.webhook is not None and not world.stopping:
             if not bot.updates:
                 await bot.updates_changed.wait(None)
                 continue
@@ -83,27 +96,27 @@ class WebhookDelivery:
                 continue
             if ok:
                 bot.confirm(update["update_id"] + 1)
-                fake.stats.webhook_deliveries += 1
+                world.stats.webhook_deliveries += 1
                 attempt = 0
                 if reply is not None:
-                    await fake.execute_webhook_reply(bot, reply)
+                    await world.execute_webhook_reply(bot, reply)
                 continue
-            fake.stats.webhook_failures += 1
+            world.stats.webhook_failures += 1
             hook.last_error_date = now_ts()
             hook.last_error_message = error
             attempt += 1
-            if attempt >= fake.webhook_max_attempts:
+            if attempt >= self.max_attempts:
                 log.warning("dropping update %s after %d failed deliveries", update["update_id"], attempt)
                 bot.confirm(update["update_id"] + 1)
                 attempt = 0
                 continue
-            await asyncio.sleep(min(fake.webhook_retry_delay * 2 ** (attempt - 1), fake.webhook_max_delay))
+            await asyncio.sleep(min(self.retry_delay * 2 ** (attempt - 1), self.max_delay))
 
     async def _post(
         self, url: str, secret: str | None, update: dict[str, Any]
     ) -> tuple[bool, str, Params | None]:
         if self._session is None:
-            raise RuntimeError("FakeTelegram.start() creates the webhook client session")
+            raise RuntimeError("starting the transport creates the webhook client session")
         headers = {"Content-Type": "application/json"}
         if secret:
             headers["X-Telegram-Bot-Api-Secret-Token"] = secret
@@ -112,7 +125,7 @@ class WebhookDelivery:
                 url,
                 data=json.dumps(update, ensure_ascii=False).encode("utf-8"),
                 headers=headers,
-                timeout=aiohttp.ClientTimeout(total=self._fake.webhook_timeout),
+                timeout=aiohttp.ClientTimeout(total=self.timeout),
                 allow_redirects=False,
             ) as response:
                 if not 200 <= response.status < 300:
@@ -136,7 +149,7 @@ class WebhookDelivery:
         try:
             if response.content_type == "multipart/form-data":
                 reader = aiohttp.MultipartReader.from_response(response)
-                values, uploads = await read_multipart(reader, self._fake.max_file_size)
+                values, uploads = await read_multipart(reader, self._world.max_file_size)
             else:
                 body = await response.read()
                 if response.content_type == "application/x-www-form-urlencoded":
