@@ -22,6 +22,7 @@ Not modelled: groups and channels, inline mode, payments, MarkdownV2 parsing (te
 image decoding, downloading files from URLs.
 """
 
+from .clock import Clock
 from .errors import ApiError
 from .limits import Limits
 from .server import FakeTelegram
@@ -44,6 +45,7 @@ __all__ = [
     "BotState",
     "CallbackAnswer",
     "CallbackQueryState",
+    "Clock",
     "FakeTelegram",
     "FakeUser",
     "FileRecord",

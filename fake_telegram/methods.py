@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -27,7 +26,7 @@ from .errors import (
 from .html import HtmlParseError, parse_html, sort_entities, strip_text, utf16_len
 from .markup import markup_kind, validate_reply_markup
 from .params import Params
-from .state import BotState, CallbackAnswer, ChatState, FileRecord, SentMessage, WebhookState, now_ts
+from .state import BotState, CallbackAnswer, ChatState, FileRecord, SentMessage, WebhookState
 
 if TYPE_CHECKING:
     from .world import World
@@ -165,13 +164,13 @@ class BotApi:
         return chat
 
     def _rate(self, bot: BotState, chat: ChatState) -> None:
-        retry_after = bot.limiter.check(self.world.limits, chat.chat_id, time.monotonic())
+        retry_after = bot.limiter.check(self.world.limits, chat.chat_id, self.world.clock.now())
         if retry_after is not None:
             self.world.stats.too_many_requests += 1
             raise ApiError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
 
     def _count_send(self, bot: BotState, chat: ChatState, method: str) -> None:
-        bot.limiter.record(chat.chat_id, time.monotonic())
+        bot.limiter.record(chat.chat_id, self.world.clock.now())
         self.world.stats.sent[method] += 1
 
     def _text(
@@ -261,7 +260,7 @@ class BotApi:
             message_id=0,
             chat_id=chat.chat_id,
             kind=kind,
-            date=now_ts(),
+            date=self.world.clock.timestamp(),
             text=text.plain if text else "",
             html=text.raw if text else "",
             parse_mode=text.parse_mode if text else None,
@@ -622,7 +621,7 @@ class BotApi:
         self, bot: BotState, chat: ChatState, message: SentMessage, method: str
     ) -> dict[str, Any]:
         message.edits += 1
-        message.edit_date = now_ts()
+        message.edit_date = self.world.clock.timestamp()
         chat.edit_log.append(message.snapshot())
         self._count_send(bot, chat, method)
         data = message.to_json(bot.user_json(), chat.user.chat_json())
@@ -679,7 +678,7 @@ class BotApi:
         if (
             query is None
             or query.answer is not None
-            or (timeout is not None and time.monotonic() - query.created > timeout)
+            or (timeout is not None and self.world.clock.now() - query.created > timeout)
         ):
             raise bad_request(QUERY_INVALID)
         answer = CallbackAnswer(

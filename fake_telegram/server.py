@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from .clock import Clock
 from .transport import HttpTransport
 from .world import ApiCall, BotRef, Stats, World
 
@@ -36,6 +37,7 @@ class FakeTelegram(World):
         max_file_size: int = 50 * 1024 * 1024,
         callback_timeout: float | None = None,
         record_requests: bool = True,
+        clock: Clock | None = None,
         webhook_retry_delay: float = 0.05,
         webhook_max_delay: float = 2.0,
         webhook_max_attempts: int = 8,
@@ -51,6 +53,7 @@ class FakeTelegram(World):
             max_file_size=max_file_size,
             callback_timeout=callback_timeout,
             record_requests=record_requests,
+            clock=clock,
         )
         self.transport = HttpTransport(
             self,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,11 +53,6 @@ DEFAULT_UPDATE_TYPES = frozenset(
         "removed_chat_boost",
     }
 )
-
-
-def now_ts() -> int:
-    """Telegram dates are Unix seconds."""
-    return int(time.time())
 
 
 class Signal:

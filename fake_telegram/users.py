@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from typing import TYPE_CHECKING, Any
 
 from .markup import button_texts, find_button
-from .state import BotState, CallbackAnswer, CallbackQueryState, ChatState, SentMessage, UserProfile, now_ts
+from .state import BotState, CallbackAnswer, CallbackQueryState, ChatState, SentMessage, UserProfile
 
 if TYPE_CHECKING:
     from .world import World
@@ -156,7 +155,7 @@ class FakeUser:
             "message_id": chat.new_message_id(),
             "from": self.profile.to_json(),
             "chat": self.profile.chat_json(),
-            "date": now_ts(),
+            "date": self._world.clock.timestamp(),
             **content,
         }
         chat.user_messages[message["message_id"]] = message
@@ -291,7 +290,7 @@ class FakeUser:
             chat_id=chat.chat_id,
             message_id=message.message_id,
             data=data,
-            created=time.monotonic(),
+            created=self._world.clock.now(),
         )
         chat.add_event("callback_query", {"id": query_id, "message_id": message.message_id, "data": data})
         update = self._bot.push_update("callback_query", query)

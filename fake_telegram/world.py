@@ -14,11 +14,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
+from .clock import Clock
 from .errors import ApiError
 from .limits import Limits
 from .methods import BotApi, Result, command_scope_key
 from .params import Params
-from .state import BotState, CallbackQueryState, FileRecord, Signal, UserProfile, WebhookState, now_ts
+from .state import BotState, CallbackQueryState, FileRecord, Signal, UserProfile, WebhookState
 from .users import FakeUser
 
 __all__ = ["TOKEN_RE", "ApiCall", "BotRef", "Stats", "WebhookDriver", "World"]
@@ -105,8 +106,11 @@ class World:
         max_file_size: int = 50 * 1024 * 1024,
         callback_timeout: float | None = None,
         record_requests: bool = True,
+        clock: Clock | None = None,
     ) -> None:
         self.bot_username = bot_username
+        # "now" for dates, callback query age and rate-limit windows; real time unless a driver moves it.
+        self.clock = clock or Clock()
         self.bot_first_name = bot_first_name
         self.limits = Limits(global_per_second, per_chat_per_second, retry_after)
         self.max_file_size = max_file_size
@@ -296,7 +300,7 @@ class World:
             {
                 "chat": chat.user.chat_json(),
                 "from": chat.user.to_json(),
-                "date": now_ts(),
+                "date": self.clock.timestamp(),
                 "old_chat_member": old,
                 "new_chat_member": new,
             },

@@ -16,6 +16,8 @@ Routes (``bot`` may be given as a query parameter or JSON field to pick a bot by
 - ``GET  /_fake/users/{id}/events?after=SEQ&timeout=T`` - the chat's change feed (message, edit, delete,
   user_message, callback_query, callback_answer) after sequence number SEQ
 - ``GET  /_fake/users/{id}/answers`` - callback query answers
+- ``GET|POST /_fake/clock`` ``{"advance": seconds}`` or ``{"set": unix_time}``, and/or ``{"frozen": bool}``
+  - the fake's "now" (message dates, callback query age, rate-limit windows); it only moves forward
 - ``GET|POST /_fake/limits`` ``{"global_per_second", "per_chat_per_second", "retry_after"}``
 - ``POST /_fake/block/{id}``, ``POST /_fake/unblock/{id}``
 - ``GET  /_fake/stats``, ``GET /_fake/requests?after=N``, ``GET /_fake/commands?scope_type=&language_code=``
@@ -103,6 +105,8 @@ class ControlApi:
         r.add_get("/_fake/users/{id}/messages", self._guard(self._messages))
         r.add_get("/_fake/users/{id}/events", self._guard(self._events))
         r.add_get("/_fake/users/{id}/answers", self._guard(self._answers))
+        r.add_get("/_fake/clock", self._guard(self._get_clock))
+        r.add_post("/_fake/clock", self._guard(self._set_clock))
         r.add_get("/_fake/limits", self._guard(self._get_limits))
         r.add_post("/_fake/limits", self._guard(self._set_limits))
         r.add_post("/_fake/block/{id}", self._guard(self._block))
@@ -272,6 +276,35 @@ class ControlApi:
 
     async def _answers(self, request: web.Request, body: dict[str, Any]) -> Any:
         return [asdict(answer) for answer in self._user(request, body).answers]
+
+    async def _get_clock(self, request: web.Request, body: dict[str, Any]) -> Any:
+        return self.world.clock.to_json()
+
+    async def _set_clock(self, request: web.Request, body: dict[str, Any]) -> Any:
+        clock = self.world.clock
+        frozen = body.get("frozen")
+        if frozen is not None and not isinstance(frozen, bool):
+            raise ControlError(400, "frozen must be true or false")
+        if "advance" in body and "set" in body:
+            raise ControlError(400, "give advance or set, not both")
+        try:
+            if "advance" in body:
+                clock.advance(self._number(body["advance"], "advance"))
+            elif "set" in body:
+                clock.set(self._number(body["set"], "set"))
+        except ValueError as exc:
+            raise ControlError(400, str(exc)) from None
+        if frozen is True:
+            clock.freeze()
+        elif frozen is False:
+            clock.resume()
+        return clock.to_json()
+
+    @staticmethod
+    def _number(value: Any, name: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ControlError(400, f"{name} must be a number")
+        return float(value)
 
     async def _get_limits(self, request: web.Request, body: dict[str, Any]) -> Any:
         return asdict(self.world.limits)

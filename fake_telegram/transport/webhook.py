@@ -13,7 +13,7 @@ import aiohttp
 
 from ..errors import ApiError
 from ..params import Params, Upload
-from ..state import BotState, now_ts
+from ..state import BotState
 from .body import read_multipart
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ class WebhookDelivery:
                     await world.execute_webhook_reply(bot, reply)
                 continue
             world.stats.webhook_failures += 1
-            hook.last_error_date = now_ts()
+            hook.last_error_date = world.clock.timestamp()
             hook.last_error_message = error
             attempt += 1
             if attempt >= self.max_attempts:
