@@ -24,7 +24,7 @@ image decoding, downloading files from URLs.
 
 from .clock import Clock
 from .errors import ApiError
-from .limits import Limits
+from .limits import Limits, Refusal
 from .server import FakeTelegram
 from .state import (
     BotState,
@@ -51,6 +51,7 @@ __all__ = [
     "FileRecord",
     "HttpTransport",
     "Limits",
+    "Refusal",
     "SentMessage",
     "Stats",
     "UserProfile",

@@ -164,13 +164,14 @@ class BotApi:
         return chat
 
     def _rate(self, bot: BotState, chat: ChatState) -> None:
-        retry_after = bot.limiter.check(self.world.limits, chat.chat_id, self.world.clock.now())
-        if retry_after is not None:
-            self.world.stats.too_many_requests += 1
-            raise ApiError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
+        limits, now = self.world.limits, self.world.clock.now()
+        refusal = bot.limiter.check(limits, chat.chat_id, now, group=chat.is_group)
+        if refusal is not None:
+            self.world.stats.count_refusal(refusal.scope)
+            raise ApiError(429, refusal.description, {"retry_after": refusal.retry_after})
 
     def _count_send(self, bot: BotState, chat: ChatState, method: str) -> None:
-        bot.limiter.record(chat.chat_id, self.world.clock.now())
+        bot.limiter.record(self.world.limits, chat.chat_id, self.world.clock.now(), group=chat.is_group)
         self.world.stats.sent[method] += 1
 
     def _text(

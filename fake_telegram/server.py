@@ -6,6 +6,7 @@ from types import TracebackType
 from typing import Self
 
 from .clock import Clock
+from .limits import Limits
 from .transport import HttpTransport
 from .world import ApiCall, BotRef, Stats, World
 
@@ -32,8 +33,9 @@ class FakeTelegram(World):
         host: str = "127.0.0.1",
         port: int = 0,
         global_per_second: int | None = None,
-        per_chat_per_second: int | None = None,
+        per_chat_per_second: float | None = None,
         retry_after: int | None = None,
+        limits: Limits | None = None,
         max_file_size: int = 50 * 1024 * 1024,
         callback_timeout: float | None = None,
         record_requests: bool = True,
@@ -50,6 +52,7 @@ class FakeTelegram(World):
             global_per_second=global_per_second,
             per_chat_per_second=per_chat_per_second,
             retry_after=retry_after,
+            limits=limits,
             max_file_size=max_file_size,
             callback_timeout=callback_timeout,
             record_requests=record_requests,

@@ -292,6 +292,11 @@ class ChatState:
         """Private chat ids equal the user's id."""
         return self.user.id
 
+    @property
+    def is_group(self) -> bool:
+        """Group and supergroup ids are negative on Telegram; the fake's chats are all private so far."""
+        return self.chat_id < 0
+
     def new_message_id(self) -> int:
         """Bot and user messages share one sequence per chat."""
         message_id = self.next_message_id

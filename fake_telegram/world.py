@@ -45,8 +45,14 @@ class Stats:
     sent: Counter[str] = field(default_factory=Counter)
     errors: Counter[int] = field(default_factory=Counter)
     too_many_requests: int = 0
+    too_many_requests_by_scope: Counter[str] = field(default_factory=Counter)
     webhook_deliveries: int = 0
     webhook_failures: int = 0
+
+    def count_refusal(self, scope: str) -> None:
+        """Count a 429 of one limit ("global", "chat" or "group")."""
+        self.too_many_requests += 1
+        self.too_many_requests_by_scope[scope] += 1
 
     @property
     def total_sent(self) -> int:
@@ -61,6 +67,7 @@ class Stats:
             "total_sent": self.total_sent,
             "errors": {str(k): v for k, v in self.errors.items()},
             "too_many_requests": self.too_many_requests,
+            "too_many_requests_by_scope": dict(self.too_many_requests_by_scope),
             "webhook_deliveries": self.webhook_deliveries,
             "webhook_failures": self.webhook_failures,
         }
@@ -101,8 +108,9 @@ class World:
         bot_first_name: str = "Belsendi",
         token: str | None = None,
         global_per_second: int | None = None,
-        per_chat_per_second: int | None = None,
+        per_chat_per_second: float | None = None,
         retry_after: int | None = None,
+        limits: Limits | None = None,
         max_file_size: int = 50 * 1024 * 1024,
         callback_timeout: float | None = None,
         record_requests: bool = True,
@@ -112,7 +120,12 @@ class World:
         # "now" for dates, callback query age and rate-limit windows; real time unless a driver moves it.
         self.clock = clock or Clock()
         self.bot_first_name = bot_first_name
-        self.limits = Limits(global_per_second, per_chat_per_second, retry_after)
+        if limits is None:
+            limits = Limits(global_per_second, per_chat_per_second, retry_after)
+        elif (global_per_second, per_chat_per_second, retry_after) != (None, None, None):
+            raise TypeError("give either limits or the separate rate arguments, not both")
+        # Telegram's flood control, off unless asked for.
+        self.limits = limits
         self.max_file_size = max_file_size
         # Telegram expires unanswered callback queries after about 15 s; None keeps them valid forever.
         self.callback_timeout = callback_timeout
@@ -383,11 +396,16 @@ class World:
     def set_limits(
         self,
         global_per_second: int | None = None,
-        per_chat_per_second: int | None = None,
+        per_chat_per_second: float | None = None,
         retry_after: int | None = None,
+        *,
+        per_chat_burst: int | None = None,
+        per_group_per_minute: int | None = None,
     ) -> None:
-        """Replace the rate limits (no arguments: unlimited). Ends any running penalty."""
-        self.limits = Limits(global_per_second, per_chat_per_second, retry_after)
+        """Replace all the rate limits (no arguments: unlimited; see :class:`Limits`). Ends any penalty."""
+        self.limits = Limits(
+            global_per_second, per_chat_per_second, retry_after, per_chat_burst, per_group_per_minute
+        )
         for bot in self.bots():
             bot.limiter.reset()
 

@@ -18,7 +18,8 @@ Routes (``bot`` may be given as a query parameter or JSON field to pick a bot by
 - ``GET  /_fake/users/{id}/answers`` - callback query answers
 - ``GET|POST /_fake/clock`` ``{"advance": seconds}`` or ``{"set": unix_time}``, and/or ``{"frozen": bool}``
   - the fake's "now" (message dates, callback query age, rate-limit windows); it only moves forward
-- ``GET|POST /_fake/limits`` ``{"global_per_second", "per_chat_per_second", "retry_after"}``
+- ``GET|POST /_fake/limits`` ``{"global_per_second", "per_chat_per_second", "per_chat_burst",
+  "per_group_per_minute", "retry_after"}`` - a POST replaces all of them (absent: off)
 - ``POST /_fake/block/{id}``, ``POST /_fake/unblock/{id}``
 - ``GET  /_fake/stats``, ``GET /_fake/requests?after=N``, ``GET /_fake/commands?scope_type=&language_code=``
 - ``GET  /_fake/updates`` - updates pending for the bot
@@ -310,11 +311,15 @@ class ControlApi:
         return asdict(self.world.limits)
 
     async def _set_limits(self, request: web.Request, body: dict[str, Any]) -> Any:
-        values: dict[str, int | None] = {}
-        for key in ("global_per_second", "per_chat_per_second", "retry_after"):
+        rates: dict[str, int | None] = {}
+        for key in ("global_per_second", "retry_after", "per_chat_burst", "per_group_per_minute"):
             value = body.get(key)
-            values[key] = None if value is None else self._int(value, key)
-        self.world.set_limits(**values)
+            rates[key] = None if value is None else self._int(value, key)
+        per_chat = body.get("per_chat_per_second")
+        self.world.set_limits(
+            per_chat_per_second=None if per_chat is None else self._number(per_chat, "per_chat_per_second"),
+            **rates,
+        )
         return asdict(self.world.limits)
 
     async def _block(self, request: web.Request, body: dict[str, Any]) -> Any:

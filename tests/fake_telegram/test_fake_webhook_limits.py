@@ -16,7 +16,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from fake_telegram import FakeTelegram
-from fake_telegram.limits import Limits, RateLimiter
+from fake_telegram.limits import Limits, RateLimiter, Refusal
 
 MakeBot = Callable[..., Bot]
 
@@ -185,9 +185,9 @@ def test_rate_limiter_sliding_window() -> None:
     limits = Limits(global_per_second=2)
     for t in (0.0, 0.5):
         assert limiter.check(limits, 1, t) is None
-        limiter.record(1, t)
-    assert limiter.check(limits, 1, 0.9) == 1  # penalty until 1.9
-    assert limiter.check(limits, 1, 1.5) == 1
+        limiter.record(limits, 1, t)
+    assert limiter.check(limits, 1, 0.9) == Refusal("global", 1)  # penalty until 1.9
+    assert limiter.check(limits, 2, 1.5) == Refusal("global", 1)  # for every chat
     assert limiter.check(limits, 1, 2.0) is None  # both old sends left the window
 
 
