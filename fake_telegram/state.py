@@ -26,6 +26,7 @@ __all__ = [
     "Signal",
     "UserProfile",
     "WebhookState",
+    "update_chat_id",
 ]
 
 # What Telegram delivers when allowed_updates was never set or set to [].
@@ -79,6 +80,21 @@ class Signal:
             if not future.done():
                 future.set_result(None)
         self._waiters.clear()
+
+
+def update_chat_id(update: dict[str, Any]) -> int | None:
+    """The chat an update belongs to (its message's, or its sender's), or None; raw updates may be odd."""
+    for kind, payload in update.items():
+        if kind == "update_id" or not isinstance(payload, dict):
+            continue
+        for holder in (payload, payload.get("message")):
+            chat = holder.get("chat") if isinstance(holder, dict) else None
+            if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+                return int(chat["id"])
+        sender = payload.get("from")
+        if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+            return int(sender["id"])
+    return None
 
 
 @dataclass
@@ -394,6 +410,15 @@ class BotState:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
             self.confirmed_update_id = max(self.confirmed_update_id, min(offset - 1, self.next_update_id - 1))
         self.confirmed.fire()
+
+    def acknowledge(self, update: dict[str, Any]) -> None:
+        """The webhook answered this update (or delivery gave up on it): it leaves the queue."""
+        for index, queued in enumerate(self.updates):
+            if queued is update:
+                del self.updates[index]
+                self.confirmed_update_id = max(self.confirmed_update_id, update["update_id"])
+                self.confirmed.fire()
+                return
 
     def drop_pending(self) -> None:
         """drop_pending_updates=True."""

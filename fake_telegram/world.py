@@ -48,6 +48,7 @@ class Stats:
     too_many_requests_by_scope: Counter[str] = field(default_factory=Counter)
     webhook_deliveries: int = 0
     webhook_failures: int = 0
+    webhook_peak_connections: int = 0
 
     def count_refusal(self, scope: str) -> None:
         """Count a 429 of one limit ("global", "chat" or "group")."""
@@ -70,6 +71,7 @@ class Stats:
             "too_many_requests_by_scope": dict(self.too_many_requests_by_scope),
             "webhook_deliveries": self.webhook_deliveries,
             "webhook_failures": self.webhook_failures,
+            "webhook_peak_connections": self.webhook_peak_connections,
         }
 
 

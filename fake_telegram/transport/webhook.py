@@ -1,4 +1,4 @@
-"""Webhook delivery: POST each update, in order, to the bot's URL, retrying with bounded backoff."""
+"""Webhook delivery: POST updates to the bot's URL, up to max_connections at once, one chat's in order."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import aiohttp
 
 from ..errors import ApiError
 from ..params import Params, Upload
-from ..state import BotState
+from ..state import BotState, WebhookState, update_chat_id
 from .body import read_multipart
 
 if TYPE_CHECKING:
@@ -25,9 +25,11 @@ log = logging.getLogger("fake_telegram.webhook")
 
 
 class WebhookDelivery:
-    """One delivery task per bot with a webhook set.
+    """One delivery task per bot with a webhook set, running up to ``max_connections`` requests at once.
 
-    Like Telegram, an update stays pending until the webhook answers 2xx; a failed attempt is retried
+    Like Telegram, an update stays pending until the webhook answers 2xx, and a chat's next update is
+    not sent before the previous one is answered (other chats' updates go meanwhile). A failed attempt
+    is retried
     after ``retry_delay`` doubling up to ``max_delay``, and after ``max_attempts`` the update is dropped
     (Telegram gives up too, after much longer). A JSON body with a ``method`` field in the webhook's
     answer (JSON, urlencoded, or multipart as aiogram's SimpleRequestHandler writes it) is executed as a
@@ -50,6 +52,7 @@ class WebhookDelivery:
         self.timeout = timeout
         self._tasks: dict[BotState, asyncio.Task[None]] = {}
         self._session: aiohttp.ClientSession | None = None
+        self._open = 0  # requests in flight, over all bots
 
     async def start(self) -> None:
         """Create the HTTP client (called when the transport starts)."""
@@ -83,33 +86,71 @@ class WebhookDelivery:
         if previous is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await previous
-        attempt = 0
-        world = self._world
-        while bot.webhook is not None and not world.stopping:
-            if not bot.updates:
-                await bot.updates_changed.wait(None)
+        deliveries: dict[asyncio.Task[None], dict[str, Any]] = {}
+        try:
+            while bot.webhook is not None and not self._world.stopping:
+                hook = bot.webhook
+                free = hook.max_connections - len(deliveries)
+                for update in self._ready(bot.updates, list(deliveries.values()), free):
+                    deliveries[asyncio.create_task(self._deliver(bot, hook, update))] = update
+                changed = asyncio.ensure_future(bot.updates_changed.wait(None))
+                await asyncio.wait({changed, *deliveries}, return_when=asyncio.FIRST_COMPLETED)
+                changed.cancel()
+                for task in [task for task in deliveries if task.done()]:
+                    del deliveries[task]
+                    task.result()  # a bug in delivery must not pass silently
+        finally:
+            for task in deliveries:
+                task.cancel()
+            await asyncio.gather(*deliveries, return_exceptions=True)
+
+    @staticmethod
+    def _ready(
+        queue: list[dict[str, Any]], in_flight: list[dict[str, Any]], free: int
+    ) -> list[dict[str, Any]]:
+        """Queued updates to post now: at most ``free``, and none of a chat that has one in flight.
+
+        Telegram does not send a chat's next update until the previous one is answered, so an update
+        waits behind any earlier one of its chat, in flight or not. Updates of no chat wait for nobody.
+        """
+        sending = {id(update) for update in in_flight}
+        held = {chat for chat in map(update_chat_id, in_flight) if chat is not None}
+        ready: list[dict[str, Any]] = []
+        for update in queue:
+            if len(ready) >= free:
+                break
+            if id(update) in sending:
                 continue
-            hook = bot.webhook
-            update = bot.updates[0]
+            chat = update_chat_id(update)
+            if chat is not None:
+                if chat in held:
+                    continue
+                held.add(chat)
+            ready.append(update)
+        return ready
+
+    async def _deliver(self, bot: BotState, hook: WebhookState, update: dict[str, Any]) -> None:
+        """Post one update until the webhook answers 2xx or the attempts run out."""
+        world = self._world
+        attempt = 0
+        while True:
             ok, error, reply = await self._post(hook.url, hook.secret_token, update)
             if bot.webhook is not hook:
-                continue
+                return  # replaced or deleted meanwhile: the update stays for the next webhook
             if ok:
-                bot.confirm(update["update_id"] + 1)
+                bot.acknowledge(update)
                 world.stats.webhook_deliveries += 1
-                attempt = 0
                 if reply is not None:
                     await world.execute_webhook_reply(bot, reply)
-                continue
+                return
             world.stats.webhook_failures += 1
             hook.last_error_date = world.clock.timestamp()
             hook.last_error_message = error
             attempt += 1
             if attempt >= self.max_attempts:
-                log.warning("dropping update %s after %d failed deliveries", update["update_id"], attempt)
-                bot.confirm(update["update_id"] + 1)
-                attempt = 0
-                continue
+                log.warning("dropping update %s after %d failed deliveries", update.get("update_id"), attempt)
+                bot.acknowledge(update)
+                return
             await asyncio.sleep(min(self.retry_delay * 2 ** (attempt - 1), self.max_delay))
 
     async def _post(
@@ -117,11 +158,23 @@ class WebhookDelivery:
     ) -> tuple[bool, str, Params | None]:
         if self._session is None:
             raise RuntimeError("starting the transport creates the webhook client session")
+        self._open += 1
+        self._world.stats.webhook_peak_connections = max(
+            self._world.stats.webhook_peak_connections, self._open
+        )
+        try:
+            return await self._request(self._session, url, secret, update)
+        finally:
+            self._open -= 1
+
+    async def _request(
+        self, session: aiohttp.ClientSession, url: str, secret: str | None, update: dict[str, Any]
+    ) -> tuple[bool, str, Params | None]:
         headers = {"Content-Type": "application/json"}
         if secret:
             headers["X-Telegram-Bot-Api-Secret-Token"] = secret
         try:
-            async with self._session.post(
+            async with session.post(
                 url,
                 data=json.dumps(update, ensure_ascii=False).encode("utf-8"),
                 headers=headers,
