@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -397,6 +398,25 @@ class BotState:
         self.updates.append(update)
         self.updates_changed.fire()
         return update
+
+    def push_raw(self, update: Mapping[str, Any]) -> dict[str, Any]:
+        """Queue a copy of any JSON object as an update; allowed_updates does not filter it.
+
+        A missing ``update_id`` gets the next one; a given one must be an integer and is kept as it is
+        (duplicates and gaps are the caller's to make), and later updates are numbered after it.
+        """
+        try:
+            raw: dict[str, Any] = json.loads(json.dumps(dict(update), ensure_ascii=False))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"an update must be a JSON object: {exc}") from None
+        update_id = raw.pop("update_id", self.next_update_id)
+        if isinstance(update_id, bool) or not isinstance(update_id, int):
+            raise ValueError(f"update_id must be an integer, not {update_id!r}")
+        queued = {"update_id": update_id, **raw}
+        self.next_update_id = max(self.next_update_id, update_id + 1)
+        self.updates.append(queued)
+        self.updates_changed.fire()
+        return queued
 
     def confirm(self, offset: int) -> None:
         """getUpdates offset semantics: forget updates with id < offset; negative keeps the last -offset."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
@@ -320,6 +321,15 @@ class World:
                 "new_chat_member": new,
             },
         )
+
+    def inject_raw_update(self, update: Mapping[str, Any], *, bot: BotRef = None) -> dict[str, Any]:
+        """Queue any JSON object as the bot's next update, even one Telegram would never send.
+
+        ``{"message": {"bogus": True}}`` reaches the bot through getUpdates or its webhook like any other
+        update (allowed_updates does not filter it), to test what the bot does with input it cannot
+        parse. A missing ``update_id`` is assigned; a given one is kept. Returns the queued update.
+        """
+        return self.bot_state(bot).push_raw(update)
 
     # -- inspection ------------------------------------------------------------------------------------
 

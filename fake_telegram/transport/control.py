@@ -23,6 +23,8 @@ Routes (``bot`` may be given as a query parameter or JSON field to pick a bot by
 - ``POST /_fake/block/{id}``, ``POST /_fake/unblock/{id}``
 - ``GET  /_fake/stats``, ``GET /_fake/requests?after=N``, ``GET /_fake/commands?scope_type=&language_code=``
 - ``GET  /_fake/updates`` - updates pending for the bot
+- ``POST /_fake/updates?bot=ID`` ``{any JSON object}`` - queue it as a raw update (update_id assigned if
+  missing), delivered through getUpdates and the webhook like any other
 """
 
 from __future__ import annotations
@@ -116,6 +118,7 @@ class ControlApi:
         r.add_get("/_fake/requests", self._guard(self._requests))
         r.add_get("/_fake/commands", self._guard(self._commands))
         r.add_get("/_fake/updates", self._guard(self._updates))
+        r.add_post("/_fake/updates", self._guard(self._inject_update))
 
     def _guard(self, handler: Callable[[web.Request, dict[str, Any]], Awaitable[Any]]) -> _Handler:
         async def wrapped(request: web.Request) -> web.StreamResponse:
@@ -346,3 +349,7 @@ class ControlApi:
 
     async def _updates(self, request: web.Request, body: dict[str, Any]) -> Any:
         return self.world.pending_updates(bot=self._bot_ref(request, body))
+
+    async def _inject_update(self, request: web.Request, body: dict[str, Any]) -> Any:
+        # The body is the update itself, so the bot can only be named in the query string.
+        return self.world.inject_raw_update(body, bot=self._bot_ref(request, {}))

@@ -72,6 +72,10 @@ async def test_control_api_mirrors_the_python_api(tg: FakeTelegram, bot: Bot) ->
         assert stats["sent"] == {"sendMessage": 1}
         requests = await call(http, "GET", f"{base}/requests")
         assert requests[-1]["method"] == "sendMessage"
+        raw = await call(http, "POST", f"{base}/updates", json={"message": {"bogus": True}})
+        assert raw == {"update_id": tg.pending_updates()[-1]["update_id"], "message": {"bogus": True}}
+        async with http.post(f"{base}/updates", json={"update_id": "x"}) as response:
+            assert response.status == 400
         info = await call(http, "GET", f"{base}/")
         assert info["bots"][0]["id"] == 123456789
         # Errors are JSON, and a forged Host (DNS rebinding) or a non-JSON POST is refused.

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+import aiohttp
 import pytest
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest, TelegramConflictError
+from aiogram.exceptions import ClientDecodeError, TelegramBadRequest, TelegramConflictError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from fake_telegram import FakeTelegram
@@ -264,3 +265,38 @@ async def test_callback_timeout_option(make_bot: MakeBot) -> None:
         await asyncio.sleep(0.1)
         with pytest.raises(TelegramBadRequest, match="query is too old"):
             await bot.answer_callback_query(update["callback_query"]["id"])
+
+
+async def test_a_raw_update_reaches_the_bot_as_given(tg: FakeTelegram, bot: Bot, token: str) -> None:
+    user = tg.user(1001)
+    await user.send("/start")
+    bogus = tg.inject_raw_update({"message": {"bogus": True}})
+    assert bogus == {"update_id": 2, "message": {"bogus": True}}
+    await user.send("after it")
+    # aiogram cannot parse a batch holding it: what the bot's inbox has to cope with.
+    with pytest.raises(ClientDecodeError):
+        await bot.get_updates(timeout=0)
+    async with aiohttp.ClientSession() as http, http.get(f"{tg.url}/bot{token}/getUpdates") as response:
+        updates = (await response.json())["result"]
+    assert [u["update_id"] for u in updates] == [1, 2, 3]
+    assert updates[1] == {"update_id": 2, "message": {"bogus": True}}
+
+
+async def test_raw_update_ids_are_kept_or_assigned(tg: FakeTelegram, bot: Bot) -> None:
+    first = tg.inject_raw_update({"update_id": 50, "message": {"text": "once"}})
+    again = tg.inject_raw_update({"update_id": 50, "message": {"text": "once"}})  # a duplicate on purpose
+    assert first == again
+    assert (await tg.user(1).send("next"))["update_id"] == 51
+    source = {"message": {"text": "as injected"}}
+    queued = tg.inject_raw_update(source)
+    source["message"]["text"] = "changed later"
+    assert queued == {"update_id": 52, "message": {"text": "as injected"}}
+    with pytest.raises(ValueError, match="update_id must be an integer"):
+        tg.inject_raw_update({"update_id": "53"})
+    with pytest.raises(ValueError, match="JSON object"):
+        tg.inject_raw_update({"message": {"date": object()}})
+    # allowed_updates filters what users do, not what a test injects.
+    assert await bot.get_updates(offset=53, timeout=0, allowed_updates=["callback_query"]) == []
+    tg.inject_raw_update({"message": {"text": "unfiltered"}})
+    await tg.user(1).send("filtered out")
+    assert tg.pending_updates() == [{"update_id": 53, "message": {"text": "unfiltered"}}]

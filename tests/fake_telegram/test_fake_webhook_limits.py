@@ -230,6 +230,14 @@ async def test_aiogram_webhook_mode_with_method_in_the_response(tg: FakeTelegram
         await runner.cleanup()
 
 
+async def test_a_raw_update_is_posted_to_the_webhook(tg: FakeTelegram, bot: Bot, receiver: Receiver) -> None:
+    await bot.set_webhook(receiver.url)
+    tg.inject_raw_update({"update_id": 5, "message": {"bogus": True}})
+    await receiver.wait(1)
+    assert receiver.received[0][0] == {"update_id": 5, "message": {"bogus": True}}
+    await tg.wait_confirmed()
+
+
 async def test_webhook_only_on_loopback(tg: FakeTelegram, bot: Bot) -> None:
     with pytest.raises(TelegramBadRequest) as info:
         await bot.set_webhook("https://example.com/hook")
