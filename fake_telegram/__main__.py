@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-request-log", action="store_true", help="do not keep the request log (benchmarks)"
     )
+    parser.add_argument(
+        "--log-limit", type=int, default=10_000, help="entries kept per log: requests, each chat's events"
+    )
     parser.add_argument("--log-level", default="WARNING")
     return parser
 
@@ -51,6 +54,7 @@ async def _serve(args: argparse.Namespace) -> None:
         ),
         callback_timeout=args.callback_timeout,
         record_requests=not args.no_request_log,
+        log_limit=args.log_limit,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -7,6 +7,7 @@ from typing import Self
 
 from .clock import Clock
 from .limits import Limits
+from .state import DEFAULT_LOG_LIMIT
 from .transport import HttpTransport
 from .world import ApiCall, BotRef, Stats, World
 
@@ -40,6 +41,7 @@ class FakeTelegram(World):
         callback_timeout: float | None = None,
         record_requests: bool = True,
         clock: Clock | None = None,
+        log_limit: int | None = DEFAULT_LOG_LIMIT,
         webhook_retry_delay: float = 0.05,
         webhook_max_delay: float = 2.0,
         webhook_max_attempts: int = 8,
@@ -57,6 +59,7 @@ class FakeTelegram(World):
             callback_timeout=callback_timeout,
             record_requests=record_requests,
             clock=clock,
+            log_limit=log_limit,
         )
         self.transport = HttpTransport(
             self,

@@ -9,16 +9,19 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-from collections.abc import Iterable, Mapping
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from .limits import RateLimiter
 from .markup import button_texts, find_button, markup_kind
 
 __all__ = [
+    "DEFAULT_LOG_LIMIT",
     "DEFAULT_UPDATE_TYPES",
     "BotState",
+    "BoundedLog",
     "CallbackAnswer",
     "CallbackQueryState",
     "ChatState",
@@ -55,6 +58,65 @@ DEFAULT_UPDATE_TYPES = frozenset(
         "removed_chat_boost",
     }
 )
+
+
+DEFAULT_LOG_LIMIT = 10_000
+T = TypeVar("T")
+
+
+class BoundedLog(Sequence[T]):
+    """An append-only log that keeps the newest ``limit`` entries (None: all), for long-running fakes.
+
+    Indexing, slicing and ``len`` cover the entries kept, like a list. Readers that page through it
+    (``after=N`` in the control API, a user's ``wait_message``) use absolute positions instead: the n-th
+    entry ever appended is at position n - 1, whether or not it is still kept.
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        if limit is not None and limit < 1:
+            raise ValueError("a log limit must be at least 1 (None keeps everything)")
+        self._items: deque[T] = deque(maxlen=limit)
+        self.total = 0
+
+    @property
+    def limit(self) -> int | None:
+        """How many entries are kept."""
+        return self._items.maxlen
+
+    @property
+    def first(self) -> int:
+        """The position of the oldest entry kept (``total`` when empty)."""
+        return self.total - len(self._items)
+
+    def append(self, item: T) -> None:
+        """Add an entry, forgetting the oldest one beyond the limit."""
+        self._items.append(item)
+        self.total += 1
+
+    def since(self, position: int) -> list[T]:
+        """The kept entries at ``position`` and after."""
+        skip = max(position - self.first, 0)
+        return list(self._items)[skip:]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return list(self._items)[index]
+        return self._items[index]
+
+    def __repr__(self) -> str:
+        return f"BoundedLog({list(self._items)!r}, total={self.total}, limit={self.limit})"
 
 
 class Signal:
@@ -297,9 +359,9 @@ class ChatState:
     next_message_id: int = 1
     bot_messages: dict[int, SentMessage] = field(default_factory=dict)
     user_messages: dict[int, dict[str, Any]] = field(default_factory=dict)
-    sent_log: list[SentMessage] = field(default_factory=list)
-    edit_log: list[SentMessage] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
+    sent_log: BoundedLog[SentMessage] = field(default_factory=BoundedLog)
+    edit_log: BoundedLog[SentMessage] = field(default_factory=BoundedLog)
+    events: BoundedLog[dict[str, Any]] = field(default_factory=BoundedLog)
     reply_keyboard: dict[str, Any] | None = None
     answers: list[CallbackAnswer] = field(default_factory=list)
     changed: Signal = field(default_factory=Signal)
@@ -322,7 +384,7 @@ class ChatState:
 
     def add_event(self, kind: str, message: dict[str, Any]) -> None:
         """Log a change for the control API's event feed and wake waiters."""
-        self.events.append({"seq": len(self.events) + 1, "type": kind, "message": message})
+        self.events.append({"seq": self.events.total + 1, "type": kind, "message": message})
         self.changed.fire()
 
 
@@ -341,8 +403,16 @@ class WebhookState:
 class BotState:
     """Everything one bot (one token) sees: its update queue, chats, commands and webhook."""
 
-    def __init__(self, bot_id: int | None, token: str | None, username: str, first_name: str) -> None:
+    def __init__(
+        self,
+        bot_id: int | None,
+        token: str | None,
+        username: str,
+        first_name: str,
+        log_limit: int | None = DEFAULT_LOG_LIMIT,
+    ) -> None:
         self.bot_id = bot_id
+        self.log_limit = log_limit
         self.token = token
         self.username = username
         self.first_name = first_name
@@ -378,7 +448,12 @@ class BotState:
         """The chat with ``user``, created on first use."""
         chat = self.chats.get(user.id)
         if chat is None:
-            chat = self.chats[user.id] = ChatState(user=user)
+            chat = self.chats[user.id] = ChatState(
+                user=user,
+                sent_log=BoundedLog(self.log_limit),
+                edit_log=BoundedLog(self.log_limit),
+                events=BoundedLog(self.log_limit),
+            )
         return chat
 
     def set_allowed_updates(self, allowed: Iterable[str] | None) -> None:

@@ -95,7 +95,7 @@ class FakeUser:
 
     def pending_messages(self) -> list[SentMessage]:
         """Messages sent but not yet consumed by wait_message (does not consume them)."""
-        return self.chat.sent_log[self._message_cursor :]
+        return self.chat.sent_log.since(self._message_cursor)
 
     async def _wait(self, timeout: float, *, edits: bool) -> SentMessage:  # noqa: ASYNC109
         chat = self.chat
@@ -103,13 +103,15 @@ class FakeUser:
         deadline = loop.time() + timeout
         while True:
             log = chat.edit_log if edits else chat.sent_log
-            cursor = self._edit_cursor if edits else self._message_cursor
-            if cursor < len(log):
+            unread = log.since(self._edit_cursor if edits else self._message_cursor)
+            if unread:
+                # Entries a bounded log forgot before they were read are skipped.
+                position = log.total - len(unread) + 1
                 if edits:
-                    self._edit_cursor += 1
+                    self._edit_cursor = position
                 else:
-                    self._message_cursor += 1
-                return log[cursor]
+                    self._message_cursor = position
+                return unread[0]
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise TimeoutError(self._timeout_report("edit" if edits else "message", timeout))
@@ -121,8 +123,8 @@ class FakeUser:
         lines = [
             f"no new bot {what} in chat {self.id} ({self.profile.first_name}) within {timeout}s.",
             (
-                f"bot messages here ({len(chat.sent_log)} sent, {self._message_cursor} consumed, "
-                f"{len(chat.edit_log)} edits, {self._edit_cursor} consumed):"
+                f"bot messages here ({chat.sent_log.total} sent, {self._message_cursor} consumed, "
+                f"{chat.edit_log.total} edits, {self._edit_cursor} consumed):"
             ),
         ]
         lines += [f"  {m.describe()}" for m in list(chat.bot_messages.values())[-10:]] or ["  (none)"]

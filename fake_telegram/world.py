@@ -20,7 +20,16 @@ from .errors import ApiError
 from .limits import Limits
 from .methods import BotApi, Result, command_scope_key
 from .params import Params
-from .state import BotState, CallbackQueryState, FileRecord, Signal, UserProfile, WebhookState
+from .state import (
+    DEFAULT_LOG_LIMIT,
+    BotState,
+    BoundedLog,
+    CallbackQueryState,
+    FileRecord,
+    Signal,
+    UserProfile,
+    WebhookState,
+)
 from .users import FakeUser
 
 __all__ = ["TOKEN_RE", "ApiCall", "BotRef", "Stats", "WebhookDriver", "World"]
@@ -118,6 +127,7 @@ class World:
         callback_timeout: float | None = None,
         record_requests: bool = True,
         clock: Clock | None = None,
+        log_limit: int | None = DEFAULT_LOG_LIMIT,
     ) -> None:
         self.bot_username = bot_username
         # "now" for dates, callback query age and rate-limit windows; real time unless a driver moves it.
@@ -133,7 +143,9 @@ class World:
         # Telegram expires unanswered callback queries after about 15 s; None keeps them valid forever.
         self.callback_timeout = callback_timeout
         self.record_requests = record_requests
-        self.requests: list[ApiCall] = []
+        # The request log and each chat's message, edit and event logs keep this many entries (None: all).
+        self.log_limit = log_limit
+        self.requests: BoundedLog[ApiCall] = BoundedLog(log_limit)
         self.stats = Stats()
         self.stopping = False
         self.polled = Signal()
@@ -176,10 +188,10 @@ class World:
 
     def _new_bot(self, bot_id: int | None, token: str | None) -> BotState:
         if self._default is None:
-            bot = BotState(bot_id, token, self.bot_username, self.bot_first_name)
+            bot = BotState(bot_id, token, self.bot_username, self.bot_first_name, self.log_limit)
             self._default = bot
         else:
-            bot = BotState(bot_id, token, f"bot{bot_id}_bot", f"Bot {bot_id}")
+            bot = BotState(bot_id, token, f"bot{bot_id}_bot", f"Bot {bot_id}", self.log_limit)
         if bot_id is not None:
             self._bots[bot_id] = bot
         return bot

@@ -262,8 +262,8 @@ class ControlApi:
     async def _events(self, request: web.Request, body: dict[str, Any]) -> Any:
         chat = self._user(request, body).chat
         after = self._int(request.query.get("after", "0"), "after")
-        found = await self._long_poll(request, chat, lambda: chat.events[after:])
-        return {"events": found, "last_seq": len(chat.events)}
+        found = await self._long_poll(request, chat, lambda: chat.events.since(after))
+        return {"events": found, "last_seq": chat.events.total}
 
     async def _long_poll(
         self, request: web.Request, chat: ChatState, collect: Callable[[], list[Any]]
@@ -338,7 +338,7 @@ class ControlApi:
 
     async def _requests(self, request: web.Request, body: dict[str, Any]) -> Any:
         after = self._int(request.query.get("after", "0"), "after")
-        return [call._asdict() for call in self.world.requests[after:]]
+        return [call._asdict() for call in self.world.requests.since(after)]
 
     async def _commands(self, request: web.Request, body: dict[str, Any]) -> Any:
         return self.world.commands(
