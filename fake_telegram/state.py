@@ -214,8 +214,34 @@ class FileRecord:
         suffix = ""
         if self.file_name and "." in self.file_name:
             suffix = "." + self.file_name.rsplit(".", 1)[1]
-        folder = "photos" if self.kind == "photo" else "documents"
+        folder = {"photo": "photos", "sticker": "stickers", "voice": "voice"}.get(self.kind, "documents")
         return f"{folder}/{self.file_unique_id}{suffix}"
+
+    def sticker_json(self, emoji: str | None) -> dict[str, Any]:
+        """A static ``Sticker`` (the fake does not decode the image, so its size is nominal)."""
+        data: dict[str, Any] = {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "file_size": self.size,
+        }
+        if emoji:
+            data["emoji"] = emoji
+        return data
+
+    def voice_json(self, duration: int) -> dict[str, Any]:
+        """The Bot API ``Voice`` object."""
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "duration": duration,
+            "mime_type": self.mime_type or "audio/ogg",
+            "file_size": self.size,
+        }
 
     def document_json(self) -> dict[str, Any]:
         """The Bot API ``Document`` object."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,19 @@ __all__ = ["FakeUser", "command_entities"]
 # Telegram marks /commands (optionally /command@botname) at the start of a word as bot_command.
 _COMMAND_RE = re.compile(r"(?<![\w/@])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
 DEFAULT_LOCATION = (43.238949, 76.889709)  # Almaty
+
+
+# Media whose caption a user can add or change by editing.
+_CAPTIONED = ("photo", "document", "voice", "video", "audio", "animation")
+
+
+def _editable_field(message: dict[str, Any]) -> str | None:
+    """What editing a user's message changes: "text", "caption", or None for a sticker, contact, ..."""
+    if "text" in message:
+        return "text"
+    if any(kind in message for kind in _CAPTIONED):
+        return "caption"
+    return None
 
 
 def command_entities(text: str) -> list[dict[str, Any]]:
@@ -211,6 +225,65 @@ class FakeUser:
         if caption:
             content["caption"] = caption
         return self._push_message(content)
+
+    async def send_sticker(
+        self, emoji: str = "👍", data: bytes = b"RIFF\x00\x00\x00\x00WEBPVP8 "
+    ) -> dict[str, Any]:
+        """Send a (static) sticker showing ``emoji``."""
+        record = self._world.new_file(self._bot, "sticker", data, None, "image/webp")
+        return self._push_message({"sticker": record.sticker_json(emoji)})
+
+    async def send_voice(
+        self, duration: int = 3, data: bytes = b"OggS\x00fake-opus", caption: str | None = None
+    ) -> dict[str, Any]:
+        """Send a voice message of ``duration`` seconds (the bytes are not decoded)."""
+        if duration < 0:
+            raise ValueError("a voice message lasts 0 seconds or more")
+        record = self._world.new_file(self._bot, "voice", data, None, "audio/ogg")
+        content: dict[str, Any] = {"voice": record.voice_json(duration)}
+        if caption:
+            content["caption"] = caption
+        return self._push_message(content)
+
+    async def edit(self, text: str, message_id: int | None = None) -> dict[str, Any]:
+        """Edit one of the user's own messages: its text, or a media message's caption.
+
+        ``message_id`` defaults to the user's newest message that has text or can have a caption. The
+        bot gets an ``edited_message`` update: the whole message as it now is, with ``edit_date``.
+        """
+        chat = self.chat
+        if message_id is None:
+            message_id = next(
+                (mid for mid, m in reversed(chat.user_messages.items()) if _editable_field(m) is not None),
+                None,
+            )
+            if message_id is None:
+                raise LookupError(f"user {self.id} has no message with text or a caption to edit")
+        message = chat.user_messages.get(message_id)
+        if message is None:
+            raise LookupError(f"no message #{message_id} of user {self.id} to edit")
+        field = _editable_field(message)
+        if field is None:
+            raise ValueError(f"message #{message_id} has no text or caption to edit")
+        if field == "text" and not text.strip():
+            raise ValueError("a text message cannot be edited to be empty")
+        if message.get(field, "") == text:
+            raise ValueError(f"message #{message_id} already says that: Telegram sends no edit")
+        edited = copy.deepcopy(message)
+        entities_field = "entities" if field == "text" else "caption_entities"
+        edited.pop(entities_field, None)
+        if text:
+            edited[field] = text
+            entities = command_entities(text) if field == "text" else []
+            if entities:
+                edited[entities_field] = entities
+        else:
+            edited.pop(field, None)
+        edited["edit_date"] = self._world.clock.timestamp()
+        chat.user_messages[message_id] = edited
+        chat.add_event("user_edit", edited)
+        update = self._bot.push_update("edited_message", edited)
+        return update if update is not None else {"edited_message": edited}
 
     async def press(self, text: str) -> dict[str, Any]:
         """Press a button by its visible text, as the Telegram client would.

@@ -448,7 +448,7 @@ class World:
     ) -> FileRecord:
         """Store file bytes under a new file_id usable by ``bot``."""
         n = self._next()
-        prefix = "AgAC" if kind == "photo" else "BQAC"
+        prefix = {"photo": "AgAC", "sticker": "CAAC", "voice": "AwAC"}.get(kind, "BQAC")  # Telegram's
         record = FileRecord(
             file_id=f"{prefix}fake{n:08d}{kind}",
             file_unique_id=f"AQAD{n:08d}",

@@ -11,6 +11,8 @@ Routes (``bot`` may be given as a query parameter or JSON field to pick a bot by
   · ``/press_data`` ``{"data", "message_id"?}`` · ``/contact`` ``{"phone"?}``
   · ``/location`` ``{"latitude", "longitude"}``
   · ``/document`` ``{"file_name"?, "content_base64"?, "caption"?}`` · ``/photo`` ``{"caption"?}``
+  · ``/sticker`` ``{"emoji"?}`` · ``/voice`` ``{"duration"?, "caption"?}``
+  · ``/edit`` ``{"text", "message_id"?}`` - the user edits an earlier message (edited_message update)
 - ``GET  /_fake/users/{id}/messages?after=N&timeout=T`` - bot messages with message_id > N (current
   state); with ``timeout`` waits up to T seconds for one to exist
 - ``GET  /_fake/users/{id}/events?after=SEQ&timeout=T`` - the chat's change feed (message, edit, delete,
@@ -40,15 +42,27 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from ..state import ChatState, SentMessage
+from ..users import FakeUser
 
 if TYPE_CHECKING:
-    from ..users import FakeUser
     from ..world import World
 
 __all__ = ["ControlApi", "message_view"]
 
 _LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 _MAX_WAIT = 60.0
+_USER_ACTIONS = (
+    "send",
+    "press",
+    "press_data",
+    "contact",
+    "location",
+    "document",
+    "photo",
+    "sticker",
+    "voice",
+    "edit",
+)
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -103,7 +117,7 @@ class ControlApi:
         r = app.router
         r.add_get("/_fake/", self._guard(self._info))
         r.add_post("/_fake/users/{id}", self._guard(self._upsert_user))
-        for action in ("send", "press", "press_data", "contact", "location", "document", "photo"):
+        for action in _USER_ACTIONS:
             r.add_post(f"/_fake/users/{{id}}/{action}", self._guard(self._action(action)))
         r.add_get("/_fake/users/{id}/messages", self._guard(self._messages))
         r.add_get("/_fake/users/{id}/events", self._guard(self._events))
@@ -210,37 +224,45 @@ class ControlApi:
 
     def _action(self, action: str) -> Callable[[web.Request, dict[str, Any]], Awaitable[Any]]:
         async def run(request: web.Request, body: dict[str, Any]) -> Any:
-            user = self._user(request, body)
-            if action == "send":
+            return await self._act(action, self._user(request, body), body)
+
+        return run
+
+    async def _act(self, action: str, user: FakeUser, body: dict[str, Any]) -> Any:
+        """One user action; the answer is the update it queued."""
+        caption = self._optional_str(body, "caption")
+        match action:
+            case "send":
                 return await user.send(self._str(body, "text"))
-            if action == "press":
+            case "press":
                 return await user.press(self._str(body, "text"))
-            if action == "press_data":
-                message_id = body.get("message_id")
-                return await user.press_data(
-                    self._str(body, "data"),
-                    None if message_id is None else self._int(message_id, "message_id"),
-                )
-            if action == "contact":
+            case "press_data":
+                return await user.press_data(self._str(body, "data"), self._optional_int(body, "message_id"))
+            case "edit":
+                return await user.edit(self._str(body, "text"), self._optional_int(body, "message_id"))
+            case "contact":
                 phone = body.get("phone")
                 return await user.share_contact(None if phone is None else str(phone))
-            if action == "location":
+            case "location":
                 try:
                     return await user.send_location(float(body["latitude"]), float(body["longitude"]))
                 except (KeyError, TypeError, ValueError):
                     raise ControlError(400, "latitude and longitude are required numbers") from None
-            caption = body.get("caption")
-            if action == "document":
+            case "sticker":
+                return await user.send_sticker(self._optional_str(body, "emoji") or "👍")
+            case "voice":
+                duration = self._optional_int(body, "duration")
+                return await user.send_voice(3 if duration is None else duration, caption=caption)
+            case "document":
                 try:
                     data = base64.b64decode(body.get("content_base64", ""), validate=True) or b"%PDF-1.4\n"
                 except (binascii.Error, TypeError):
                     raise ControlError(400, "content_base64 is not base64") from None
-                return await user.send_document(
-                    data, file_name=str(body.get("file_name") or "document.pdf"), caption=caption
-                )
-            return await user.send_photo(caption=caption)
-
-        return run
+                file_name = self._optional_str(body, "file_name") or "document.pdf"
+                return await user.send_document(data, file_name=file_name, caption=caption)
+            case "photo":
+                return await user.send_photo(caption=caption)
+        raise ControlError(404, f"no user action {action!r}")
 
     @staticmethod
     def _str(body: dict[str, Any], name: str) -> str:
@@ -248,6 +270,17 @@ class ControlApi:
         if not isinstance(value, str):
             raise ControlError(400, f"{name} (a string) is required")
         return value
+
+    @staticmethod
+    def _optional_str(body: dict[str, Any], name: str) -> str | None:
+        value = body.get(name)
+        if value is not None and not isinstance(value, str):
+            raise ControlError(400, f"{name} must be a string")
+        return value
+
+    def _optional_int(self, body: dict[str, Any], name: str) -> int | None:
+        value = body.get(name)
+        return None if value is None else self._int(value, name)
 
     async def _messages(self, request: web.Request, body: dict[str, Any]) -> Any:
         chat = self._user(request, body).chat

@@ -58,6 +58,12 @@ async def test_control_api_mirrors_the_python_api(tg: FakeTelegram, bot: Bot) ->
             http, "POST", f"{base}/users/1001/location", json={"latitude": 43.2, "longitude": 76.9}
         )
         assert location["message"]["location"]["latitude"] == 43.2
+        sticker = await call(http, "POST", f"{base}/users/1001/sticker", json={"emoji": "🌳"})
+        assert sticker["message"]["sticker"]["emoji"] == "🌳"
+        voice = await call(http, "POST", f"{base}/users/1001/voice", json={"duration": 4})
+        assert voice["message"]["voice"]["duration"] == 4
+        edited = await call(http, "POST", f"{base}/users/1001/edit", json={"text": "/help", "message_id": 1})
+        assert (edited["edited_message"]["message_id"], edited["edited_message"]["text"]) == (1, "/help")
         events = await call(http, "GET", f"{base}/users/1001/events", params={"after": 0})
         assert [e["type"] for e in events["events"]][:3] == ["user_message", "message", "callback_query"]
         limits = await call(

@@ -300,3 +300,47 @@ async def test_raw_update_ids_are_kept_or_assigned(tg: FakeTelegram, bot: Bot) -
     tg.inject_raw_update({"message": {"text": "unfiltered"}})
     await tg.user(1).send("filtered out")
     assert tg.pending_updates() == [{"update_id": 53, "message": {"text": "unfiltered"}}]
+
+
+async def test_sticker_and_voice_messages(tg: FakeTelegram, bot: Bot) -> None:
+    user = tg.user(1001)
+    await user.send_sticker("🌳")
+    await user.send_voice(duration=7, data=b"OggS-voice", caption="тыңдаңыз")
+    sticker_message, voice_message = [u.message for u in await bot.get_updates(timeout=0) if u.message]
+    assert sticker_message.sticker is not None
+    assert (sticker_message.sticker.emoji, sticker_message.sticker.type) == ("🌳", "regular")
+    assert voice_message.voice is not None
+    assert (voice_message.voice.duration, voice_message.caption) == (7, "тыңдаңыз")
+    downloaded = await bot.download(voice_message.voice.file_id)
+    assert downloaded is not None
+    assert downloaded.read() == b"OggS-voice"
+    copied = await bot.copy_message(1001, 1001, sticker_message.message_id)
+    assert user.chat.bot_messages[copied.message_id].content == "sticker"
+
+
+async def test_a_user_edits_an_earlier_message(tg: FakeTelegram, bot: Bot) -> None:
+    user = tg.user(1001)
+    await user.send("/start")
+    await user.send("Алматы")
+    await user.send_photo(caption="before")
+    await user.send_sticker()
+    await user.edit("Астана", message_id=2)
+    await user.edit("/help", message_id=1)
+    await user.edit("after")  # the newest message with text or a caption: the photo
+    updates = await bot.get_updates(offset=5, timeout=0)
+    edits = [u.edited_message for u in updates]
+    assert all(edit is not None for edit in edits)
+    city, command, photo = [edit for edit in edits if edit is not None]
+    assert (city.message_id, city.text, city.edit_date is not None) == (2, "Астана", True)
+    assert command.entities is not None
+    assert (command.text, command.entities[0].type) == ("/help", "bot_command")
+    assert (photo.message_id, photo.caption, photo.photo is not None) == (3, "after", True)
+    # The chat holds the edited text: a copy shows it.
+    copied = await bot.copy_message(1001, 1001, 2)
+    assert user.chat.bot_messages[copied.message_id].text == "Астана"
+    with pytest.raises(ValueError, match="no text or caption"):
+        await user.edit("x", message_id=4)  # the sticker
+    with pytest.raises(ValueError, match="already says that"):
+        await user.edit("Астана", message_id=2)
+    with pytest.raises(LookupError, match="no message #99"):
+        await user.edit("x", message_id=99)
