@@ -374,6 +374,9 @@ class CallbackQueryState:
     data: str
     created: float
     answer: CallbackAnswer | None = None
+    # Where the press sits in the conversation (the chat's newest message id then) and what it said.
+    after_message_id: int = 0
+    label: str | None = None
 
 
 @dataclass

@@ -7,8 +7,9 @@ import copy
 import re
 from typing import TYPE_CHECKING, Any
 
-from .markup import button_texts, find_button
+from .markup import button_rows, button_texts, find_button
 from .state import BotState, CallbackAnswer, CallbackQueryState, ChatState, SentMessage, UserProfile
+from .transcript import render_transcript
 
 if TYPE_CHECKING:
     from .world import World
@@ -30,6 +31,15 @@ def _editable_field(message: dict[str, Any]) -> str | None:
         return "text"
     if any(kind in message for kind in _CAPTIONED):
         return "caption"
+    return None
+
+
+def _button_label(message: SentMessage, data: str) -> str | None:
+    """The text of the message's inline button that carries ``data`` (None for forged data)."""
+    for row in button_rows(message.reply_markup) if message.has_inline_keyboard else []:
+        for button in row:
+            if button.get("callback_data") == data:
+                return str(button.get("text", ""))
     return None
 
 
@@ -154,6 +164,11 @@ class FakeUser:
                 outcome = "ok" if call.response.get("ok") else call.response.get("description")
                 lines.append(f"  {call.method} chat_id={call.params.get('chat_id')} -> {outcome}")
         return "\n".join(lines)
+
+    def transcript(self) -> str:
+        """The conversation as plain text, one line per message (see :mod:`fake_telegram.transcript`)."""
+        presses = [query for query in self._bot.callbacks.values() if query.chat_id == self.id]
+        return render_transcript(self.chat, presses)
 
     # -- actions ---------------------------------------------------------------------------------------
 
@@ -366,6 +381,8 @@ class FakeUser:
             message_id=message.message_id,
             data=data,
             created=self._world.clock.now(),
+            after_message_id=chat.next_message_id - 1,
+            label=_button_label(message, data),
         )
         chat.add_event("callback_query", {"id": query_id, "message_id": message.message_id, "data": data})
         update = self._bot.push_update("callback_query", query)

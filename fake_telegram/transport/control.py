@@ -18,6 +18,7 @@ Routes (``bot`` may be given as a query parameter or JSON field to pick a bot by
 - ``GET  /_fake/users/{id}/events?after=SEQ&timeout=T`` - the chat's change feed (message, edit, delete,
   user_message, callback_query, callback_answer) after sequence number SEQ
 - ``GET  /_fake/users/{id}/answers`` - callback query answers
+- ``GET  /_fake/users/{id}/transcript`` - the conversation as plain text (see :mod:`..transcript`)
 - ``GET|POST /_fake/clock`` ``{"advance": seconds}`` or ``{"set": unix_time}``, and/or ``{"frozen": bool}``
   - the fake's "now" (message dates, callback query age, rate-limit windows); it only moves forward
 - ``GET|POST /_fake/limits`` ``{"global_per_second", "per_chat_per_second", "per_chat_burst",
@@ -122,6 +123,7 @@ class ControlApi:
         r.add_get("/_fake/users/{id}/messages", self._guard(self._messages))
         r.add_get("/_fake/users/{id}/events", self._guard(self._events))
         r.add_get("/_fake/users/{id}/answers", self._guard(self._answers))
+        r.add_get("/_fake/users/{id}/transcript", self._guard(self._transcript))
         r.add_get("/_fake/clock", self._guard(self._get_clock))
         r.add_post("/_fake/clock", self._guard(self._set_clock))
         r.add_get("/_fake/limits", self._guard(self._get_limits))
@@ -144,6 +146,8 @@ class ControlApi:
                 return _json({"ok": False, "description": exc.message}, exc.status)
             except (LookupError, ValueError) as exc:
                 return _json({"ok": False, "description": str(exc)}, 400)
+            if isinstance(result, web.StreamResponse):
+                return result
             return _json({"ok": True, "result": result})
 
         return wrapped
@@ -310,6 +314,9 @@ class ControlApi:
             if found or remaining <= 0 or self.world.stopping:
                 return found
             await chat.changed.wait(remaining)
+
+    async def _transcript(self, request: web.Request, body: dict[str, Any]) -> Any:
+        return web.Response(text=self._user(request, body).transcript() + "\n", content_type="text/plain")
 
     async def _answers(self, request: web.Request, body: dict[str, Any]) -> Any:
         return [asdict(answer) for answer in self._user(request, body).answers]
