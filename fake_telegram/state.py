@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import itertools
 import json
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -95,8 +96,7 @@ class BoundedLog(Sequence[T]):
 
     def since(self, position: int) -> list[T]:
         """The kept entries at ``position`` and after."""
-        skip = max(position - self.first, 0)
-        return list(self._items)[skip:]
+        return list(itertools.islice(self._items, max(position - self.first, 0), None))
 
     def __len__(self) -> int:
         return len(self._items)
@@ -497,11 +497,7 @@ class BotState:
         if kind not in self.allowed_updates:
             self.dropped_updates += 1
             return None
-        update = {"update_id": self.next_update_id, kind: payload}
-        self.next_update_id += 1
-        self.updates.append(update)
-        self.updates_changed.fire()
-        return update
+        return self._enqueue({"update_id": self.next_update_id, kind: payload})
 
     def push_raw(self, update: Mapping[str, Any]) -> dict[str, Any]:
         """Queue a copy of any JSON object as an update; allowed_updates does not filter it.
@@ -516,11 +512,13 @@ class BotState:
         update_id = raw.pop("update_id", self.next_update_id)
         if isinstance(update_id, bool) or not isinstance(update_id, int):
             raise ValueError(f"update_id must be an integer, not {update_id!r}")
-        queued = {"update_id": update_id, **raw}
-        self.next_update_id = max(self.next_update_id, update_id + 1)
-        self.updates.append(queued)
+        return self._enqueue({"update_id": update_id, **raw})
+
+    def _enqueue(self, update: dict[str, Any]) -> dict[str, Any]:
+        self.next_update_id = max(self.next_update_id, update["update_id"] + 1)
+        self.updates.append(update)
         self.updates_changed.fire()
-        return queued
+        return update
 
     def confirm(self, offset: int) -> None:
         """getUpdates offset semantics: forget updates with id < offset; negative keeps the last -offset."""

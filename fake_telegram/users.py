@@ -7,7 +7,7 @@ import copy
 import re
 from typing import TYPE_CHECKING, Any
 
-from .markup import button_rows, button_texts, find_button
+from .markup import button_texts, find_button
 from .state import BotState, CallbackAnswer, CallbackQueryState, ChatState, SentMessage, UserProfile
 from .transcript import render_transcript
 
@@ -36,11 +36,10 @@ def _editable_field(message: dict[str, Any]) -> str | None:
 
 def _button_label(message: SentMessage, data: str) -> str | None:
     """The text of the message's inline button that carries ``data`` (None for forged data)."""
-    for row in button_rows(message.reply_markup) if message.has_inline_keyboard else []:
-        for button in row:
-            if button.get("callback_data") == data:
-                return str(button.get("text", ""))
-    return None
+    if not message.has_inline_keyboard:
+        return None
+    button = find_button(message.reply_markup, data, field="callback_data")
+    return None if button is None else str(button.get("text", ""))
 
 
 def command_entities(text: str) -> list[dict[str, Any]]:
