@@ -93,9 +93,9 @@ async def until(tg: FakeTelegram, user: FakeUser, done: Callable[[], bool], what
 async def play_step(tg: FakeTelegram, user: FakeUser, step: Step) -> None:
     chat = user.chat
     if step.kind == "text":
-        before = len(chat.sent_log)
+        before = chat.sent_log.total
         await user.send(step.text)
-        await until(tg, user, lambda: len(chat.sent_log) > before, repr(step.text))
+        await until(tg, user, lambda: chat.sent_log.total > before, repr(step.text))
         return
     try:
         update = await user.press(step.text)
@@ -212,7 +212,7 @@ async def run_real(workload: Workload, folder: Path, profile: Path | None = None
             texts = sum(step.kind == "text" for step in REAL_SCRIPT)
             presses = len(REAL_SCRIPT) - texts
             unanswered = sum(
-                len(tg.user(u).chat.sent_log) < texts or len(tg.user(u).chat.answers) != presses
+                tg.user(u).chat.sent_log.total < texts or len(tg.user(u).chat.answers) != presses
                 for u in workload.user_ids()
             )
             if unanswered:

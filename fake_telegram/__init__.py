@@ -9,13 +9,23 @@ lets a test play users and read what the bot sent::
         await user.send("/start")
         message = await user.wait_message()
 
+The package is layered so that other servers (a benchmark's, the sandbox) can share the parts:
+
+- the world (:mod:`.world`, :mod:`.state`, :mod:`.users`, :mod:`.methods`): bots, users, chats,
+  messages, files and the Bot API calls on them, with no transport;
+- the limits (:mod:`.limits`): Telegram's flood control;
+- the transport (:mod:`.transport`): the aiohttp server with the Bot API routes, the ``/_fake/``
+  control API and webhook delivery;
+- :class:`FakeTelegram` (:mod:`.server`): a world served by the transport.
+
 Not modelled: groups and channels, inline mode, payments, MarkdownV2 parsing (text is stored as sent),
 image decoding, downloading files from URLs.
 """
 
+from .clock import Clock
 from .errors import ApiError
-from .limits import Limits
-from .server import ApiCall, FakeTelegram, Stats
+from .limits import Limits, Refusal
+from .server import FakeTelegram
 from .state import (
     BotState,
     CallbackAnswer,
@@ -25,7 +35,9 @@ from .state import (
     UserProfile,
     WebhookState,
 )
+from .transport import HttpTransport
 from .users import FakeUser
+from .world import ApiCall, Stats, World
 
 __all__ = [
     "ApiCall",
@@ -33,12 +45,16 @@ __all__ = [
     "BotState",
     "CallbackAnswer",
     "CallbackQueryState",
+    "Clock",
     "FakeTelegram",
     "FakeUser",
     "FileRecord",
+    "HttpTransport",
     "Limits",
+    "Refusal",
     "SentMessage",
     "Stats",
     "UserProfile",
     "WebhookState",
+    "World",
 ]

@@ -8,6 +8,7 @@ import contextlib
 import logging
 import signal
 
+from .limits import Limits
 from .server import FakeTelegram
 
 
@@ -17,14 +18,22 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=8081, help="port (0 picks a free one; default 8081)")
     parser.add_argument("--bot-username", default="belsendi_bot")
     parser.add_argument("--bot-first-name", default="Belsendi")
-    parser.add_argument("--global-per-second", type=int, default=None, help="rate limit across chats")
-    parser.add_argument("--per-chat-per-second", type=int, default=None, help="rate limit per chat")
-    parser.add_argument("--retry-after", type=int, default=None, help="fixed 429 penalty in seconds")
+    limits = parser.add_argument_group("rate limits (all off by default; Telegram's are about 30, 1 and 20)")
+    limits.add_argument("--global-per-second", type=int, default=None, help="sends across chats per second")
+    limits.add_argument("--per-chat-per-second", type=float, default=None, help="sustained sends per chat")
+    limits.add_argument("--per-chat-burst", type=int, default=None, help="sends one chat may get at once")
+    limits.add_argument(
+        "--per-group-per-minute", type=int, default=None, help="sends per group chat a minute"
+    )
+    limits.add_argument("--retry-after", type=int, default=None, help="fixed 429 penalty in seconds")
     parser.add_argument(
         "--callback-timeout", type=float, default=None, help="expire callback queries after s"
     )
     parser.add_argument(
         "--no-request-log", action="store_true", help="do not keep the request log (benchmarks)"
+    )
+    parser.add_argument(
+        "--log-limit", type=int, default=10_000, help="entries kept per log: requests, each chat's events"
     )
     parser.add_argument("--log-level", default="WARNING")
     return parser
@@ -36,11 +45,16 @@ async def _serve(args: argparse.Namespace) -> None:
         bot_first_name=args.bot_first_name,
         host=args.host,
         port=args.port,
-        global_per_second=args.global_per_second,
-        per_chat_per_second=args.per_chat_per_second,
-        retry_after=args.retry_after,
+        limits=Limits(
+            global_per_second=args.global_per_second,
+            per_chat_per_second=args.per_chat_per_second,
+            retry_after=args.retry_after,
+            per_chat_burst=args.per_chat_burst,
+            per_group_per_minute=args.per_group_per_minute,
+        ),
         callback_timeout=args.callback_timeout,
         record_requests=not args.no_request_log,
+        log_limit=args.log_limit,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

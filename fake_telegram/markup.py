@@ -138,10 +138,10 @@ def button_texts(markup: dict[str, Any] | None) -> list[list[str]]:
     return [[str(b.get("text", "")) for b in row] for row in button_rows(markup)]
 
 
-def find_button(markup: dict[str, Any] | None, text: str) -> dict[str, Any] | None:
-    """The first button whose visible text equals ``text``."""
+def find_button(markup: dict[str, Any] | None, text: str, *, field: str = "text") -> dict[str, Any] | None:
+    """The first button whose visible text (or another ``field``, such as callback_data) equals ``text``."""
     for row in button_rows(markup):
         for button in row:
-            if button.get("text") == text:
+            if button.get(field) == text:
                 return button
     return None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -27,10 +26,10 @@ from .errors import (
 from .html import HtmlParseError, parse_html, sort_entities, strip_text, utf16_len
 from .markup import markup_kind, validate_reply_markup
 from .params import Params
-from .state import BotState, CallbackAnswer, ChatState, FileRecord, SentMessage, WebhookState, now_ts
+from .state import BotState, CallbackAnswer, ChatState, FileRecord, SentMessage, WebhookState
 
 if TYPE_CHECKING:
-    from .server import FakeTelegram
+    from .world import World
 
 __all__ = ["MAX_CAPTION", "MAX_TEXT", "BotApi", "Result", "command_scope_key"]
 
@@ -101,10 +100,10 @@ class _Text:
 
 
 class BotApi:
-    """The Bot API methods of one :class:`FakeTelegram`, looked up case-insensitively like Telegram."""
+    """The Bot API methods of one :class:`~fake_telegram.world.World`, looked up case-insensitively."""
 
-    def __init__(self, fake: FakeTelegram) -> None:
-        self.fake = fake
+    def __init__(self, world: World) -> None:
+        self.world = world
         self._handlers: dict[str, tuple[str, Handler]] = {}
         for name in (
             "getMe",
@@ -165,14 +164,15 @@ class BotApi:
         return chat
 
     def _rate(self, bot: BotState, chat: ChatState) -> None:
-        retry_after = bot.limiter.check(self.fake.limits, chat.chat_id, time.monotonic())
-        if retry_after is not None:
-            self.fake.stats.too_many_requests += 1
-            raise ApiError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
+        limits, now = self.world.limits, self.world.clock.now()
+        refusal = bot.limiter.check(limits, chat.chat_id, now, group=chat.is_group)
+        if refusal is not None:
+            self.world.stats.count_refusal(refusal.scope)
+            raise ApiError(429, refusal.description, {"retry_after": refusal.retry_after})
 
     def _count_send(self, bot: BotState, chat: ChatState, method: str) -> None:
-        bot.limiter.record(chat.chat_id, time.monotonic())
-        self.fake.stats.sent[method] += 1
+        bot.limiter.record(self.world.limits, chat.chat_id, self.world.clock.now(), group=chat.is_group)
+        self.world.stats.sent[method] += 1
 
     def _text(
         self,
@@ -261,7 +261,7 @@ class BotApi:
             message_id=0,
             chat_id=chat.chat_id,
             kind=kind,
-            date=now_ts(),
+            date=self.world.clock.timestamp(),
             text=text.plain if text else "",
             html=text.raw if text else "",
             parse_mode=text.parse_mode if text else None,
@@ -313,7 +313,7 @@ class BotApi:
         bot.poll_generation += 1
         generation = bot.poll_generation
         bot.updates_changed.fire()
-        self.fake.polled.fire()
+        self.world.polled.fire()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
@@ -330,7 +330,7 @@ class BotApi:
                     "use deleteWebhook to delete the webhook first",
                 )
             remaining = deadline - loop.time()
-            if bot.updates or remaining <= 0 or self.fake.stopping:
+            if bot.updates or remaining <= 0 or self.world.stopping:
                 return bot.updates[:limit]
             await bot.updates_changed.wait(remaining)
 
@@ -375,7 +375,7 @@ class BotApi:
             else (old.allowed_updates if old else None),
         )
         bot.updates_changed.fire()  # a waiting getUpdates now answers 409
-        self.fake.webhooks.restart(bot)
+        self.world.webhooks.restart(bot)
         return Result(True, "Webhook is already set" if same else "Webhook was set")
 
     async def delete_webhook(self, bot: BotState, params: Params) -> Any:
@@ -384,7 +384,7 @@ class BotApi:
             bot.drop_pending()
         existed = bot.webhook is not None
         bot.webhook = None
-        await self.fake.webhooks.stop_bot(bot)
+        await self.world.webhooks.stop_bot(bot)
         return Result(True, "Webhook was deleted" if existed else "Webhook is already deleted")
 
     async def get_webhook_info(self, bot: BotState, params: Params) -> Any:
@@ -438,11 +438,11 @@ class BotApi:
             if upload is None:
                 raise bad_request(f"there is no {kind} in the request")
         if upload is not None:
-            if len(upload.data) > self.fake.max_file_size:
+            if len(upload.data) > self.world.max_file_size:
                 raise ApiError(413, "Request Entity Too Large")
             if not upload.data:
                 raise bad_request("file must be non-empty")
-            return self.fake.new_file(bot, kind, upload.data, upload.filename, upload.content_type)
+            return self.world.new_file(bot, kind, upload.data, upload.filename, upload.content_type)
         if not value:
             raise bad_request(f"there is no {kind} in the request")
         if value.startswith(("http://", "https://")):
@@ -622,7 +622,7 @@ class BotApi:
         self, bot: BotState, chat: ChatState, message: SentMessage, method: str
     ) -> dict[str, Any]:
         message.edits += 1
-        message.edit_date = now_ts()
+        message.edit_date = self.world.clock.timestamp()
         chat.edit_log.append(message.snapshot())
         self._count_send(bot, chat, method)
         data = message.to_json(bot.user_json(), chat.user.chat_json())
@@ -675,11 +675,11 @@ class BotApi:
         if text is not None and len(text) > MAX_CALLBACK_ANSWER:
             raise bad_request("MESSAGE_TOO_LONG")
         query = bot.callbacks.get(query_id)
-        timeout = self.fake.callback_timeout
+        timeout = self.world.callback_timeout
         if (
             query is None
             or query.answer is not None
-            or (timeout is not None and time.monotonic() - query.created > timeout)
+            or (timeout is not None and self.world.clock.now() - query.created > timeout)
         ):
             raise bad_request(QUERY_INVALID)
         answer = CallbackAnswer(

@@ -1,82 +1,25 @@
-"""The fake Telegram Bot API server: lifecycle, routing, request log and the Python API tests use."""
+"""FakeTelegram: a world served over HTTP, the object tests, benchmarks and the sandbox start."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import json
-import logging
-import re
-from collections import Counter
-from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, NamedTuple, Self
+from typing import Self
 
-from aiohttp import web
-
-from .control import ControlApi
-from .errors import ApiError
+from .clock import Clock
 from .limits import Limits
-from .methods import BotApi, Result, command_scope_key
-from .params import Params, read_params
-from .state import BotState, CallbackQueryState, FileRecord, Signal, UserProfile, WebhookState, now_ts
-from .users import FakeUser
-from .webhook import WebhookDelivery
+from .state import DEFAULT_LOG_LIMIT
+from .transport import HttpTransport
+from .world import ApiCall, BotRef, Stats, World
 
 __all__ = ["ApiCall", "BotRef", "FakeTelegram", "Stats"]
 
-log = logging.getLogger("fake_telegram")
 
-TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
-_json_dumps = functools.partial(json.dumps, ensure_ascii=False)
-# A bot is named by its token, its numeric id, or its state object; None is the default bot.
-BotRef = str | int | BotState | None
-
-
-class ApiCall(NamedTuple):
-    """One Bot API call as the fake saw it: method name, parameters (JSON fields decoded), response body."""
-
-    method: str
-    params: dict[str, Any]
-    response: dict[str, Any]
-
-
-@dataclass
-class Stats:
-    """Counters over all bots, for asserting on behaviour and for benchmarks."""
-
-    calls: Counter[str] = field(default_factory=Counter)
-    sent: Counter[str] = field(default_factory=Counter)
-    errors: Counter[int] = field(default_factory=Counter)
-    too_many_requests: int = 0
-    webhook_deliveries: int = 0
-    webhook_failures: int = 0
-
-    @property
-    def total_sent(self) -> int:
-        """Messages sent, copied or edited successfully."""
-        return sum(self.sent.values())
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-friendly copy."""
-        return {
-            "calls": dict(self.calls),
-            "sent": dict(self.sent),
-            "total_sent": self.total_sent,
-            "errors": {str(k): v for k, v in self.errors.items()},
-            "too_many_requests": self.too_many_requests,
-            "webhook_deliveries": self.webhook_deliveries,
-            "webhook_failures": self.webhook_failures,
-        }
-
-
-class FakeTelegram:
+class FakeTelegram(World):
     """A strict, in-memory Telegram Bot API on 127.0.0.1 that a test drives by playing users.
 
-    Point aiogram at :attr:`url` (``TelegramAPIServer.from_base(url)``). State is kept per bot token; the
-    "default bot" (used when a test does not name one) is the bot whose ``token`` is given here, or else
-    the first bot that calls the API. Private chats only: a chat is known to a bot once its user has
-    written to it (before that, sends answer 400 "chat not found").
+    Point aiogram at :attr:`url` (``TelegramAPIServer.from_base(url)``). Everything about bots, users
+    and chats is :class:`~fake_telegram.world.World`'s; this adds the HTTP server
+    (:class:`~fake_telegram.transport.HttpTransport`) and its lifecycle.
 
     parse_mode HTML is parsed and checked like Telegram does; MarkdownV2/Markdown text is stored as sent,
     unparsed and without entities.
@@ -91,75 +34,50 @@ class FakeTelegram:
         host: str = "127.0.0.1",
         port: int = 0,
         global_per_second: int | None = None,
-        per_chat_per_second: int | None = None,
+        per_chat_per_second: float | None = None,
         retry_after: int | None = None,
+        limits: Limits | None = None,
         max_file_size: int = 50 * 1024 * 1024,
         callback_timeout: float | None = None,
         record_requests: bool = True,
+        clock: Clock | None = None,
+        log_limit: int | None = DEFAULT_LOG_LIMIT,
         webhook_retry_delay: float = 0.05,
         webhook_max_delay: float = 2.0,
         webhook_max_attempts: int = 8,
         webhook_timeout: float = 10.0,
     ) -> None:
-        self.bot_username = bot_username
-        self.bot_first_name = bot_first_name
-        self.host = host
-        self._port = port
-        self.limits = Limits(global_per_second, per_chat_per_second, retry_after)
-        self.max_file_size = max_file_size
-        # Telegram expires unanswered callback queries after about 15 s; None keeps them valid forever.
-        self.callback_timeout = callback_timeout
-        self.record_requests = record_requests
-        self.webhook_retry_delay = webhook_retry_delay
-        self.webhook_max_delay = webhook_max_delay
-        self.webhook_max_attempts = webhook_max_attempts
-        self.webhook_timeout = webhook_timeout
-        self.requests: list[ApiCall] = []
-        self.stats = Stats()
-        self.stopping = False
-        self.polled = Signal()
-        self.api = BotApi(self)
-        self.webhooks = WebhookDelivery(self)
-        self._bots: dict[int, BotState] = {}
-        self._default: BotState | None = None
-        self._profiles: dict[int, UserProfile] = {}
-        self._handles: dict[tuple[BotState, int], FakeUser] = {}
-        self._counter = 0
-        self._runner: web.AppRunner | None = None
-        if token is not None:
-            self.add_bot(token, username=bot_username, first_name=bot_first_name)
-
-    # -- lifecycle -------------------------------------------------------------------------------------
+        super().__init__(
+            bot_username=bot_username,
+            bot_first_name=bot_first_name,
+            token=token,
+            global_per_second=global_per_second,
+            per_chat_per_second=per_chat_per_second,
+            retry_after=retry_after,
+            limits=limits,
+            max_file_size=max_file_size,
+            callback_timeout=callback_timeout,
+            record_requests=record_requests,
+            clock=clock,
+            log_limit=log_limit,
+        )
+        self.transport = HttpTransport(
+            self,
+            host=host,
+            port=port,
+            webhook_retry_delay=webhook_retry_delay,
+            webhook_max_delay=webhook_max_delay,
+            webhook_max_attempts=webhook_max_attempts,
+            webhook_timeout=webhook_timeout,
+        )
 
     async def start(self) -> None:
         """Bind ``host:port`` (port 0 picks a free one) and start serving."""
-        if self._runner is not None:
-            return
-        self.stopping = False
-        app = web.Application(
-            client_max_size=self.max_file_size + 1024 * 1024, middlewares=[self._middleware]
-        )
-        app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
-        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
-        ControlApi(self).add_routes(app)
-        # handler_cancellation: a client that gives up on a long poll must not keep it alive.
-        runner = web.AppRunner(app, access_log=None, handler_cancellation=True, shutdown_timeout=5.0)
-        await runner.setup()
-        site = web.TCPSite(runner, self.host, self._port)
-        await site.start()
-        self._runner = runner
-        self._port = runner.addresses[0][1]
-        await self.webhooks.start()
+        await self.transport.start()
 
     async def stop(self) -> None:
         """Answer pending long polls, stop webhook deliveries and close the server."""
-        if self._runner is None:
-            return
-        self.stopping = True
-        self._wake_all()
-        await self.webhooks.close()
-        runner, self._runner = self._runner, None
-        await runner.cleanup()
+        await self.transport.stop()
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -170,341 +88,17 @@ class FakeTelegram:
     ) -> None:
         await self.stop()
 
-    def _wake_all(self) -> None:
-        self.polled.fire()
-        for bot in self.bots():
-            bot.updates_changed.fire()
-            bot.confirmed.fire()
-            for chat in bot.chats.values():
-                chat.changed.fire()
+    @property
+    def host(self) -> str:
+        """The address served."""
+        return self.transport.host
 
     @property
     def port(self) -> int:
         """The bound port (after start)."""
-        return self._port
+        return self.transport.port
 
     @property
     def url(self) -> str:
         """Base URL for TELEGRAM_API_URL / ``TelegramAPIServer.from_base``."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self._port}"
-
-    # -- bots ------------------------------------------------------------------------------------------
-
-    def bots(self) -> list[BotState]:
-        """All bot states, the default bot included."""
-        bots = list(self._bots.values())
-        if self._default is not None and self._default not in bots:
-            bots.append(self._default)
-        return bots
-
-    def add_bot(self, token: str, *, username: str | None = None, first_name: str | None = None) -> BotState:
-        """Register a bot ahead of its first call (to name it); returns its state."""
-        bot = self._bot_for_token(token)
-        if username is not None:
-            bot.username = username
-        if first_name is not None:
-            bot.first_name = first_name
-        return bot
-
-    def _new_bot(self, bot_id: int | None, token: str | None) -> BotState:
-        if self._default is None:
-            bot = BotState(bot_id, token, self.bot_username, self.bot_first_name)
-            self._default = bot
-        else:
-            bot = BotState(bot_id, token, f"bot{bot_id}_bot", f"Bot {bot_id}")
-        if bot_id is not None:
-            self._bots[bot_id] = bot
-        return bot
-
-    def _bot_for_token(self, token: str) -> BotState:
-        if not TOKEN_RE.match(token):
-            raise ApiError(401, "Unauthorized")
-        bot_id = int(token.split(":", 1)[0])
-        bot = self._bots.get(bot_id)
-        if bot is None:
-            if self._default is not None and self._default.bot_id is None:
-                # The first bot to connect takes over the chats a test set up before it started.
-                bot = self._default
-                bot.bot_id = bot_id
-                self._bots[bot_id] = bot
-            else:
-                bot = self._new_bot(bot_id, token)
-        if bot.token is None:
-            bot.token = token
-        elif bot.token != token:
-            raise ApiError(401, "Unauthorized")
-        return bot
-
-    def bot_state(self, bot: BotRef = None) -> BotState:
-        """The state of a bot: by token, by id, or the default bot when None."""
-        if isinstance(bot, BotState):
-            return bot
-        if isinstance(bot, str):
-            return self._bot_for_token(bot)
-        if isinstance(bot, int):
-            return self._bots.get(bot) or self._new_bot(bot, None)
-        if self._default is None:
-            return self._new_bot(None, None)
-        return self._default
-
-    # -- users -----------------------------------------------------------------------------------------
-
-    def user(
-        self,
-        user_id: int,
-        first_name: str | None = None,
-        last_name: str | None = None,
-        username: str | None = None,
-        language_code: str | None = None,
-        phone: str | None = None,
-        *,
-        bot: BotRef = None,
-    ) -> FakeUser:
-        """Create or return the user ``user_id`` in their private chat with ``bot`` (default bot).
-
-        Given profile fields update an existing user; a new one gets ``first_name`` "User<id>".
-        """
-        profile = self._profiles.get(user_id)
-        if profile is None:
-            profile = self._profiles[user_id] = UserProfile(
-                id=user_id, first_name=first_name or f"User{user_id}"
-            )
-        for name, value in (
-            ("first_name", first_name),
-            ("last_name", last_name),
-            ("username", username),
-            ("language_code", language_code),
-            ("phone", phone),
-        ):
-            if value is not None:
-                setattr(profile, name, value)
-        state = self.bot_state(bot)
-        handle = self._handles.get((state, user_id))
-        if handle is None:
-            handle = self._handles[(state, user_id)] = FakeUser(self, state, profile)
-        return handle
-
-    def block(self, user_id: int, *, bot: BotRef = None) -> None:
-        """The user blocks the bot: sends to them answer 403, and the bot gets a my_chat_member update."""
-        self._set_blocked(user_id, True, self.bot_state(bot))
-
-    def unblock(self, user_id: int, *, bot: BotRef = None) -> None:
-        """The user unblocks (restarts) the bot."""
-        self._set_blocked(user_id, False, self.bot_state(bot))
-
-    def _set_blocked(self, user_id: int, blocked: bool, bot: BotState) -> None:
-        if (user_id in bot.blocked) == blocked:
-            return
-        if blocked:
-            bot.blocked.add(user_id)
-        else:
-            bot.blocked.discard(user_id)
-        chat = bot.chats.get(user_id)
-        if chat is None or not chat.known:
-            return
-        old, new = ("member", "kicked") if blocked else ("kicked", "member")
-        new_member: dict[str, Any] = {"user": bot.user_json(), "status": new}
-        if blocked:
-            new_member["until_date"] = 0
-        bot.push_update(
-            "my_chat_member",
-            {
-                "chat": chat.user.chat_json(),
-                "from": chat.user.to_json(),
-                "date": now_ts(),
-                "old_chat_member": {"user": bot.user_json(), "status": old},
-                "new_chat_member": new_member,
-            },
-        )
-
-    # -- inspection ------------------------------------------------------------------------------------
-
-    def calls(self, method: str) -> list[ApiCall]:
-        """Logged calls of one method (case-insensitive)."""
-        return [call for call in self.requests if call.method.lower() == method.lower()]
-
-    def commands(
-        self,
-        scope_type: str = "default",
-        language_code: str | None = None,
-        *,
-        chat_id: int | None = None,
-        user_id: int | None = None,
-        bot: BotRef = None,
-    ) -> list[dict[str, str]]:
-        """The command list setMyCommands stored for this scope and language ([] if none)."""
-        scope: dict[str, Any] = {"type": scope_type}
-        if chat_id is not None:
-            scope["chat_id"] = chat_id
-        if user_id is not None:
-            scope["user_id"] = user_id
-        return list(self.bot_state(bot).commands.get(command_scope_key(scope, language_code), []))
-
-    @property
-    def webhook(self) -> WebhookState | None:
-        """The default bot's webhook, or None."""
-        return self.bot_state().webhook
-
-    @property
-    def confirmed_update_id(self) -> int:
-        """The highest update id the default bot has confirmed."""
-        return self.bot_state().confirmed_update_id
-
-    def pending_updates(self, *, bot: BotRef = None) -> list[dict[str, Any]]:
-        """Updates queued for the bot and not yet confirmed."""
-        return list(self.bot_state(bot).updates)
-
-    def unanswered_callbacks(self, *, bot: BotRef = None) -> list[CallbackQueryState]:
-        """Callback queries the bot has not answered with answerCallbackQuery."""
-        return [q for q in self.bot_state(bot).callbacks.values() if q.answer is None]
-
-    async def wait_confirmed(self, timeout: float = 5.0, *, bot: BotRef = None) -> None:  # noqa: ASYNC109
-        """Return once the bot has confirmed every queued update (by getUpdates offset or webhook 2xx)."""
-        state = self.bot_state(bot)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while state.updates:
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise TimeoutError(
-                    f"{len(state.updates)} updates still unconfirmed after {timeout}s "
-                    f"(confirmed up to {state.confirmed_update_id})"
-                )
-            await state.confirmed.wait(remaining)
-
-    async def wait_polling(self, timeout: float = 10.0, *, bot: BotRef = None) -> None:  # noqa: ASYNC109
-        """Return once the bot has called getUpdates (so it is up); asyncio.TimeoutError otherwise."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            if bot is None:
-                polled = any(b.poll_calls for b in self.bots())
-            else:
-                polled = self.bot_state(bot).poll_calls > 0
-            if polled:
-                return
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                calls = Counter(call.method for call in self.requests)
-                raise TimeoutError(
-                    f"no getUpdates call within {timeout}s; calls so far: {dict(calls) or 'none'}"
-                )
-            await self.polled.wait(remaining)
-
-    def set_limits(
-        self,
-        global_per_second: int | None = None,
-        per_chat_per_second: int | None = None,
-        retry_after: int | None = None,
-    ) -> None:
-        """Replace the rate limits (no arguments: unlimited). Ends any running penalty."""
-        self.limits = Limits(global_per_second, per_chat_per_second, retry_after)
-        for bot in self.bots():
-            bot.limiter.reset()
-
-    # -- helpers for methods and users -----------------------------------------------------------------
-
-    def _next(self) -> int:
-        self._counter += 1
-        return self._counter
-
-    def new_callback_id(self) -> str:
-        """A unique callback query id, numeric like Telegram's."""
-        return str(4_000_000_000_000_000 + self._next())
-
-    def new_file(
-        self, bot: BotState, kind: str, data: bytes, file_name: str | None, mime_type: str | None
-    ) -> FileRecord:
-        """Store file bytes under a new file_id usable by ``bot``."""
-        n = self._next()
-        prefix = "AgAC" if kind == "photo" else "BQAC"
-        record = FileRecord(
-            file_id=f"{prefix}fake{n:08d}{kind}",
-            file_unique_id=f"AQAD{n:08d}",
-            kind=kind,
-            data=data,
-            file_name=file_name,
-            mime_type=mime_type,
-        )
-        bot.files[record.file_id] = record
-        return record
-
-    async def execute_webhook_reply(self, bot: BotState, reply: Params) -> None:
-        """Run a method call a webhook returned in its response body (Telegram does not report the result)."""
-        method = str(reply.values.get("method"))
-        values = {k: v for k, v in reply.values.items() if k != "method"}
-        await self._call(bot, method, Params(values, reply.uploads))
-
-    # -- HTTP ------------------------------------------------------------------------------------------
-
-    @web.middleware
-    async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        try:
-            response: web.StreamResponse = await handler(request)
-            return response
-        except web.HTTPException as exc:
-            if request.path.startswith("/_fake/"):
-                raise
-            # Telegram answers anything it does not know with a JSON 404.
-            code = 404 if exc.status in (404, 405) else exc.status
-            description = "Not Found" if code == 404 else exc.reason
-            return web.json_response(
-                {"ok": False, "error_code": code, "description": description}, status=code, dumps=_json_dumps
-            )
-
-    async def _handle_api(self, request: web.Request) -> web.Response:
-        token = request.match_info["token"]
-        method = request.match_info["method"]
-        try:
-            bot = self._bot_for_token(token)
-        except ApiError as exc:
-            return web.json_response(exc.to_json(), status=exc.code, dumps=_json_dumps)
-        if self.api.lookup(method) is None:
-            error = ApiError(404, "Not Found")
-            self.stats.errors[404] += 1
-            return web.json_response(error.to_json(), status=404, dumps=_json_dumps)
-        try:
-            params = await read_params(request, self.max_file_size)
-        except ApiError as exc:
-            self.stats.errors[exc.code] += 1
-            return web.json_response(exc.to_json(), status=exc.code, dumps=_json_dumps)
-        status, body = await self._call(bot, method, params)
-        return web.json_response(body, status=status, dumps=_json_dumps)
-
-    async def _call(self, bot: BotState, method: str, params: Params) -> tuple[int, dict[str, Any]]:
-        found = self.api.lookup(method)
-        if found is None:
-            return 404, ApiError(404, "Not Found").to_json()
-        name, handler = found
-        self.stats.calls[name] += 1
-        status = 200
-        try:
-            result = await handler(bot, params)
-            if isinstance(result, Result):
-                body: dict[str, Any] = {"ok": True, "result": result.value}
-                if result.description:
-                    body["description"] = result.description
-            else:
-                body = {"ok": True, "result": result}
-        except ApiError as exc:
-            status, body = exc.code, exc.to_json()
-            self.stats.errors[exc.code] += 1
-        if self.record_requests:
-            self.requests.append(ApiCall(name, params.normalized(), body))
-        return status, body
-
-    async def _handle_file(self, request: web.Request) -> web.Response:
-        try:
-            bot = self._bot_for_token(request.match_info["token"])
-        except ApiError as exc:
-            return web.json_response(exc.to_json(), status=exc.code, dumps=_json_dumps)
-        path = request.match_info["path"]
-        for record in bot.files.values():
-            if record.file_path == path:
-                return web.Response(
-                    body=record.data, content_type=record.mime_type or "application/octet-stream"
-                )
-        return web.json_response(
-            {"ok": False, "error_code": 404, "description": "Not Found"}, status=404, dumps=_json_dumps
-        )
+        return self.transport.url

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import time
-from collections.abc import Iterable
+import itertools
+import json
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from .limits import RateLimiter
 from .markup import button_texts, find_button, markup_kind
 
 __all__ = [
+    "DEFAULT_LOG_LIMIT",
     "DEFAULT_UPDATE_TYPES",
     "BotState",
+    "BoundedLog",
     "CallbackAnswer",
     "CallbackQueryState",
     "ChatState",
@@ -27,6 +31,7 @@ __all__ = [
     "Signal",
     "UserProfile",
     "WebhookState",
+    "update_chat_id",
 ]
 
 # What Telegram delivers when allowed_updates was never set or set to [].
@@ -56,9 +61,62 @@ DEFAULT_UPDATE_TYPES = frozenset(
 )
 
 
-def now_ts() -> int:
-    """Telegram dates are Unix seconds."""
-    return int(time.time())
+DEFAULT_LOG_LIMIT = 10_000
+T = TypeVar("T")
+
+
+class BoundedLog(Sequence[T]):
+    """An append-only log that keeps the newest ``limit`` entries (None: all), for long-running fakes.
+
+    Indexing, slicing and ``len`` cover the entries kept, like a list. Readers that page through it
+    (``after=N`` in the control API, a user's ``wait_message``) use absolute positions instead: the n-th
+    entry ever appended is at position n - 1, whether or not it is still kept.
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        if limit is not None and limit < 1:
+            raise ValueError("a log limit must be at least 1 (None keeps everything)")
+        self._items: deque[T] = deque(maxlen=limit)
+        self.total = 0
+
+    @property
+    def limit(self) -> int | None:
+        """How many entries are kept."""
+        return self._items.maxlen
+
+    @property
+    def first(self) -> int:
+        """The position of the oldest entry kept (``total`` when empty)."""
+        return self.total - len(self._items)
+
+    def append(self, item: T) -> None:
+        """Add an entry, forgetting the oldest one beyond the limit."""
+        self._items.append(item)
+        self.total += 1
+
+    def since(self, position: int) -> list[T]:
+        """The kept entries at ``position`` and after."""
+        return list(itertools.islice(self._items, max(position - self.first, 0), None))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return list(self._items)[index]
+        return self._items[index]
+
+    def __repr__(self) -> str:
+        return f"BoundedLog({list(self._items)!r}, total={self.total}, limit={self.limit})"
 
 
 class Signal:
@@ -85,6 +143,21 @@ class Signal:
             if not future.done():
                 future.set_result(None)
         self._waiters.clear()
+
+
+def update_chat_id(update: dict[str, Any]) -> int | None:
+    """The chat an update belongs to (its message's, or its sender's), or None; raw updates may be odd."""
+    for kind, payload in update.items():
+        if kind == "update_id" or not isinstance(payload, dict):
+            continue
+        for holder in (payload, payload.get("message")):
+            chat = holder.get("chat") if isinstance(holder, dict) else None
+            if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+                return int(chat["id"])
+        sender = payload.get("from")
+        if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+            return int(sender["id"])
+    return None
 
 
 @dataclass
@@ -141,8 +214,34 @@ class FileRecord:
         suffix = ""
         if self.file_name and "." in self.file_name:
             suffix = "." + self.file_name.rsplit(".", 1)[1]
-        folder = "photos" if self.kind == "photo" else "documents"
+        folder = {"photo": "photos", "sticker": "stickers", "voice": "voice"}.get(self.kind, "documents")
         return f"{folder}/{self.file_unique_id}{suffix}"
+
+    def sticker_json(self, emoji: str | None) -> dict[str, Any]:
+        """A static ``Sticker`` (the fake does not decode the image, so its size is nominal)."""
+        data: dict[str, Any] = {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "file_size": self.size,
+        }
+        if emoji:
+            data["emoji"] = emoji
+        return data
+
+    def voice_json(self, duration: int) -> dict[str, Any]:
+        """The Bot API ``Voice`` object."""
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "duration": duration,
+            "mime_type": self.mime_type or "audio/ogg",
+            "file_size": self.size,
+        }
 
     def document_json(self) -> dict[str, Any]:
         """The Bot API ``Document`` object."""
@@ -275,6 +374,9 @@ class CallbackQueryState:
     data: str
     created: float
     answer: CallbackAnswer | None = None
+    # Where the press sits in the conversation (the chat's newest message id then) and what it said.
+    after_message_id: int = 0
+    label: str | None = None
 
 
 @dataclass
@@ -286,9 +388,9 @@ class ChatState:
     next_message_id: int = 1
     bot_messages: dict[int, SentMessage] = field(default_factory=dict)
     user_messages: dict[int, dict[str, Any]] = field(default_factory=dict)
-    sent_log: list[SentMessage] = field(default_factory=list)
-    edit_log: list[SentMessage] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
+    sent_log: BoundedLog[SentMessage] = field(default_factory=BoundedLog)
+    edit_log: BoundedLog[SentMessage] = field(default_factory=BoundedLog)
+    events: BoundedLog[dict[str, Any]] = field(default_factory=BoundedLog)
     reply_keyboard: dict[str, Any] | None = None
     answers: list[CallbackAnswer] = field(default_factory=list)
     changed: Signal = field(default_factory=Signal)
@@ -298,6 +400,11 @@ class ChatState:
         """Private chat ids equal the user's id."""
         return self.user.id
 
+    @property
+    def is_group(self) -> bool:
+        """Group and supergroup ids are negative on Telegram; the fake's chats are all private so far."""
+        return self.chat_id < 0
+
     def new_message_id(self) -> int:
         """Bot and user messages share one sequence per chat."""
         message_id = self.next_message_id
@@ -306,7 +413,7 @@ class ChatState:
 
     def add_event(self, kind: str, message: dict[str, Any]) -> None:
         """Log a change for the control API's event feed and wake waiters."""
-        self.events.append({"seq": len(self.events) + 1, "type": kind, "message": message})
+        self.events.append({"seq": self.events.total + 1, "type": kind, "message": message})
         self.changed.fire()
 
 
@@ -325,8 +432,16 @@ class WebhookState:
 class BotState:
     """Everything one bot (one token) sees: its update queue, chats, commands and webhook."""
 
-    def __init__(self, bot_id: int | None, token: str | None, username: str, first_name: str) -> None:
+    def __init__(
+        self,
+        bot_id: int | None,
+        token: str | None,
+        username: str,
+        first_name: str,
+        log_limit: int | None = DEFAULT_LOG_LIMIT,
+    ) -> None:
         self.bot_id = bot_id
+        self.log_limit = log_limit
         self.token = token
         self.username = username
         self.first_name = first_name
@@ -362,7 +477,12 @@ class BotState:
         """The chat with ``user``, created on first use."""
         chat = self.chats.get(user.id)
         if chat is None:
-            chat = self.chats[user.id] = ChatState(user=user)
+            chat = self.chats[user.id] = ChatState(
+                user=user,
+                sent_log=BoundedLog(self.log_limit),
+                edit_log=BoundedLog(self.log_limit),
+                events=BoundedLog(self.log_limit),
+            )
         return chat
 
     def set_allowed_updates(self, allowed: Iterable[str] | None) -> None:
@@ -377,8 +497,25 @@ class BotState:
         if kind not in self.allowed_updates:
             self.dropped_updates += 1
             return None
-        update = {"update_id": self.next_update_id, kind: payload}
-        self.next_update_id += 1
+        return self._enqueue({"update_id": self.next_update_id, kind: payload})
+
+    def push_raw(self, update: Mapping[str, Any]) -> dict[str, Any]:
+        """Queue a copy of any JSON object as an update; allowed_updates does not filter it.
+
+        A missing ``update_id`` gets the next one; a given one must be an integer and is kept as it is
+        (duplicates and gaps are the caller's to make), and later updates are numbered after it.
+        """
+        try:
+            raw: dict[str, Any] = json.loads(json.dumps(dict(update), ensure_ascii=False))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"an update must be a JSON object: {exc}") from None
+        update_id = raw.pop("update_id", self.next_update_id)
+        if isinstance(update_id, bool) or not isinstance(update_id, int):
+            raise ValueError(f"update_id must be an integer, not {update_id!r}")
+        return self._enqueue({"update_id": update_id, **raw})
+
+    def _enqueue(self, update: dict[str, Any]) -> dict[str, Any]:
+        self.next_update_id = max(self.next_update_id, update["update_id"] + 1)
         self.updates.append(update)
         self.updates_changed.fire()
         return update
@@ -395,6 +532,15 @@ class BotState:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
             self.confirmed_update_id = max(self.confirmed_update_id, min(offset - 1, self.next_update_id - 1))
         self.confirmed.fire()
+
+    def acknowledge(self, update: dict[str, Any]) -> None:
+        """The webhook answered this update (or delivery gave up on it): it leaves the queue."""
+        for index, queued in enumerate(self.updates):
+            if queued is update:
+                del self.updates[index]
+                self.confirmed_update_id = max(self.confirmed_update_id, update["update_id"])
+                self.confirmed.fire()
+                return
 
     def drop_pending(self) -> None:
         """drop_pending_updates=True."""

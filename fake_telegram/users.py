@@ -3,21 +3,43 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import re
-import time
 from typing import TYPE_CHECKING, Any
 
 from .markup import button_texts, find_button
-from .state import BotState, CallbackAnswer, CallbackQueryState, ChatState, SentMessage, UserProfile, now_ts
+from .state import BotState, CallbackAnswer, CallbackQueryState, ChatState, SentMessage, UserProfile
+from .transcript import render_transcript
 
 if TYPE_CHECKING:
-    from .server import FakeTelegram
+    from .world import World
 
 __all__ = ["FakeUser", "command_entities"]
 
 # Telegram marks /commands (optionally /command@botname) at the start of a word as bot_command.
 _COMMAND_RE = re.compile(r"(?<![\w/@])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
 DEFAULT_LOCATION = (43.238949, 76.889709)  # Almaty
+
+
+# Media whose caption a user can add or change by editing.
+_CAPTIONED = ("photo", "document", "voice", "video", "audio", "animation")
+
+
+def _editable_field(message: dict[str, Any]) -> str | None:
+    """What editing a user's message changes: "text", "caption", or None for a sticker, contact, ..."""
+    if "text" in message:
+        return "text"
+    if any(kind in message for kind in _CAPTIONED):
+        return "caption"
+    return None
+
+
+def _button_label(message: SentMessage, data: str) -> str | None:
+    """The text of the message's inline button that carries ``data`` (None for forged data)."""
+    if not message.has_inline_keyboard:
+        return None
+    button = find_button(message.reply_markup, data, field="callback_data")
+    return None if button is None else str(button.get("text", ""))
 
 
 def command_entities(text: str) -> list[dict[str, Any]]:
@@ -39,8 +61,8 @@ class FakeUser:
     change them), while ``messages`` shows the chat's current state.
     """
 
-    def __init__(self, fake: FakeTelegram, bot: BotState, profile: UserProfile) -> None:
-        self._fake = fake
+    def __init__(self, world: World, bot: BotState, profile: UserProfile) -> None:
+        self._world = world
         self._bot = bot
         self.profile = profile
         self._message_cursor = 0
@@ -96,7 +118,7 @@ class FakeUser:
 
     def pending_messages(self) -> list[SentMessage]:
         """Messages sent but not yet consumed by wait_message (does not consume them)."""
-        return self.chat.sent_log[self._message_cursor :]
+        return self.chat.sent_log.since(self._message_cursor)
 
     async def _wait(self, timeout: float, *, edits: bool) -> SentMessage:  # noqa: ASYNC109
         chat = self.chat
@@ -104,13 +126,15 @@ class FakeUser:
         deadline = loop.time() + timeout
         while True:
             log = chat.edit_log if edits else chat.sent_log
-            cursor = self._edit_cursor if edits else self._message_cursor
-            if cursor < len(log):
+            unread = log.since(self._edit_cursor if edits else self._message_cursor)
+            if unread:
+                # Entries a bounded log forgot before they were read are skipped.
+                position = log.total - len(unread) + 1
                 if edits:
-                    self._edit_cursor += 1
+                    self._edit_cursor = position
                 else:
-                    self._message_cursor += 1
-                return log[cursor]
+                    self._message_cursor = position
+                return unread[0]
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise TimeoutError(self._timeout_report("edit" if edits else "message", timeout))
@@ -122,8 +146,8 @@ class FakeUser:
         lines = [
             f"no new bot {what} in chat {self.id} ({self.profile.first_name}) within {timeout}s.",
             (
-                f"bot messages here ({len(chat.sent_log)} sent, {self._message_cursor} consumed, "
-                f"{len(chat.edit_log)} edits, {self._edit_cursor} consumed):"
+                f"bot messages here ({chat.sent_log.total} sent, {self._message_cursor} consumed, "
+                f"{chat.edit_log.total} edits, {self._edit_cursor} consumed):"
             ),
         ]
         lines += [f"  {m.describe()}" for m in list(chat.bot_messages.values())[-10:]] or ["  (none)"]
@@ -132,7 +156,7 @@ class FakeUser:
             f"(confirmed up to {bot.confirmed_update_id}), "
             f"webhook: {bot.webhook.url if bot.webhook else 'none'}"
         )
-        recent = [call for call in self._fake.requests if call.method != "getUpdates"][-8:]
+        recent = [call for call in self._world.requests if call.method != "getUpdates"][-8:]
         if recent:
             lines.append("last API calls:")
             for call in recent:
@@ -140,12 +164,17 @@ class FakeUser:
                 lines.append(f"  {call.method} chat_id={call.params.get('chat_id')} -> {outcome}")
         return "\n".join(lines)
 
+    def transcript(self) -> str:
+        """The conversation as plain text, one line per message (see :mod:`fake_telegram.transcript`)."""
+        presses = [query for query in self._bot.callbacks.values() if query.chat_id == self.id]
+        return render_transcript(self.chat, presses)
+
     # -- actions ---------------------------------------------------------------------------------------
 
     def _before_action(self) -> ChatState:
         # A user who blocked the bot must restart it before writing: that unblocks it.
         if self.id in self._bot.blocked:
-            self._fake.unblock(self.id, bot=self._bot)
+            self._world.unblock(self.id, bot=self._bot)
         chat = self.chat
         chat.known = True
         return chat
@@ -156,7 +185,7 @@ class FakeUser:
             "message_id": chat.new_message_id(),
             "from": self.profile.to_json(),
             "chat": self.profile.chat_json(),
-            "date": now_ts(),
+            "date": self._world.clock.timestamp(),
             **content,
         }
         chat.user_messages[message["message_id"]] = message
@@ -195,7 +224,7 @@ class FakeUser:
         caption: str | None = None,
     ) -> dict[str, Any]:
         """Send a document; the fake keeps the bytes so the bot can getFile and download them."""
-        record = self._fake.new_file(self._bot, "document", data, file_name, mime_type)
+        record = self._world.new_file(self._bot, "document", data, file_name, mime_type)
         content: dict[str, Any] = {"document": record.document_json()}
         if caption:
             content["caption"] = caption
@@ -205,11 +234,70 @@ class FakeUser:
         self, data: bytes = b"\xff\xd8\xff\xe0fake-jpeg", caption: str | None = None
     ) -> dict[str, Any]:
         """Send a photo (the bytes are not decoded)."""
-        record = self._fake.new_file(self._bot, "photo", data, None, "image/jpeg")
+        record = self._world.new_file(self._bot, "photo", data, None, "image/jpeg")
         content: dict[str, Any] = {"photo": record.photo_json()}
         if caption:
             content["caption"] = caption
         return self._push_message(content)
+
+    async def send_sticker(
+        self, emoji: str = "👍", data: bytes = b"RIFF\x00\x00\x00\x00WEBPVP8 "
+    ) -> dict[str, Any]:
+        """Send a (static) sticker showing ``emoji``."""
+        record = self._world.new_file(self._bot, "sticker", data, None, "image/webp")
+        return self._push_message({"sticker": record.sticker_json(emoji)})
+
+    async def send_voice(
+        self, duration: int = 3, data: bytes = b"OggS\x00fake-opus", caption: str | None = None
+    ) -> dict[str, Any]:
+        """Send a voice message of ``duration`` seconds (the bytes are not decoded)."""
+        if duration < 0:
+            raise ValueError("a voice message lasts 0 seconds or more")
+        record = self._world.new_file(self._bot, "voice", data, None, "audio/ogg")
+        content: dict[str, Any] = {"voice": record.voice_json(duration)}
+        if caption:
+            content["caption"] = caption
+        return self._push_message(content)
+
+    async def edit(self, text: str, message_id: int | None = None) -> dict[str, Any]:
+        """Edit one of the user's own messages: its text, or a media message's caption.
+
+        ``message_id`` defaults to the user's newest message that has text or can have a caption. The
+        bot gets an ``edited_message`` update: the whole message as it now is, with ``edit_date``.
+        """
+        chat = self.chat
+        if message_id is None:
+            message_id = next(
+                (mid for mid, m in reversed(chat.user_messages.items()) if _editable_field(m) is not None),
+                None,
+            )
+            if message_id is None:
+                raise LookupError(f"user {self.id} has no message with text or a caption to edit")
+        message = chat.user_messages.get(message_id)
+        if message is None:
+            raise LookupError(f"no message #{message_id} of user {self.id} to edit")
+        field = _editable_field(message)
+        if field is None:
+            raise ValueError(f"message #{message_id} has no text or caption to edit")
+        if field == "text" and not text.strip():
+            raise ValueError("a text message cannot be edited to be empty")
+        if message.get(field, "") == text:
+            raise ValueError(f"message #{message_id} already says that: Telegram sends no edit")
+        edited = copy.deepcopy(message)
+        entities_field = "entities" if field == "text" else "caption_entities"
+        edited.pop(entities_field, None)
+        if text:
+            edited[field] = text
+            entities = command_entities(text) if field == "text" else []
+            if entities:
+                edited[entities_field] = entities
+        else:
+            edited.pop(field, None)
+        edited["edit_date"] = self._world.clock.timestamp()
+        chat.user_messages[message_id] = edited
+        chat.add_event("user_edit", edited)
+        update = self._bot.push_update("edited_message", edited)
+        return update if update is not None else {"edited_message": edited}
 
     async def press(self, text: str) -> dict[str, Any]:
         """Press a button by its visible text, as the Telegram client would.
@@ -277,7 +365,7 @@ class FakeUser:
 
     def _callback(self, message: SentMessage, data: str) -> dict[str, Any]:
         chat = self._before_action()
-        query_id = self._fake.new_callback_id()
+        query_id = self._world.new_callback_id()
         query = {
             "id": query_id,
             "from": self.profile.to_json(),
@@ -291,7 +379,9 @@ class FakeUser:
             chat_id=chat.chat_id,
             message_id=message.message_id,
             data=data,
-            created=time.monotonic(),
+            created=self._world.clock.now(),
+            after_message_id=chat.next_message_id - 1,
+            label=_button_label(message, data),
         )
         chat.add_event("callback_query", {"id": query_id, "message_id": message.message_id, "data": data})
         update = self._bot.push_update("callback_query", query)

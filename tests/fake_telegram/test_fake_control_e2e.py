@@ -58,6 +58,12 @@ async def test_control_api_mirrors_the_python_api(tg: FakeTelegram, bot: Bot) ->
             http, "POST", f"{base}/users/1001/location", json={"latitude": 43.2, "longitude": 76.9}
         )
         assert location["message"]["location"]["latitude"] == 43.2
+        sticker = await call(http, "POST", f"{base}/users/1001/sticker", json={"emoji": "🌳"})
+        assert sticker["message"]["sticker"]["emoji"] == "🌳"
+        voice = await call(http, "POST", f"{base}/users/1001/voice", json={"duration": 4})
+        assert voice["message"]["voice"]["duration"] == 4
+        edited = await call(http, "POST", f"{base}/users/1001/edit", json={"text": "/help", "message_id": 1})
+        assert (edited["edited_message"]["message_id"], edited["edited_message"]["text"]) == (1, "/help")
         events = await call(http, "GET", f"{base}/users/1001/events", params={"after": 0})
         assert [e["type"] for e in events["events"]][:3] == ["user_message", "message", "callback_query"]
         limits = await call(
@@ -72,6 +78,10 @@ async def test_control_api_mirrors_the_python_api(tg: FakeTelegram, bot: Bot) ->
         assert stats["sent"] == {"sendMessage": 1}
         requests = await call(http, "GET", f"{base}/requests")
         assert requests[-1]["method"] == "sendMessage"
+        raw = await call(http, "POST", f"{base}/updates", json={"message": {"bogus": True}})
+        assert raw == {"update_id": tg.pending_updates()[-1]["update_id"], "message": {"bogus": True}}
+        async with http.post(f"{base}/updates", json={"update_id": "x"}) as response:
+            assert response.status == 400
         info = await call(http, "GET", f"{base}/")
         assert info["bots"][0]["id"] == 123456789
         # Errors are JSON, and a forged Host (DNS rebinding) or a non-JSON POST is refused.

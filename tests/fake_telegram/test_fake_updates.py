@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+import aiohttp
 import pytest
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest, TelegramConflictError
+from aiogram.exceptions import ClientDecodeError, TelegramBadRequest, TelegramConflictError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from fake_telegram import FakeTelegram
@@ -237,6 +238,22 @@ async def test_blocked_user_writing_again_unblocks(tg: FakeTelegram, bot: Bot) -
     await bot.send_message(1001, "ok")
 
 
+async def test_block_and_unblock_updates_are_valid_chat_member_changes(tg: FakeTelegram, bot: Bot) -> None:
+    user = tg.user(1001)
+    await user.send("/start")
+    tg.block(1001)
+    tg.unblock(1001)
+    # aiogram parses them as Telegram would send them: a "kicked" member always carries until_date.
+    blocked, unblocked = [u.my_chat_member for u in (await bot.get_updates(timeout=0))[1:]]
+    assert blocked is not None
+    assert unblocked is not None
+    assert (blocked.old_chat_member.status, blocked.new_chat_member.status) == ("member", "kicked")
+    assert (unblocked.old_chat_member.status, unblocked.new_chat_member.status) == ("kicked", "member")
+    raw = tg.pending_updates()[2]["my_chat_member"]
+    assert raw["old_chat_member"]["until_date"] == 0  # 0: banned forever
+    assert "until_date" not in raw["new_chat_member"]
+
+
 async def test_callback_timeout_option(make_bot: MakeBot) -> None:
     async with FakeTelegram(callback_timeout=0.05) as strict:
         bot = make_bot(strict)
@@ -248,3 +265,82 @@ async def test_callback_timeout_option(make_bot: MakeBot) -> None:
         await asyncio.sleep(0.1)
         with pytest.raises(TelegramBadRequest, match="query is too old"):
             await bot.answer_callback_query(update["callback_query"]["id"])
+
+
+async def test_a_raw_update_reaches_the_bot_as_given(tg: FakeTelegram, bot: Bot, token: str) -> None:
+    user = tg.user(1001)
+    await user.send("/start")
+    bogus = tg.inject_raw_update({"message": {"bogus": True}})
+    assert bogus == {"update_id": 2, "message": {"bogus": True}}
+    await user.send("after it")
+    # aiogram cannot parse a batch holding it: what the bot's inbox has to cope with.
+    with pytest.raises(ClientDecodeError):
+        await bot.get_updates(timeout=0)
+    async with aiohttp.ClientSession() as http, http.get(f"{tg.url}/bot{token}/getUpdates") as response:
+        updates = (await response.json())["result"]
+    assert [u["update_id"] for u in updates] == [1, 2, 3]
+    assert updates[1] == {"update_id": 2, "message": {"bogus": True}}
+
+
+async def test_raw_update_ids_are_kept_or_assigned(tg: FakeTelegram, bot: Bot) -> None:
+    first = tg.inject_raw_update({"update_id": 50, "message": {"text": "once"}})
+    again = tg.inject_raw_update({"update_id": 50, "message": {"text": "once"}})  # a duplicate on purpose
+    assert first == again
+    assert (await tg.user(1).send("next"))["update_id"] == 51
+    source = {"message": {"text": "as injected"}}
+    queued = tg.inject_raw_update(source)
+    source["message"]["text"] = "changed later"
+    assert queued == {"update_id": 52, "message": {"text": "as injected"}}
+    with pytest.raises(ValueError, match="update_id must be an integer"):
+        tg.inject_raw_update({"update_id": "53"})
+    with pytest.raises(ValueError, match="JSON object"):
+        tg.inject_raw_update({"message": {"date": object()}})
+    # allowed_updates filters what users do, not what a test injects.
+    assert await bot.get_updates(offset=53, timeout=0, allowed_updates=["callback_query"]) == []
+    tg.inject_raw_update({"message": {"text": "unfiltered"}})
+    await tg.user(1).send("filtered out")
+    assert tg.pending_updates() == [{"update_id": 53, "message": {"text": "unfiltered"}}]
+
+
+async def test_sticker_and_voice_messages(tg: FakeTelegram, bot: Bot) -> None:
+    user = tg.user(1001)
+    await user.send_sticker("🌳")
+    await user.send_voice(duration=7, data=b"OggS-voice", caption="тыңдаңыз")
+    sticker_message, voice_message = [u.message for u in await bot.get_updates(timeout=0) if u.message]
+    assert sticker_message.sticker is not None
+    assert (sticker_message.sticker.emoji, sticker_message.sticker.type) == ("🌳", "regular")
+    assert voice_message.voice is not None
+    assert (voice_message.voice.duration, voice_message.caption) == (7, "тыңдаңыз")
+    downloaded = await bot.download(voice_message.voice.file_id)
+    assert downloaded is not None
+    assert downloaded.read() == b"OggS-voice"
+    copied = await bot.copy_message(1001, 1001, sticker_message.message_id)
+    assert user.chat.bot_messages[copied.message_id].content == "sticker"
+
+
+async def test_a_user_edits_an_earlier_message(tg: FakeTelegram, bot: Bot) -> None:
+    user = tg.user(1001)
+    await user.send("/start")
+    await user.send("Алматы")
+    await user.send_photo(caption="before")
+    await user.send_sticker()
+    await user.edit("Астана", message_id=2)
+    await user.edit("/help", message_id=1)
+    await user.edit("after")  # the newest message with text or a caption: the photo
+    updates = await bot.get_updates(offset=5, timeout=0)
+    edits = [u.edited_message for u in updates]
+    assert all(edit is not None for edit in edits)
+    city, command, photo = [edit for edit in edits if edit is not None]
+    assert (city.message_id, city.text, city.edit_date is not None) == (2, "Астана", True)
+    assert command.entities is not None
+    assert (command.text, command.entities[0].type) == ("/help", "bot_command")
+    assert (photo.message_id, photo.caption, photo.photo is not None) == (3, "after", True)
+    # The chat holds the edited text: a copy shows it.
+    copied = await bot.copy_message(1001, 1001, 2)
+    assert user.chat.bot_messages[copied.message_id].text == "Астана"
+    with pytest.raises(ValueError, match="no text or caption"):
+        await user.edit("x", message_id=4)  # the sticker
+    with pytest.raises(ValueError, match="already says that"):
+        await user.edit("Астана", message_id=2)
+    with pytest.raises(LookupError, match="no message #99"):
+        await user.edit("x", message_id=99)

@@ -16,7 +16,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from fake_telegram import FakeTelegram
-from fake_telegram.limits import Limits, RateLimiter
+from fake_telegram.limits import Limits, RateLimiter, Refusal
 
 MakeBot = Callable[..., Bot]
 
@@ -62,6 +62,98 @@ async def receiver() -> AsyncIterator[Receiver]:
         yield rec
     finally:
         await runner.cleanup()
+
+
+class GatedReceiver:
+    """A webhook that holds every request until the test answers it, to see what arrives at once."""
+
+    def __init__(self) -> None:
+        self.url = ""
+        self.in_flight: dict[str, asyncio.Future[int]] = {}  # message text -> the status to answer
+        self.answered: list[tuple[str, int]] = []
+        self._changed = asyncio.Event()
+
+    async def handle(self, request: web.Request) -> web.Response:
+        update = await request.json()
+        text = update["message"]["text"]
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self.in_flight[text] = future
+        self._changed.set()
+        return web.json_response({}, status=await future)
+
+    async def wait_for(self, *texts: str) -> None:
+        """Until requests with these texts are all being held."""
+        async with asyncio.timeout(5):
+            while not set(texts) <= set(self.in_flight):
+                self._changed.clear()
+                await self._changed.wait()
+
+    def answer(self, text: str, status: int = 200) -> None:
+        self.in_flight.pop(text).set_result(status)
+        self.answered.append((text, status))
+
+    def release_all(self) -> None:
+        for text in list(self.in_flight):
+            self.answer(text)
+
+
+@pytest.fixture
+async def gated() -> AsyncIterator[GatedReceiver]:
+    rec = GatedReceiver()
+    app = web.Application()
+    app.router.add_post("/hook", rec.handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    rec.url = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
+    try:
+        yield rec
+    finally:
+        rec.release_all()
+        await runner.cleanup()
+
+
+async def test_webhook_runs_up_to_max_connections_requests_at_once(
+    tg: FakeTelegram, bot: Bot, gated: GatedReceiver
+) -> None:
+    await bot.set_webhook(gated.url, max_connections=3)
+    for user_id in range(1, 6):
+        await tg.user(user_id).send(f"u{user_id}")
+    await gated.wait_for("u1", "u2", "u3")
+    await asyncio.sleep(0.1)  # room for a fourth request, which must not come
+    assert sorted(gated.in_flight) == ["u1", "u2", "u3"]
+    gated.answer("u2")
+    await gated.wait_for("u4")  # the freed connection takes the next update
+    assert sorted(gated.in_flight) == ["u1", "u3", "u4"]
+    gated.release_all()
+    await gated.wait_for("u5")
+    gated.release_all()
+    await tg.wait_confirmed()
+    assert tg.stats.webhook_peak_connections == 3
+    assert tg.stats.webhook_deliveries == 5
+
+
+async def test_webhook_sends_a_chats_next_update_after_the_previous_answer(
+    tg: FakeTelegram, bot: Bot, gated: GatedReceiver
+) -> None:
+    await bot.set_webhook(gated.url)  # Telegram's default max_connections, 40
+    first, second = tg.user(1), tg.user(2)
+    await first.send("a1")
+    await first.send("a2")
+    await second.send("b1")
+    await gated.wait_for("a1", "b1")  # two chats at once ...
+    await asyncio.sleep(0.1)
+    assert sorted(gated.in_flight) == ["a1", "b1"]  # ... but a2 waits for a1's answer
+    gated.answer("b1")
+    gated.answer("a1", status=500)
+    await gated.wait_for("a1")  # the retry; a2 still waits behind it
+    assert sorted(gated.in_flight) == ["a1"]
+    gated.answer("a1")
+    await gated.wait_for("a2")
+    gated.answer("a2")
+    await tg.wait_confirmed()
+    assert gated.answered == [("b1", 200), ("a1", 500), ("a1", 200), ("a2", 200)]
 
 
 async def test_webhook_delivers_in_order_with_secret(tg: FakeTelegram, bot: Bot, receiver: Receiver) -> None:
@@ -138,6 +230,14 @@ async def test_aiogram_webhook_mode_with_method_in_the_response(tg: FakeTelegram
         await runner.cleanup()
 
 
+async def test_a_raw_update_is_posted_to_the_webhook(tg: FakeTelegram, bot: Bot, receiver: Receiver) -> None:
+    await bot.set_webhook(receiver.url)
+    tg.inject_raw_update({"update_id": 5, "message": {"bogus": True}})
+    await receiver.wait(1)
+    assert receiver.received[0][0] == {"update_id": 5, "message": {"bogus": True}}
+    await tg.wait_confirmed()
+
+
 async def test_webhook_only_on_loopback(tg: FakeTelegram, bot: Bot) -> None:
     with pytest.raises(TelegramBadRequest) as info:
         await bot.set_webhook("https://example.com/hook")
@@ -185,9 +285,9 @@ def test_rate_limiter_sliding_window() -> None:
     limits = Limits(global_per_second=2)
     for t in (0.0, 0.5):
         assert limiter.check(limits, 1, t) is None
-        limiter.record(1, t)
-    assert limiter.check(limits, 1, 0.9) == 1  # penalty until 1.9
-    assert limiter.check(limits, 1, 1.5) == 1
+        limiter.record(limits, 1, t)
+    assert limiter.check(limits, 1, 0.9) == Refusal("global", 1)  # penalty until 1.9
+    assert limiter.check(limits, 2, 1.5) == Refusal("global", 1)  # for every chat
     assert limiter.check(limits, 1, 2.0) is None  # both old sends left the window
 
 
