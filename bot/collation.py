@@ -41,11 +41,11 @@ def _kazakh_weights() -> Weights:
 
 
 # The Russian order with the Kazakh letters placed after the letter they build on.
-_RUSSIAN_ORDER = "аәбвгғдежзиійкқлмнңоөпрстуұүфхһцчшщъыьэюя"
+RUSSIAN_ORDER = "аәбвгғдежзиійкқлмнңоөпрстуұүфхһцчшщъыьэюя"
 
 
 def _russian_weights() -> Weights:
-    weights = {letter: (index, 0) for index, letter in enumerate(_RUSSIAN_ORDER)}
+    weights = {letter: (index, 0) for index, letter in enumerate(RUSSIAN_ORDER)}
     weights["ё"] = (weights["е"][0], 1)  # е with an accent, as dictionaries file it
     return weights
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
-from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -23,12 +22,17 @@ LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 # Babel prints ₸ only with the territory: plain "kk"/"ru" would give "KZT".
 BABEL_LOCALES = {"kk": "kk_KZ", "ru": "ru_KZ"}
+# Each language by its own name: the language picker, which must speak to both before it knows.
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention that pybabel extracts
     """Mark a msgid kept in a data table; it is translated with `_()` when rendered."""
     return message
+
+
+# The same names as msgids, for texts in the user's language (the profile: "Язык: Казахский").
+LANGUAGE_NAMES_TRANSLATED = {"kk": N_("Kazakh"), "ru": N_("Russian")}
 
 
 def compile_catalogs(locales_dir: Path = LOCALES_DIR) -> list[Path]:
@@ -69,14 +73,28 @@ def pick_locale(chosen: str | None, telegram_language: str | None, default: str)
     return guess if guess in SUPPORTED_LOCALES else default
 
 
+# One date style per language, set here rather than taken from Babel's "long" format: Babel's kk data
+# gives "2026 ж. 24 қараша", where no case ending can follow and "ж." is not the written norm. The
+# patterns use Babel's month names (kk "қараша", ru "ноября"); between the year and "г." a no-break
+# space, so a line never starts with "г.".
+DATE_PATTERNS = {"kk": "y 'жылғы' d MMMM", "ru": "d MMMM y\u00a0'г.'"}
+DATETIME_PATTERNS = {"kk": "y 'жылғы' d MMMM, HH:mm", "ru": "d MMMM y\u00a0'г.', HH:mm"}
+DAY_TIME_PATTERNS = {"kk": "d MMMM, HH:mm", "ru": "d MMMM, HH:mm"}
+
+
 def format_date(moment: datetime, locale: str, tz: ZoneInfo) -> str:
-    """A calendar date in the user's language, in the bot's time zone ("24 қараша 2026")."""
-    return babel_format_date(moment.astimezone(tz), format="long", locale=BABEL_LOCALES[locale])
+    """The calendar date in the bot's time zone: "2026 жылғы 24 қараша", "24 ноября 2026 г."."""
+    return babel_format_datetime(moment, DATE_PATTERNS[locale], tzinfo=tz, locale=BABEL_LOCALES[locale])
 
 
 def format_datetime(moment: datetime, locale: str, tz: ZoneInfo) -> str:
-    """A date and time in the user's language and the bot's time zone."""
-    return babel_format_datetime(moment, "d MMMM y, HH:mm", tzinfo=tz, locale=BABEL_LOCALES[locale])
+    """Date and time in the bot's time zone: "2026 жылғы 24 қараша, 17:00", "24 ноября 2026 г., 17:00"."""
+    return babel_format_datetime(moment, DATETIME_PATTERNS[locale], tzinfo=tz, locale=BABEL_LOCALES[locale])
+
+
+def format_day_time(moment: datetime, locale: str, tz: ZoneInfo) -> str:
+    """Day and time without the year, for what is near (an event this season): "24 қараша, 17:00"."""
+    return babel_format_datetime(moment, DAY_TIME_PATTERNS[locale], tzinfo=tz, locale=BABEL_LOCALES[locale])
 
 
 def format_money(amount: int | Decimal, locale: str) -> str:

@@ -38,7 +38,7 @@ async def test_profile_shows_the_date_through_babel_in_almaty_time(harness: BotH
     assert "Имя: Дана" in profile
     assert "Регион: Астана" in profile
     assert "Язык: Русский" in profile
-    assert re.search(r"В Belsendi с \d{1,2} [а-я]+ 20\d\d", profile)
+    assert re.search(r"В Belsendi с \d{1,2} [а-я]+ 20\d\d\xa0г\.$", profile)
 
 
 async def test_rename_with_bad_input_then_a_good_one(
@@ -70,7 +70,9 @@ async def test_cancel_leaves_the_name_as_it_was(
     await user.send("/profile")
     await user.press(ProfileCallback(action=ProfileAction.NAME))
     assert texts(await user.send("/cancel")) == ["Тоқтатылды. Жалғастыру үшін /menu жіберіңіз."]
-    assert texts(await user.send("Жаңа ат")) == ["Түсінбедім. Не істей алатынымды көру үшін /menu жіберіңіз."]
+    assert texts(await user.send("Жаңа ат")) == [
+        "Хабарламаңызды түсінбедік. Belsendi не істей алатынын көру үшін /menu жіберіңіз."
+    ]
     assert await stored_name(session_maker, 2003) == "Дана"
 
 
@@ -85,7 +87,7 @@ async def test_phone_only_through_ones_own_contact(
     assert ask.reply_markup.keyboard[0][0].request_contact is True
 
     seen = texts(await user.send_contact("+7 701 000 00 00", user_id=9999))
-    assert seen == ["Поделитесь своим собственным номером кнопкой ниже."]
+    assert seen == ["Нужен ваш собственный номер: поделитесь им кнопкой ниже."]
     seen = texts(await user.send("87010000000"))  # typed by hand: the button is asked for again
     assert any("Нажмите кнопку ниже" in t for t in seen)
 
@@ -128,7 +130,7 @@ async def test_erase_forgets_the_user_and_their_conversation(
     user = await onboarded(harness, 2007)
     await user.press(ProfileCallback(action=ProfileAction.NAME))  # leaves a conversation state
     seen = texts(await user.press(ProfileCallback(action=ProfileAction.ERASE)))
-    assert any("Барлық деректеріңізді өшіру" in t for t in seen)
+    assert any("Барлық деректеріңіз өшірілсін бе?" in t for t in seen)
     seen = texts(await user.press(ProfileCallback(action=ProfileAction.ERASE_CONFIRM)))
     assert any("Барлық деректеріңіз өшірілді" in t for t in seen)
     async with session_maker() as session:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.callbacks import ConsentCallback, LanguageCallback, RegionCallback, RoleCallback
+from bot.collation import sorted_by_alphabet
 from bot.i18n import LANGUAGE_NAMES
 from bot.keyboards import button, inline_keyboard
+from bot.keyboards.layout import columns_that_fit, row_widths
 from bot.services.regions import REGIONS
 from bot.services.roles import ROLE_NAMES
 
@@ -33,9 +36,19 @@ def role_keyboard() -> InlineKeyboardMarkup:
 
 
 def region_keyboard() -> InlineKeyboardMarkup:
-    """Cities first, then regions in the alphabetical order of the user's language."""
-    cities = [region for region in REGIONS if region.is_city]
-    regions = sorted((region for region in REGIONS if not region.is_city), key=lambda r: _(r.name))
+    """Cities first, then regions in the alphabetical order of the user's language; side by side only
+    where every name fits."""
+    cities = [(region, _(region.name)) for region in REGIONS if region.is_city]
+    regions = sorted_by_alphabet(
+        [(region, _(region.name)) for region in REGIONS if not region.is_city],
+        lambda pair: pair[1],
+        get_i18n().current_locale,
+    )
+    groups = [cities, regions]
+    widths = row_widths(
+        [len(group) for group in groups],
+        [columns_that_fit([name for _region, name in group], max_columns=3) for group in groups],
+    )
     return inline_keyboard(
-        [button(_(region.name), RegionCallback(code=region.code)) for region in cities + regions], (3, 2)
+        [button(name, RegionCallback(code=region.code)) for region, name in cities + regions], widths
     )

@@ -56,7 +56,7 @@ def language_changed_text() -> str:
 
 
 def unknown_input_text() -> str:
-    return _("I didn't understand that. Send /menu to see what I can do.")
+    return _("We didn't understand that. Send /menu to see what Belsendi can do.")
 
 
 def unknown_command_text() -> str:

@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
-from bot.i18n import LANGUAGE_NAMES, format_date
+from bot.i18n import LANGUAGE_NAMES_TRANSLATED, format_date
 from bot.keyboards.menu import erase_keyboard, profile_keyboard, share_phone_keyboard
 from bot.screens import Screen
 from bot.services.regions import REGIONS_BY_CODE
@@ -25,21 +26,26 @@ def profile_screen(user: UserProfile, locale: str, tz: ZoneInfo) -> Screen:
             "role": _(ROLE_NAMES[Role(user.requested_role)])
         }
     region = REGIONS_BY_CODE.get(user.region or "")
+    language = LANGUAGE_NAMES_TRANSLATED.get(user.language or "")
     lines = [
         _("👤 <b>My profile</b>"),
         _("Name: %(name)s") % {"name": escape(user.name) if user.name else missing},
         _("Role: %(role)s") % {"role": role},
         _("Region: %(region)s") % {"region": _(region.name) if region else missing},
         _("Phone: %(phone)s") % {"phone": escape(user.phone) if user.phone else missing},
-        _("Language: %(language)s") % {"language": LANGUAGE_NAMES.get(user.language or "", missing)},
-        _("With Belsendi since %(date)s") % {"date": format_date(user.created_at, locale, tz)},
+        _("Language: %(language)s") % {"language": _(language) if language else missing},
+        _("Joined Belsendi: %(date)s") % {"date": format_date(user.created_at, locale, tz)},
     ]
     return Screen("\n".join(lines), profile_keyboard(has_phone=user.phone is not None))
 
 
 def ask_name_screen() -> Screen:
     return Screen(
-        _("✏️ Send your name as it should be shown (up to %(max)d characters), or /cancel.")
+        ngettext(
+            "✏️ Send your name as it should be shown (up to %(max)d character), or /cancel.",
+            "✏️ Send your name as it should be shown (up to %(max)d characters), or /cancel.",
+            NAME_MAX,
+        )
         % {"max": NAME_MAX}
     )
 
@@ -82,9 +88,11 @@ def problem_text(problem: Problem) -> str:
     if problem is Problem.NAME_EMPTY:
         return _("The name is empty. Send your name as text, or /cancel.")
     if problem is Problem.NAME_TOO_LONG:
-        return _("That is too long: a name can have at most %(max)d characters. Try a shorter one.") % {
-            "max": NAME_MAX
-        }
+        return ngettext(
+            "That is too long: a name can have at most %(max)d character. Try a shorter one.",
+            "That is too long: a name can have at most %(max)d characters. Try a shorter one.",
+            NAME_MAX,
+        ) % {"max": NAME_MAX}
     if problem is Problem.PHONE_INVALID:
         return _("That does not look like a phone number. Share it with the button below.")
     return _("First agree to let Belsendi keep your data: send /start.")

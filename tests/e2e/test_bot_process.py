@@ -60,8 +60,8 @@ async def test_russian_user_onboards_as_an_ngo(tg: FakeTelegram, start_bot: BotF
     await chat.expect("Вы согласны, чтобы Belsendi хранил эти данные?")
     await user.press("✅ Даю согласие")
     await chat.expect("Кто вы в Belsendi?")
-    await user.press("Представитель НКО")
-    await chat.expect("заявка на подтверждение роли «Представитель НКО» отправлена администраторам")
+    await user.press("Представитель НПО")
+    await chat.expect("заявка на подтверждение роли «Представитель НПО» отправлена администраторам")
     await user.press("Шымкент")
     await chat.expect("Главное меню")
     # The deep link kept from /start is dealt with once onboarding is over.
@@ -78,7 +78,7 @@ async def test_language_switch_changes_every_later_screen(tg: FakeTelegram, star
     await chat.expect("Главное меню")
     assert chat.user.answers[-1].text == "✅ Язык изменён: теперь говорим по-русски."
     await chat.user.send("/help")
-    await chat.expect("объединяет волонтёров, НКО и организаторов")
+    await chat.expect("объединяет волонтёров, НПО и организаторов")
     # The command menu in this chat follows the chosen language, whatever the app's language.
     chat_commands = tg.commands(scope_type="chat", chat_id=5003)
     assert any(command["description"] == "Главное меню" for command in chat_commands)
@@ -91,7 +91,7 @@ async def test_help_in_both_languages(tg: FakeTelegram, start_bot: BotFactory) -
     await kazakh.expect("Қазақстандағы еріктілерді, ҮЕҰ-ларды және іс-шара ұйымдастырушыларын байланыстырады")
     russian = Conversation(tg, tg.user(5005, first_name="Пётр", language_code="ru"))
     await russian.user.send("/help")  # before onboarding: Telegram's language is the guess
-    await russian.expect("объединяет волонтёров, НКО и организаторов")
+    await russian.expect("объединяет волонтёров, НПО и организаторов")
 
 
 async def test_restart_in_the_middle_of_onboarding_continues_there(
@@ -110,7 +110,7 @@ async def test_restart_in_the_middle_of_onboarding_continues_there(
 
     await start_bot()
     await user.press("Іс-шара ұйымдастырушысы")  # the button from before the restart
-    await chat.expect("мәртебесін растау туралы өтініміңіз")
+    await chat.expect("рөлін растау туралы өтініміңіз")
     await user.send("/start")  # and /start asks the open question, not the first one
     await chat.expect("Қай өңірдесіз?")
 
@@ -148,9 +148,9 @@ async def test_unknown_input_and_files_get_a_hint(tg: FakeTelegram, start_bot: B
     await chat.user.send("/frobnicate")
     await chat.expect("Мұндай команда жоқ")
     await chat.user.send_document(b"%PDF-1.4", file_name="cv.pdf")
-    await chat.expect("Түсінбедім")
+    await chat.expect("Хабарламаңызды түсінбедік")
     await chat.user.send_location(43.238, 76.945)
-    await chat.expect("Түсінбедім")
+    await chat.expect("Хабарламаңызды түсінбедік")
     await chat.user.press_data("rg:narnia")
     await until(lambda: tg.unanswered_callbacks() == [])
     assert chat.user.answers[-1].text == "Бұл батырма ескірген. /menu жіберіңіз."
