@@ -32,7 +32,7 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
 translations: $(STAMP)  ## extract new texts from the code and merge them into kk and ru
 	$(BIN)/pybabel extract -F babel.cfg -k __ -k N_ --no-location --sort-output \
 		--project=Belsendi --copyright-holder=Belsendi -o locales/messages.pot .
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-location -w 100 --ignore-obsolete
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages -w 100 --ignore-obsolete
 
 bench: $(STAMP) catalogs  ## throughput benchmarks; figures go to bench/README.md
 	$(BIN)/python -m bench.updates

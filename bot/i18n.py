@@ -15,7 +15,6 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -38,6 +37,10 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention that pybabel
     return message
 
 
+# The same names as msgids, for texts in the user's language (the profile: "Язык: Казахский").
+LANGUAGE_NAMES_TRANSLATED = {"kk": N_("Kazakh"), "ru": N_("Russian")}
+
+
 @dataclass(frozen=True, slots=True)
 class Translator:
     """One language: its texts (gettext), plurals, dates, times and money, in the bot's time zone."""
@@ -56,9 +59,13 @@ class Translator:
         """A calendar date in this language, in the bot's time zone."""
         return format_date(moment, self.locale, self.tz)
 
-    def datetime(self, moment: datetime) -> str:
+    def date_time(self, moment: datetime) -> str:
         """A date and time in this language and the bot's time zone."""
         return format_datetime(moment, self.locale, self.tz)
+
+    def day_time(self, moment: datetime) -> str:
+        """Day and time without the year, for what is near."""
+        return format_day_time(moment, self.locale, self.tz)
 
     def money(self, amount: int | Decimal) -> str:
         return format_money(amount, self.locale)
@@ -118,14 +125,28 @@ def pick_locale(chosen: str | None, telegram_language: str | None, default: str)
     return guess if guess in SUPPORTED_LOCALES else default
 
 
+# One date style per language, set here rather than taken from Babel's "long" format: Babel's kk data
+# gives "2026 ж. 24 қараша", where no case ending can follow and "ж." is not the written norm. The
+# patterns use Babel's month names (kk "қараша", ru "ноября"); between the year and "г." a no-break
+# space, so a line never starts with "г.".
+DATE_PATTERNS = {"kk": "y 'жылғы' d MMMM", "ru": "d MMMM y\u00a0'г.'"}
+DATETIME_PATTERNS = {"kk": "y 'жылғы' d MMMM, HH:mm", "ru": "d MMMM y\u00a0'г.', HH:mm"}
+DAY_TIME_PATTERNS = {"kk": "d MMMM, HH:mm", "ru": "d MMMM, HH:mm"}
+
+
 def format_date(moment: datetime, locale: str, tz: ZoneInfo) -> str:
-    """A calendar date in the user's language, in the bot's time zone ("24 қараша 2026")."""
-    return babel_format_date(moment.astimezone(tz), format="long", locale=BABEL_LOCALES[locale])
+    """The calendar date in the bot's time zone: "2026 жылғы 24 қараша", "24 ноября 2026 г."."""
+    return babel_format_datetime(moment, DATE_PATTERNS[locale], tzinfo=tz, locale=BABEL_LOCALES[locale])
 
 
 def format_datetime(moment: datetime, locale: str, tz: ZoneInfo) -> str:
-    """A date and time in the user's language and the bot's time zone."""
-    return babel_format_datetime(moment, "d MMMM y, HH:mm", tzinfo=tz, locale=BABEL_LOCALES[locale])
+    """Date and time in the bot's time zone: "2026 жылғы 24 қараша, 17:00", "24 ноября 2026 г., 17:00"."""
+    return babel_format_datetime(moment, DATETIME_PATTERNS[locale], tzinfo=tz, locale=BABEL_LOCALES[locale])
+
+
+def format_day_time(moment: datetime, locale: str, tz: ZoneInfo) -> str:
+    """Day and time without the year, for what is near (an event this season): "24 қараша, 17:00"."""
+    return babel_format_datetime(moment, DAY_TIME_PATTERNS[locale], tzinfo=tz, locale=BABEL_LOCALES[locale])
 
 
 def format_money(amount: int | Decimal, locale: str) -> str:

@@ -168,7 +168,7 @@ async def test_a_handler_that_keeps_failing_is_given_up_after_three_tries(
     assert isinstance(session, RecordingSession)
     told = [r for r in session.requests if isinstance(r, SendMessage)]
     assert [(r.chat_id, r.text) for r in told] == [
-        (7, "⚠️ Бізде бірдеңе дұрыс болмады. Сәлден соң қайталап көріңіз немесе /menu жіберіңіз.")
+        (7, "⚠️ Біз жақта ақау шықты. Сәлден соң қайталап көріңіз немесе /menu жіберіңіз.")
     ]  # once, at the end, in the user's language
 
 

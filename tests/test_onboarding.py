@@ -46,7 +46,7 @@ async def test_russian_ngo_request_is_kept_for_approval(harness: BotHarness, dat
     assert any(isinstance(r, SetMyCommands) and r.scope is not None for r in requests)
     await user.press(ConsentCallback(agree=True))
     seen = texts(await user.press(RoleCallback(role="ngo")))
-    assert any("заявка на подтверждение роли «Представитель НКО»" in text for text in seen)
+    assert any("заявка на подтверждение роли «Представитель НПО»" in text for text in seen)
     seen = texts(await user.press(RegionCallback(code="almaty")))
     assert any("Главное меню" in text for text in seen)
     profile = await stored_user(database, 1002)
@@ -102,6 +102,6 @@ async def test_a_deep_link_from_someone_already_onboarded_is_opened_at_once(harn
     await user.onboard("kk")
     seen = texts(await user.send("/start ev_42"))
     assert any("Басты мәзір" in text for text in seen)
-    assert any("Сіз өткен сілтемені ашу мүмкін емес" in text for text in seen)
+    assert any("Бұл сілтеме ашылмады" in text for text in seen)
     seen = texts(await user.send("/start"))  # the link was taken: not offered twice
     assert not any("сілтеме" in text for text in seen)

@@ -33,7 +33,7 @@ async def test_profile_shows_the_date_through_babel_in_almaty_time(harness: BotH
     assert "Имя: Дана" in profile
     assert "Регион: Астана" in profile
     assert "Язык: Русский" in profile
-    assert re.search(r"В Belsendi с \d{1,2} [а-я]+ 20\d\d", profile)
+    assert re.search(r"В Belsendi с \d{1,2} [а-я]+ 20\d\d\xa0г\.$", profile)
 
 
 async def test_rename_with_bad_input_then_a_good_one(harness: BotHarness, database: Database) -> None:
@@ -61,7 +61,9 @@ async def test_cancel_leaves_the_name_as_it_was(harness: BotHarness, database: D
     await user.send("/profile")
     await user.press(ProfileCallback(action=ProfileAction.NAME))
     assert texts(await user.send("/cancel")) == ["Тоқтатылды. Жалғастыру үшін /menu жіберіңіз."]
-    assert texts(await user.send("Жаңа ат")) == ["Түсінбедім. Не істей алатынымды көру үшін /menu жіберіңіз."]
+    assert texts(await user.send("Жаңа ат")) == [
+        "Хабарламаңызды түсінбедік. Belsendi не істей алатынын көру үшін /menu жіберіңіз."
+    ]
     assert await stored_name(database, 2003) == "Дана"
 
 
@@ -74,7 +76,7 @@ async def test_phone_only_through_ones_own_contact(harness: BotHarness, database
     assert ask.reply_markup.keyboard[0][0].request_contact is True
 
     seen = texts(await user.send_contact("+7 701 000 00 00", user_id=9999))
-    assert seen == ["Поделитесь своим собственным номером кнопкой ниже."]
+    assert seen == ["Нужен ваш собственный номер: поделитесь им кнопкой ниже."]
     seen = texts(await user.send("87010000000"))  # typed by hand: the button is asked for again
     assert any("Нажмите кнопку ниже" in t for t in seen)
 
@@ -114,7 +116,7 @@ async def test_erase_forgets_the_user_and_their_conversation(harness: BotHarness
     user = await onboarded(harness, 2007)
     await user.press(ProfileCallback(action=ProfileAction.NAME))  # leaves a conversation state
     seen = texts(await user.press(ProfileCallback(action=ProfileAction.ERASE)))
-    assert any("Барлық деректеріңізді өшіру" in t for t in seen)
+    assert any("Барлық деректеріңіз өшірілсін бе?" in t for t in seen)
     seen = texts(await user.press(ProfileCallback(action=ProfileAction.ERASE_CONFIRM)))
     assert any("Барлық деректеріңіз өшірілді" in t for t in seen)
     assert await stored_user(database, 2007) is None

@@ -160,4 +160,4 @@ async def test_the_failure_notice_uses_the_chosen_language_not_telegrams(
     await user.press(ProfileCallback(action=ProfileAction.NAME))
     requests = await user.send("Жаңа ат")
     told = [r.text for r in requests if isinstance(r, SendMessage)]
-    assert told == ["⚠️ Бізде бірдеңе дұрыс болмады. Сәлден соң қайталап көріңіз немесе /menu жіберіңіз."]
+    assert told == ["⚠️ Біз жақта ақау шықты. Сәлден соң қайталап көріңіз немесе /menu жіберіңіз."]

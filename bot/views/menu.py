@@ -75,7 +75,7 @@ def language_changed_text(t: Translator) -> str:
 
 
 def unknown_input_text(t: Translator) -> str:
-    return t._("I didn't understand that. Send /menu to see what I can do.")
+    return t._("We didn't understand that. Send /menu to see what Belsendi can do.")
 
 
 def unknown_command_text(t: Translator) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.collation import sorted_by_alphabet
 from bot.domain.onboarding import OnboardingStep
 from bot.domain.regions import REGIONS
 from bot.domain.roles import ROLE_NAMES, Role
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.views import View, button, inline_keyboard
+from bot.views.layout import columns_that_fit, row_widths
 
 
 class LanguageCallback(CallbackData, prefix="lg"):
@@ -90,11 +92,21 @@ def role_chosen_text(t: Translator, role: Role) -> str:
 
 
 def region_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    """Cities first, then regions in the alphabetical order of the user's language."""
-    cities = [region for region in REGIONS if region.is_city]
-    regions = sorted((region for region in REGIONS if not region.is_city), key=lambda r: t._(r.name))
+    """Cities first, then regions in the alphabetical order of the user's language; side by side only
+    where every name fits."""
+    cities = [(region, t._(region.name)) for region in REGIONS if region.is_city]
+    regions = sorted_by_alphabet(
+        [(region, t._(region.name)) for region in REGIONS if not region.is_city],
+        lambda pair: pair[1],
+        t.locale,
+    )
+    groups = [cities, regions]
+    widths = row_widths(
+        [len(group) for group in groups],
+        [columns_that_fit([name for _region, name in group], max_columns=3) for group in groups],
+    )
     return inline_keyboard(
-        [button(t._(region.name), RegionCallback(code=region.code)) for region in cities + regions], (3, 2)
+        [button(name, RegionCallback(code=region.code)) for region, name in cities + regions], widths
     )
 
 

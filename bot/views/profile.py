@@ -9,7 +9,7 @@ from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMar
 
 from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import ROLE_NAMES, Role
-from bot.i18n import LANGUAGE_NAMES, N_, Translator
+from bot.i18n import LANGUAGE_NAMES_TRANSLATED, N_, Translator
 from bot.services.users import NAME_MAX, Problem
 from bot.text import escape
 from bot.views import View, button, inline_keyboard
@@ -60,21 +60,26 @@ def profile_view(t: Translator, user: UserProfile) -> View:
             "role": t._(ROLE_NAMES[Role(user.requested_role)])
         }
     region = REGIONS_BY_CODE.get(user.region or "")
+    language = LANGUAGE_NAMES_TRANSLATED.get(user.language or "")
     lines = [
         t._("👤 <b>My profile</b>"),
         t._("Name: %(name)s") % {"name": escape(user.name) if user.name else missing},
         t._("Role: %(role)s") % {"role": role},
         t._("Region: %(region)s") % {"region": t._(region.name) if region else missing},
         t._("Phone: %(phone)s") % {"phone": escape(user.phone) if user.phone else missing},
-        t._("Language: %(language)s") % {"language": LANGUAGE_NAMES.get(user.language or "", missing)},
-        t._("With Belsendi since %(date)s") % {"date": t.date(user.created_at)},
+        t._("Language: %(language)s") % {"language": t._(language) if language else missing},
+        t._("Joined Belsendi: %(date)s") % {"date": t.date(user.created_at)},
     ]
     return View("\n".join(lines), profile_keyboard(t, has_phone=user.phone is not None))
 
 
 def ask_name_view(t: Translator) -> View:
     return View(
-        t._("✏️ Send your name as it should be shown (up to %(max)d characters), or /cancel.")
+        t.ngettext(
+            "✏️ Send your name as it should be shown (up to %(max)d character), or /cancel.",
+            "✏️ Send your name as it should be shown (up to %(max)d characters), or /cancel.",
+            NAME_MAX,
+        )
         % {"max": NAME_MAX}
     )
 
@@ -129,9 +134,11 @@ def problem_text(t: Translator, problem: Problem) -> str:
     if problem is Problem.NAME_EMPTY:
         return t._("The name is empty. Send your name as text, or /cancel.")
     if problem is Problem.NAME_TOO_LONG:
-        return t._("That is too long: a name can have at most %(max)d characters. Try a shorter one.") % {
-            "max": NAME_MAX
-        }
+        return t.ngettext(
+            "That is too long: a name can have at most %(max)d character. Try a shorter one.",
+            "That is too long: a name can have at most %(max)d characters. Try a shorter one.",
+            NAME_MAX,
+        ) % {"max": NAME_MAX}
     if problem is Problem.PHONE_INVALID:
         return t._("That does not look like a phone number. Share it with the button below.")
     return t._("First agree to let Belsendi keep your data: send /start.")

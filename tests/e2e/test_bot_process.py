@@ -22,7 +22,7 @@ async def onboard_kazakh(tg: FakeTelegram, user_id: int, first_name: str = "Ай
     await user.send("/start")
     await chat.expect("Belsendi сізбен қай тілде сөйлессін?")
     await user.press("Қазақша")
-    await chat.expect("Belsendi осы деректерді сақтауына келісесіз бе?")
+    await chat.expect("Belsendi-нің осы деректерді сақтауына келісесіз бе?")
     await user.press("✅ Келісемін")
     await chat.expect("Belsendi-де сіз кімсіз?")
     await user.press("Ерікті")
@@ -57,15 +57,18 @@ async def test_russian_user_onboards_as_an_ngo(tg: FakeTelegram, start_bot: BotF
     await user.send("/start gr_17")
     await chat.expect("На каком языке Belsendi будет с вами говорить?")
     await user.press("Русский")
-    await chat.expect("Вы согласны, чтобы Belsendi хранил эти данные?")
+    await chat.expect("Вы согласны, что Belsendi будет хранить эти данные?")
     await user.press("✅ Даю согласие")
     await chat.expect("Кто вы в Belsendi?")
-    await user.press("Представитель НКО")
-    await chat.expect("заявка на подтверждение роли «Представитель НКО» отправлена администраторам")
+    await user.press("Представитель НПО")
+    # The role message becomes the region question, and the request's note comes as a new message;
+    # wait for both (in message order) before pressing, whichever Telegram got first.
+    await chat.expect("Где вы находитесь?")
+    await chat.expect("заявка на подтверждение роли «Представитель НПО» отправлена администраторам")
     await user.press("Шымкент")
     await chat.expect("Главное меню")
     # The deep link kept from /start is dealt with once onboarding is over.
-    await chat.expect("Ссылку, по которой вы пришли, открыть нельзя")
+    await chat.expect("Эту ссылку не удалось открыть")
     assert tg.unanswered_callbacks() == []
 
 
@@ -78,7 +81,7 @@ async def test_language_switch_changes_every_later_screen(tg: FakeTelegram, star
     await chat.expect("Главное меню")
     assert chat.user.answers[-1].text == "✅ Язык изменён: теперь говорим по-русски."
     await chat.user.send("/help")
-    await chat.expect("объединяет волонтёров, НКО и организаторов")
+    await chat.expect("объединяет волонтёров, НПО и организаторов")
     # The command menu in this chat follows the chosen language, whatever the app's language.
     chat_commands = tg.commands(scope_type="chat", chat_id=5003)
     assert any(command["description"] == "Главное меню" for command in chat_commands)
@@ -91,7 +94,7 @@ async def test_help_in_both_languages(tg: FakeTelegram, start_bot: BotFactory) -
     await kazakh.expect("Қазақстандағы еріктілерді, ҮЕҰ-ларды және іс-шара ұйымдастырушыларын байланыстырады")
     russian = Conversation(tg, tg.user(5005, first_name="Пётр", language_code="ru"))
     await russian.user.send("/help")  # before onboarding: Telegram's language is the guess
-    await russian.expect("объединяет волонтёров, НКО и организаторов")
+    await russian.expect("объединяет волонтёров, НПО и организаторов")
 
 
 async def test_restart_in_the_middle_of_onboarding_continues_there(
@@ -110,7 +113,7 @@ async def test_restart_in_the_middle_of_onboarding_continues_there(
 
     await start_bot()
     await user.press("Іс-шара ұйымдастырушысы")  # the button from before the restart
-    await chat.expect("мәртебесін растау туралы өтініміңіз")
+    await chat.expect("рөлін растау туралы өтініміңіз")
     await user.send("/start")  # and /start asks the open question, not the first one
     await chat.expect("Қай өңірдесіз?")
 
@@ -123,7 +126,7 @@ async def test_profile_edit_survives_a_restart_mid_conversation(
     await chat.user.send("/profile")
     await chat.expect("Менің профилім")
     await chat.user.press("✏️ Аты")
-    await chat.expect("Көрсетілетін атыңызды жіберіңіз")
+    await chat.expect("Көрсетілетін атыңызды (64 таңбаға дейін)")
     assert await first.stop() == 0, first.output()
     await start_bot()
     await chat.user.send("Айгерім Сәрсенова")  # the bot still waits for the name
@@ -148,9 +151,9 @@ async def test_unknown_input_and_files_get_a_hint(tg: FakeTelegram, start_bot: B
     await chat.user.send("/frobnicate")
     await chat.expect("Мұндай команда жоқ")
     await chat.user.send_document(b"%PDF-1.4", file_name="cv.pdf")
-    await chat.expect("Түсінбедім")
+    await chat.expect("Хабарламаңызды түсінбедік")
     await chat.user.send_location(43.238, 76.945)
-    await chat.expect("Түсінбедім")
+    await chat.expect("Хабарламаңызды түсінбедік")
     await chat.user.press_data("rg:narnia")
     await until(lambda: tg.unanswered_callbacks() == [])
     assert chat.user.answers[-1].text == "Бұл батырма ескірген. /menu жіберіңіз."
