@@ -1,0 +1,28 @@
+"""The poller's heartbeat: a file whose modification time says when Telegram last answered.
+
+In polling mode there is no port to probe, so `python -m bot healthcheck` (the container's health check)
+reads the age of this file instead: the poller touches it after every successful round trip.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+
+def touch_heartbeat(path: Path) -> None:
+    """Record that the poller is alive now: set `path`'s modification time, creating it (and its folder).
+
+    Raises OSError when the file cannot be written; the caller decides whether that matters.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+
+
+def heartbeat_age(path: Path) -> float | None:
+    """Seconds since the last heartbeat, or None when there has been none."""
+    try:
+        modified = path.stat().st_mtime
+    except FileNotFoundError:
+        return None
+    return max(0.0, time.time() - modified)
