@@ -6,6 +6,7 @@ The variable names are a public contract: operators' scripts and tests rely on t
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -27,6 +28,10 @@ ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 DATABASE_URL_EXAMPLES = "sqlite+aiosqlite:///./data/bot.sqlite3 or postgresql+asyncpg://user:password@host/db"
 # How to install a driver that is not among the bot's own dependencies.
 DRIVER_INSTALL = {"asyncpg": "pip install -c requirements.lock -e '.[postgres]'"}
+# Names the settings file instead of `.env` in the working folder; empty: read no file (the tests'
+# bot processes, which must not pick up a deployer's .env). Not a setting itself.
+ENV_FILE_VARIABLE = "BELSENDI_ENV_FILE"
+DEFAULT_ENV_FILE = Path(".env")
 # Telegram only posts to https; plain http is for a Bot API server (or the fake) on this machine.
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -41,11 +46,15 @@ class SettingsError(Exception):
 
 
 class Settings(BaseSettings):
-    """Everything the bot reads from its environment."""
+    """Everything the bot reads from its environment.
+
+    Built directly, it reads only the environment and its arguments; `load_settings` adds the
+    settings file.
+    """
 
     # An empty variable (BOT_TOKEN=) counts as unset, as .env.example leaves it.
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+        env_file=None, env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
     )
 
     bot_token: SecretStr | None = None
@@ -200,8 +209,24 @@ class Settings(BaseSettings):
 ENVIRONMENT_VARIABLES = tuple(name.upper() for name in Settings.model_fields)
 
 
+def settings_file() -> Path | None:
+    """The dotenv file to read: the one BELSENDI_ENV_FILE names (none if it is empty), else `.env`."""
+    named = os.environ.get(ENV_FILE_VARIABLE)
+    if named is None:
+        return DEFAULT_ENV_FILE
+    if not named.strip():
+        return None
+    path = Path(named)
+    if not path.is_file():
+        raise SettingsError(ENV_FILE_VARIABLE, f"names {path}, which is not a file")
+    return path
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Read the settings, turning pydantic's report into one `SettingsError` naming the variable."""
+    """Read the environment and the settings file (`.env` unless BELSENDI_ENV_FILE says otherwise),
+    turning pydantic's report into one `SettingsError` naming the variable."""
+    if "_env_file" not in overrides:
+        overrides["_env_file"] = settings_file()
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:

@@ -1,8 +1,12 @@
 """Shared fixtures: a real SQLite file per test (copied from one migrated template), the production
-dispatcher over a recording bot session."""
+dispatcher over a recording bot session.
+
+The suite never reads the deployer's settings: not the .env in the working folder, not bot variables
+exported in the shell. Child processes inherit that (and `bot_environment` says so again)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,13 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import use_packaged_tzdata
 from bot.dispatcher import create_dispatcher
 from bot.i18n import create_i18n
-from bot.settings import Settings
+from bot.settings import ENV_FILE_VARIABLE, ENVIRONMENT_VARIABLES, Settings
 from storage.database import create_engine, create_session_maker
 from storage.migrate import upgrade
 from tests.harness import BotHarness
 from tests.recording_bot import TOKEN, recording_bot
 
 use_packaged_tzdata()
+
+for _name in ENVIRONMENT_VARIABLES:
+    os.environ.pop(_name, None)
+os.environ[ENV_FILE_VARIABLE] = ""
 
 
 @pytest.fixture(scope="session")

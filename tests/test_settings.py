@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import ENVIRONMENT_VARIABLES, SettingsError, load_settings
+from bot.settings import ENV_FILE_VARIABLE, ENVIRONMENT_VARIABLES, SettingsError, load_settings
 from tests.bot_process import bot_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,9 +64,27 @@ def test_defaults_and_every_variable(monkeypatch: pytest.MonkeyPatch, tmp_path: 
 def test_env_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("BOT_TOKEN", raising=False)
+    monkeypatch.delenv(ENV_FILE_VARIABLE)  # the suite turns the file off (tests/conftest.py)
     (tmp_path / ".env").write_text(f"BOT_TOKEN={TOKEN}\nADMIN_IDS=7\n", encoding="utf-8")
     settings = load_settings()
     assert (settings.token, settings.admin_ids) == (TOKEN, frozenset({7}))
+
+
+def test_belsendi_env_file_names_another_file_or_none(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ADMIN_IDS", raising=False)
+    (tmp_path / ".env").write_text("ADMIN_IDS=7\n", encoding="utf-8")
+    (tmp_path / "prod.env").write_text("ADMIN_IDS=8\n", encoding="utf-8")
+    monkeypatch.setenv(ENV_FILE_VARIABLE, str(tmp_path / "prod.env"))
+    assert load_settings().admin_ids == frozenset({8})
+    monkeypatch.setenv(ENV_FILE_VARIABLE, "")
+    assert load_settings().admin_ids == frozenset()
+    monkeypatch.setenv(ENV_FILE_VARIABLE, "missing.env")
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert raised.value.variable == ENV_FILE_VARIABLE
 
 
 @pytest.mark.parametrize(
