@@ -7,10 +7,30 @@ import logging
 import sys
 import urllib.request
 
+from bot.heartbeat import heartbeat_age
 from bot.settings import Settings, SettingsError, load_settings
 from bot.timezones import StaleTimeZoneDataError, check_almaty_offset, use_packaged_tzdata
 
-USAGE = "usage: python -m bot [run | migrate | inbox | healthcheck]"
+COMMANDS = {
+    "run": "apply the database migrations, then run the bot (the default)",
+    "migrate": "apply the database migrations only; needs no BOT_TOKEN",
+    "inbox": "show how many updates are pending, done and failed, and why the failed ones failed",
+    "healthcheck": "exit 0 if the running bot is healthy (webhook: GET /healthz; polling: HEARTBEAT_FILE)",
+    "help": "print this help (also -h, --help)",
+}
+USAGE = f"usage: python -m bot [{' | '.join(COMMANDS)}]"
+HELP = "\n".join(
+    [
+        USAGE,
+        "",
+        "commands:",
+        *(f"  {name:<12} {meaning}" for name, meaning in COMMANDS.items()),
+        "",
+        "Settings come from the environment or from .env in the working folder (README: Settings).",
+    ]
+)
+# A webhook server listening on every address (WEBHOOK_HOST) is asked on 127.0.0.1.
+WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 - compared with, not listened on
 BOTFATHER_HELP = (
     "BOT_TOKEN is not set. In Telegram, open @BotFather, send /newbot and copy the token it gives you.\n"
     "Put it in .env beside the Makefile as BOT_TOKEN=123456:ABC... (see .env.example), then run again."
@@ -19,8 +39,12 @@ BOTFATHER_HELP = (
 
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "run"
-    if command not in ("run", "migrate", "inbox", "healthcheck") or len(argv) > 1:
+    if command in ("help", "-h", "--help") and len(argv) == 1:
+        print(HELP)
+        return 0
+    if command not in COMMANDS or len(argv) > 1:
         print(USAGE, file=sys.stderr)
+        print("Run `python -m bot --help` for what each command does.", file=sys.stderr)
         return 2
     try:
         settings = load_settings()
@@ -74,16 +98,42 @@ def main(argv: list[str]) -> int:
 
 
 def healthcheck(settings: Settings) -> int:
-    """For the container: in webhook mode, /healthz must answer; polling has no port to probe."""
-    if settings.run_mode != "webhook":
-        return 0
-    url = f"http://127.0.0.1:{settings.webhook_port}/healthz"
+    """For the container: in webhook mode /healthz must answer 200; in polling mode the poller's
+    heartbeat must be younger than HEARTBEAT_MAX_AGE (no heartbeat yet counts as unhealthy: Docker's
+    start period covers the first round trip)."""
+    if settings.run_mode == "webhook":
+        return _probe_webhook(settings)
+    age = heartbeat_age(settings.heartbeat_file)
+    if age is None:
+        print(f"unhealthy: no heartbeat yet at {settings.heartbeat_file}", file=sys.stderr)
+        return 1
+    if age > settings.heartbeat_max_age:
+        print(
+            f"unhealthy: the last answer from Telegram was {age:.0f} s ago "
+            f"(HEARTBEAT_MAX_AGE is {settings.heartbeat_max_age:g} s)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _probe_webhook(settings: Settings) -> int:
+    url = f"http://{_connect_host(settings.webhook_host)}:{settings.webhook_port}/healthz"
+    # The bot is on this machine: an http_proxy meant for the outside world must not be asked.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with opener.open(url, timeout=5) as response:
             return 0 if response.status == 200 else 1
     except OSError as error:
-        print(f"unhealthy: {error}", file=sys.stderr)
+        print(f"unhealthy: {url}: {error}", file=sys.stderr)
         return 1
+
+
+def _connect_host(listen_host: str) -> str:
+    """Where to reach a server listening on `listen_host`, as a URL's host part."""
+    if listen_host in WILDCARD_HOSTS:
+        return "127.0.0.1"
+    return f"[{listen_host}]" if ":" in listen_host else listen_host
 
 
 if __name__ == "__main__":

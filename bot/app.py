@@ -19,6 +19,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 
 from bot.clock import Clock, SystemClock
 from bot.dispatcher import create_bot, create_dispatcher
+from bot.heartbeat import Heartbeat
 from bot.i18n import Catalogs
 from bot.inbox import Inbox
 from bot.polling import Poller
@@ -91,7 +92,13 @@ async def run(settings: Settings) -> None:
                 await serve_webhook(bot, inbox, settings, app.database, allowed_updates, stop)
             else:
                 await bot.delete_webhook()
-                await Poller(bot, inbox, allowed_updates=allowed_updates).run(stop)
+                poller = Poller(
+                    bot,
+                    inbox,
+                    allowed_updates=allowed_updates,
+                    on_round_trip=Heartbeat(settings.heartbeat_file),
+                )
+                await poller.run(stop)
         finally:
             pruning.cancel()
             await inbox.stop(DRAIN_TIMEOUT)

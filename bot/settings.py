@@ -5,7 +5,10 @@ The variable names are a public contract: operators' scripts and tests rely on t
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
+from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -20,6 +23,17 @@ TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
 # Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - in a webhook secret.
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 SUPPORTED_LOCALES = ("kk", "ru")
+# The databases the bot runs on and the async driver for each (`backend+driver` in the URL).
+ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
+DATABASE_URL_EXAMPLES = "sqlite+aiosqlite:///./data/bot.sqlite3 or postgresql+asyncpg://user:password@host/db"
+# How to install a driver that is not among the bot's own dependencies.
+DRIVER_INSTALL = {"asyncpg": "pip install -c requirements.lock -e '.[postgres]'"}
+# Names the settings file instead of `.env` in the working folder; empty: read no file (the tests'
+# bot processes, which must not pick up a deployer's .env). Not a setting itself.
+ENV_FILE_VARIABLE = "BELSENDI_ENV_FILE"
+DEFAULT_ENV_FILE = Path(".env")
+# Telegram only posts to https; plain http is for a Bot API server (or the fake) on this machine.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class SettingsError(Exception):
@@ -32,11 +46,15 @@ class SettingsError(Exception):
 
 
 class Settings(BaseSettings):
-    """Everything the bot reads from its environment."""
+    """Everything the bot reads from its environment.
+
+    Built directly, it reads only the environment and its arguments; `load_settings` adds the
+    settings file.
+    """
 
     # An empty variable (BOT_TOKEN=) counts as unset, as .env.example leaves it.
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+        env_file=None, env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
     )
 
     bot_token: SecretStr | None = None
@@ -50,6 +68,10 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_host: str = "0.0.0.0"  # noqa: S104 - the webhook listens on all interfaces in a container
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # Polling mode's health: the poller touches this file after every answer from Telegram, and
+    # `python -m bot healthcheck` passes while it is younger than HEARTBEAT_MAX_AGE seconds.
+    heartbeat_file: Path = Path("data/heartbeat")
+    heartbeat_max_age: float = Field(default=120, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Per-user flood control: sustained messages per second and the burst allowed above it.
     throttle_rate: float = Field(default=1.0, ge=0)
@@ -67,6 +89,17 @@ class Settings(BaseSettings):
             return frozenset(int(part) for part in parts if part)
         return value
 
+    @field_validator("run_mode", "default_locale", mode="before")
+    @classmethod
+    def _lower_case(cls, value: object) -> object:
+        # RUN_MODE=WEBHOOK and DEFAULT_LOCALE=KK mean what they say.
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_case(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
     @field_validator("telegram_api_url", "webhook_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
@@ -77,13 +110,39 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL")
         return value.rstrip("/")
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _https_webhook(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+            raise ValueError(
+                "must be an https URL: Telegram posts updates only over HTTPS "
+                "(http is accepted only for 127.0.0.1 and localhost)"
+            )
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
         try:
-            make_url(value)
-        except ArgumentError as error:
-            raise ValueError("is not a database URL") from error
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(f"is not a database URL: use {DATABASE_URL_EXAMPLES}") from None
+        backend, _, driver = url.drivername.partition("+")
+        backend = "postgresql" if backend == "postgres" else backend  # Heroku's spelling
+        wanted = ASYNC_DRIVERS.get(backend)
+        if wanted is None:
+            raise ValueError(f"uses {backend}, which the bot does not run on: use {DATABASE_URL_EXAMPLES}")
+        if driver != wanted:
+            fixed = url.set(drivername=f"{backend}+{wanted}").render_as_string(hide_password=True)
+            raise ValueError(
+                f"names the driver {url.drivername}; the bot needs {backend}+{wanted} (async): use {fixed}"
+            )
+        if importlib.util.find_spec(wanted) is None:
+            install = DRIVER_INSTALL.get(wanted, f"pip install {wanted}")
+            raise ValueError(f"needs the {wanted} package, which is not installed: {install}")
         return value
 
     @field_validator("timezone")
@@ -152,8 +211,24 @@ class Settings(BaseSettings):
 ENVIRONMENT_VARIABLES = tuple(name.upper() for name in Settings.model_fields)
 
 
+def settings_file() -> Path | None:
+    """The dotenv file to read: the one BELSENDI_ENV_FILE names (none if it is empty), else `.env`."""
+    named = os.environ.get(ENV_FILE_VARIABLE)
+    if named is None:
+        return DEFAULT_ENV_FILE
+    if not named.strip():
+        return None
+    path = Path(named)
+    if not path.is_file():
+        raise SettingsError(ENV_FILE_VARIABLE, f"names {path}, which is not a file")
+    return path
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Read the settings, turning pydantic's report into one `SettingsError` naming the variable."""
+    """Read the environment and the settings file (`.env` unless BELSENDI_ENV_FILE says otherwise),
+    turning pydantic's report into one `SettingsError` naming the variable."""
+    if "_env_file" not in overrides:
+        overrides["_env_file"] = settings_file()
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:

@@ -1,5 +1,6 @@
 """The bot as a child process (`python -m bot`, `make run`, an echo bot), for the end-to-end tests and
-the benchmark: started with only the settings it is given, its output in a log file."""
+the benchmark: started with only the settings it is given (never a deployer's .env or exported
+variables), its output in a log file."""
 
 from __future__ import annotations
 
@@ -9,15 +10,20 @@ import re
 import signal
 from pathlib import Path
 
-from bot.settings import ENVIRONMENT_VARIABLES
+from bot.settings import ENV_FILE_VARIABLE, ENVIRONMENT_VARIABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 _EXCEPTION = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception): ")
 
 
 def bot_environment(**settings: str) -> dict[str, str]:
-    """This process's environment without any bot setting, plus `settings` and the project on the path."""
+    """This process's environment without any bot setting, plus `settings` and the project on the path.
+
+    The bot reads no settings file either: `make run` starts it in the project folder, where a
+    deployer's .env (RUN_MODE=webhook, say) would otherwise take part.
+    """
     env = {key: value for key, value in os.environ.items() if key not in ENVIRONMENT_VARIABLES}
+    env[ENV_FILE_VARIABLE] = ""
     env["PYTHONPATH"] = str(ROOT)
     env.update(settings)
     return env

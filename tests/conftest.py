@@ -1,8 +1,12 @@
 """Shared fixtures: a real SQLite file per test (copied from one migrated template), and the
-production application (composition root, dispatcher, inbox) over a recording bot session."""
+production application (composition root, dispatcher, inbox) over a recording bot session.
+
+The suite never reads the deployer's settings: not the .env in the working folder, not bot variables
+exported in the shell. Child processes inherit that (and `bot_environment` says so again)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -13,7 +17,7 @@ import pytest
 from bot.app import Application, build_application
 from bot.clock import ManualClock
 from bot.i18n import Catalogs
-from bot.settings import Settings
+from bot.settings import ENV_FILE_VARIABLE, ENVIRONMENT_VARIABLES, Settings
 from bot.timezones import use_packaged_tzdata
 from fake_telegram.recording import TOKEN, RecordingSession
 from storage.database import Database
@@ -21,6 +25,10 @@ from storage.migrate import upgrade
 from tests.harness import BotHarness
 
 use_packaged_tzdata()
+
+for _name in ENVIRONMENT_VARIABLES:
+    os.environ.pop(_name, None)
+os.environ[ENV_FILE_VARIABLE] = ""
 
 
 @pytest.fixture(scope="session")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from bot.settings import ENVIRONMENT_VARIABLES, SettingsError, load_settings
+from bot.settings import ENV_FILE_VARIABLE, ENVIRONMENT_VARIABLES, SettingsError, load_settings
 from fake_telegram.bot_process import bot_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,9 +64,27 @@ def test_defaults_and_every_variable(monkeypatch: pytest.MonkeyPatch, tmp_path: 
 def test_env_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("BOT_TOKEN", raising=False)
+    monkeypatch.delenv(ENV_FILE_VARIABLE)  # the suite turns the file off (tests/conftest.py)
     (tmp_path / ".env").write_text(f"BOT_TOKEN={TOKEN}\nADMIN_IDS=7\n", encoding="utf-8")
     settings = load_settings()
     assert (settings.token, settings.admin_ids) == (TOKEN, frozenset({7}))
+
+
+def test_belsendi_env_file_names_another_file_or_none(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ADMIN_IDS", raising=False)
+    (tmp_path / ".env").write_text("ADMIN_IDS=7\n", encoding="utf-8")
+    (tmp_path / "prod.env").write_text("ADMIN_IDS=8\n", encoding="utf-8")
+    monkeypatch.setenv(ENV_FILE_VARIABLE, str(tmp_path / "prod.env"))
+    assert load_settings().admin_ids == frozenset({8})
+    monkeypatch.setenv(ENV_FILE_VARIABLE, "")
+    assert load_settings().admin_ids == frozenset()
+    monkeypatch.setenv(ENV_FILE_VARIABLE, "missing.env")
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert raised.value.variable == ENV_FILE_VARIABLE
 
 
 @pytest.mark.parametrize(
@@ -87,6 +106,71 @@ def test_a_malformed_variable_is_named(monkeypatch: pytest.MonkeyPatch, variable
     with pytest.raises(SettingsError) as raised:
         load_settings(_env_file=None)
     assert raised.value.variable == variable
+
+
+@pytest.mark.parametrize(
+    ("url", "advice"),
+    [
+        ("postgresql://bot:secret@db/belsendi", "use postgresql+asyncpg://bot:***@db/belsendi"),
+        ("postgres://bot@db/belsendi", "use postgresql+asyncpg://bot@db/belsendi"),
+        ("postgresql+psycopg2://bot@db/belsendi", "use postgresql+asyncpg://bot@db/belsendi"),
+        ("sqlite:///./data/bot.sqlite3", "use sqlite+aiosqlite:///./data/bot.sqlite3"),
+        (
+            "mysql+aiomysql://bot@db/belsendi",
+            "use sqlite+aiosqlite:///./data/bot.sqlite3 or postgresql+asyncpg://",
+        ),
+    ],
+)
+def test_a_database_url_without_a_supported_async_driver_says_which_to_use(
+    monkeypatch: pytest.MonkeyPatch, url: str, advice: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(SettingsError) as raised:
+        load_settings(_env_file=None)
+    assert raised.value.variable == "DATABASE_URL"
+    assert advice in raised.value.problem
+    assert "secret" not in raised.value.problem  # the password is not printed
+
+
+def test_postgresql_without_asyncpg_installed_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *args: None if name == "asyncpg" else find_spec(name, *args)
+    )
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://bot@db/belsendi")
+    with pytest.raises(SettingsError) as raised:
+        load_settings(_env_file=None)
+    assert raised.value.variable == "DATABASE_URL"
+    assert "asyncpg" in raised.value.problem
+    assert "[postgres]" in raised.value.problem
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://bot.example.kz/hook", "http://127.0.0.1:8443/hook", "http://localhost/hook", "http://[::1]/h"],
+)
+def test_webhook_url_https_or_http_on_this_machine(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", url)
+    assert load_settings(_env_file=None).webhook_url == url
+
+
+@pytest.mark.parametrize("url", ["http://bot.example.kz/hook", "http://10.0.0.5:8080/hook"])
+def test_webhook_url_over_plain_http_elsewhere_is_refused(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", url)
+    with pytest.raises(SettingsError) as raised:
+        load_settings(_env_file=None)
+    assert raised.value.variable == "WEBHOOK_URL"
+    assert "https" in raised.value.problem
+
+
+def test_names_of_choices_are_accepted_in_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RUN_MODE", "WEBHOOK")
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.kz/hook")
+    monkeypatch.setenv("WEBHOOK_SECRET", "s3cret")
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    monkeypatch.setenv("DEFAULT_LOCALE", "KK ")
+    settings = load_settings(_env_file=None)
+    assert (settings.run_mode, settings.log_level, settings.default_locale) == ("webhook", "DEBUG", "kk")
 
 
 def test_webhook_mode_needs_url_and_secret(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -125,7 +209,35 @@ def test_migrate_needs_no_token_and_creates_the_database(tmp_path: Path) -> None
     assert (tmp_path / "data" / "db.sqlite3").exists()
 
 
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DATABASE_URL", "postgresql://bot@127.0.0.1:1/belsendi"),
+        ("DATABASE_URL", "sqlite:///./data/bot.sqlite3"),
+        ("DATABASE_URL", "mysql+aiomysql://bot@127.0.0.1:1/belsendi"),
+        ("WEBHOOK_URL", "http://bot.example.kz/hook"),
+    ],
+)
+def test_migrate_with_a_wrong_url_stops_with_one_line(tmp_path: Path, variable: str, value: str) -> None:
+    result = run_bot(tmp_path, "migrate", **{variable: value})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith(f"Configuration error: {variable} ")
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h", "help"])
+def test_help_lists_every_command_on_a_line(tmp_path: Path, flag: str) -> None:
+    result = run_bot(tmp_path, flag, WEBHOOK_PORT="broken settings do not matter for help")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("usage: python -m bot")
+    for command in ("run", "migrate", "healthcheck", "help"):
+        assert sum(line.split()[:1] == [command] for line in lines) == 1, result.stdout
+
+
 def test_unknown_subcommand_is_refused(tmp_path: Path) -> None:
     result = run_bot(tmp_path, "frobnicate")
     assert result.returncode == 2
     assert "usage" in result.stderr
+    assert result.stdout == ""
