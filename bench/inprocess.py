@@ -69,6 +69,10 @@ class UpdateFactory:
         self.next_message_id: Counter[int] = Counter()
 
     def build(self, user_id: int, step: Step) -> Update:
+        return Update.model_validate(self.raw(user_id, step), context={"bot": self.bot})
+
+    def raw(self, user_id: int, step: Step) -> dict[str, Any]:
+        """The update as Telegram sends it (JSON), for the inbox."""
         user = {"id": user_id, "is_bot": False, "first_name": name_of(user_id), "language_code": "kk"}
         chat = {"id": user_id, "type": "private", "first_name": name_of(user_id)}
         self.next_message_id[user_id] += 1
@@ -101,7 +105,7 @@ class UpdateFactory:
                     "text": "…",
                 },
             }
-        return Update.model_validate(raw, context={"bot": self.bot})
+        return raw
 
 
 async def feed(

@@ -7,7 +7,9 @@
 - in-process, real: the production ``create_dispatcher(...)`` on a fresh migrated SQLite file, same feeding;
 - end to end, echo: ``python -m bench.echo_bot`` (aiogram's ``start_polling``) long-polling the fake
   Telegram server on 127.0.0.1;
-- end to end, real: ``python -m bot`` (the production ``Poller``) long-polling the fake.
+- end to end, real: ``python -m bot`` (the production ``Poller``) long-polling the fake;
+- in-process through the inbox: the production application fed Telegram's JSON through ``Inbox.receive``,
+  alone and with one slow handler busy for the whole run; the quick updates' p95 of both is printed.
 
 Every user goes through the whole onboarding and then /menu, /help, /menu (8 updates); up to
 ``--concurrency`` users at a time, each user's updates in order. Each run is checked (every update
@@ -25,7 +27,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import e2e, inprocess
+from bench import e2e, inprocess, slow
 from bench.report import Result, machine_facts, table
 from bench.sampling import Sampler
 from bench.workload import UPDATES_PER_USER, Workload
@@ -82,6 +84,8 @@ async def run(arguments: argparse.Namespace) -> list[Result]:
             _progress(results[-1])
             if sampler is not None:
                 print(f"\nProfile of the in-process real run:\n{sampler.report(top=40)}\n", flush=True)
+            results.append(await slow.run_slow_among_quick(workload, folder))
+            _progress(results[-1])
         if arguments.only in (None, "end-to-end"):
             results.append(await e2e.run_echo(workload, folder))
             _progress(results[-1])
