@@ -27,8 +27,10 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import LanguageCallback
-from bot.dispatcher import create_dispatcher
-from bot.settings import Settings
+from bot.dispatcher import create_bot, create_dispatcher
+from bot.middlewares.callback_answers import DEFAULT_DEADLINE
+from bot.middlewares.long_messages import SplitLongMessages
+from bot.settings import Settings, SettingsError, load_settings
 from bot.telegram.resilience import RecipientUnavailableError, ResilientRequests, RetryPolicy
 from bot.text import TEXT_LIMIT
 from tests.harness import BotHarness, texts
@@ -367,11 +369,47 @@ async def test_the_pre_flag_answers_before_the_handler_and_later_changes_are_dro
 
 
 def test_the_settings_defaults_are_the_layers_defaults() -> None:
-    from bot.middlewares.callback_answers import DEFAULT_DEADLINE
-
     defaults = Settings(_env_file=None)  # type: ignore[call-arg]
     policy = RetryPolicy()
     assert defaults.telegram_flood_retries == policy.flood_retries
     assert defaults.telegram_network_retries == policy.network_retries
     assert defaults.telegram_max_wait == policy.max_wait
     assert defaults.callback_answer_deadline == DEFAULT_DEADLINE
+
+
+def test_the_variables_are_read_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable, value in {
+        "TELEGRAM_FLOOD_RETRIES": "7",
+        "TELEGRAM_NETWORK_RETRIES": "1",
+        "TELEGRAM_MAX_WAIT": "12.5",
+        "CALLBACK_ANSWER_DEADLINE": "0.5",
+    }.items():
+        monkeypatch.setenv(variable, value)
+    read = load_settings(_env_file=None)
+    assert (read.telegram_flood_retries, read.telegram_network_retries) == (7, 1)
+    assert (read.telegram_max_wait, read.callback_answer_deadline) == (12.5, 0.5)
+    for variable, value in {"CALLBACK_ANSWER_DEADLINE": "15", "TELEGRAM_MAX_WAIT": "-1"}.items():
+        monkeypatch.setenv(variable, value)
+        with pytest.raises(SettingsError) as raised:
+            load_settings(_env_file=None)
+        assert raised.value.variable == variable
+        monkeypatch.delenv(variable)
+
+
+async def test_the_production_bot_splits_long_texts_then_retries_each_part(settings: Settings) -> None:
+    async def on_forbidden(_chat_id: int) -> None:
+        pass
+
+    bot = create_bot(
+        settings.model_copy(update={"telegram_flood_retries": 7, "telegram_max_wait": 12.0}),
+        on_forbidden=on_forbidden,
+    )
+    try:
+        layers = list(bot.session.middleware)
+        assert [type(layer) for layer in layers] == [SplitLongMessages, ResilientRequests]  # outermost first
+        resilience = layers[1]
+        assert isinstance(resilience, ResilientRequests)
+        assert resilience.policy == RetryPolicy(flood_retries=7, network_retries=3, max_wait=12.0)
+        assert resilience.on_forbidden is on_forbidden
+    finally:
+        await bot.session.close()
