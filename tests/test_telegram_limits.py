@@ -143,6 +143,22 @@ async def test_one_429_pauses_every_caller_until_it_ends_but_not_button_answers(
         await asyncio.gather(*calls, return_exceptions=True)
 
 
+async def test_a_pause_longer_than_a_calls_budget_fails_it_without_a_request() -> None:
+    clock = InstantClock()
+    bot, session = recording_bot(ResilientRequests(RetryPolicy(max_wait=10), sleep=clock.sleep, clock=clock))
+    session.responses.append(flood(20))
+    with pytest.raises(TelegramRetryAfter):
+        await bot.send_message(1, "refused")
+    with pytest.raises(TelegramRetryAfter) as raised:
+        await bot.send_message(2, "would wait 20 s")
+    assert raised.value.retry_after == 20
+    assert sent_texts(session) == ["refused"]  # Telegram was not asked again during the pause
+    assert clock.sleeps == []
+    clock.now += 20
+    await bot.send_message(2, "after the pause")
+    assert sent_texts(session) == ["refused", "after the pause"]
+
+
 async def test_network_failures_and_5xx_are_retried_with_exponential_backoff() -> None:
     bot, session = recording_bot()
     session.responses.extend(
@@ -180,6 +196,19 @@ async def test_a_403_is_reported_once_and_raised_as_recipient_unavailable() -> N
     assert raised.value.chat_id == 7001
     assert refused == [7001]
     assert len(session.requests) == 1  # not retried
+
+
+async def test_a_failing_on_forbidden_is_logged_and_the_403_still_raised(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def broken(_chat_id: int) -> None:
+        raise RuntimeError("database on fire")
+
+    bot, session = recording_bot(ResilientRequests(on_forbidden=broken))
+    session.responses.append(blocked())
+    with caplog.at_level(logging.ERROR), pytest.raises(RecipientUnavailableError):
+        await bot.send_message(7002, "hi")
+    assert [r.getMessage() for r in caplog.records] == ["on_forbidden failed for a refused chat"]
 
 
 async def test_before_call_runs_before_every_call_and_can_refuse_it() -> None:
