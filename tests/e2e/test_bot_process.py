@@ -62,6 +62,9 @@ async def test_russian_user_onboards_as_an_ngo(tg: FakeTelegram, start_bot: BotF
     await chat.expect("Кто вы в Belsendi?")
     await user.press("Представитель НКО")
     await chat.expect("заявка на подтверждение роли «Представитель НКО» отправлена администраторам")
+    # The request notice is a new message, sent before the screen is edited into the region question
+    # (which may have come before the notice was read, so `expect` would count it as seen).
+    await until(lambda: any("Где вы находитесь?" in message.text for message in user.messages))
     await user.press("Шымкент")
     await chat.expect("Главное меню")
     # The deep link kept from /start is dealt with once onboarding is over.
