@@ -8,9 +8,10 @@ and the bot gets an event loop, and on a 2-core machine a core, to itself.
 
 A user presses the real buttons of the message the bot showed (looked up by their label), so each
 step waits for the bot's answer to the previous one: a text step ends when the bot's next message
-arrives, a button press when its callback query is answered (after the handler, by aiogram's
-CallbackAnswerMiddleware). The clock runs from the first update injected until the last answer has
-arrived and the bot has confirmed every update (getUpdates offset).
+arrives, a button press when its callback query is answered (after the handler by
+bot/middlewares/callback_answers.py, or at its deadline if the handler is slower). The clock runs from
+the first update injected until the last answer has arrived and the bot has confirmed every update
+(getUpdates offset).
 """
 
 from __future__ import annotations

@@ -59,12 +59,17 @@ def build_application(
     clock: Clock | None = None,
     bot_session: BaseSession | None = None,
     inbox_options: dict[str, object] | None = None,
+    bot_options: dict[str, object] | None = None,
 ) -> Application:
     clock = clock or SystemClock()
     database = Database(settings.database_url)
     catalogs = Catalogs(settings.default_locale, settings.tz)
     users = UserService(database, clock)
-    bot = create_bot(settings, bot_session)
+
+    async def blocked_by(chat_id: int) -> None:  # Telegram answered 403: stop writing to them
+        await users.set_blocked(chat_id, blocked=True)
+
+    bot = create_bot(settings, bot_session, on_forbidden=blocked_by, **(bot_options or {}))  # type: ignore[arg-type]
     dispatcher = create_dispatcher(settings, database, catalogs, clock, users)
     inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
     return Application(settings, clock, database, catalogs, users, bot, dispatcher, inbox)

@@ -2,28 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import time
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
-from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.methods import TelegramMethod
-from aiogram.methods.base import TelegramType
-from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
-from bot.clock import Clock
+from bot.clock import Clock as WallClock
 from bot.commands import set_default_commands
 from bot.i18n import Catalogs
+from bot.middlewares.callback_answers import CallbackAnswers
 from bot.middlewares.long_messages import SplitLongMessages
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.services.users import UserService
 from bot.settings import Settings
+from bot.telegram.resilience import (
+    BeforeCall,
+    Clock,
+    OnForbidden,
+    RecipientUnavailableError,
+    ResilientRequests,
+    RetryPolicy,
+    Sleep,
+    on_recipient_unavailable,
+)
 from handlers import setup_routers
 from storage.database import Database
 from storage.fsm import SQLStorage
@@ -36,33 +45,49 @@ class NetworkInTransactionError(RuntimeError):
     """A Bot API call was made while a database transaction was open."""
 
 
-class ForbidCallsInTransaction(BaseRequestMiddleware):
-    """Fails a Bot API call made inside a unit of work: it would hold the database while Telegram answers."""
-
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[TelegramType],
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Any:
-        if in_transaction():
-            raise NetworkInTransactionError(
-                f"{type(method).__name__} called inside a unit of work: finish the transaction first"
-            )
-        return await make_request(bot, method)
+def forbid_calls_in_transaction() -> None:
+    """Run before every Bot API call: a call inside a unit of work would hold the database while
+    Telegram answers (on SQLite, every user would wait), so it fails at once, loudly."""
+    if in_transaction():
+        raise NetworkInTransactionError("a Bot API call inside a unit of work: finish the transaction first")
 
 
-def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
-    """A Bot for Telegram or the server at TELEGRAM_API_URL, splitting texts too long to send."""
+def create_bot(
+    settings: Settings,
+    session: BaseSession | None = None,
+    *,
+    on_forbidden: OnForbidden | None = None,
+    before_call: BeforeCall = forbid_calls_in_transaction,
+    sleep: Sleep = asyncio.sleep,
+    monotonic: Clock = time.monotonic,
+) -> Bot:
+    """A Bot for Telegram or the server at TELEGRAM_API_URL, splitting texts too long to send and riding
+    out Telegram's limits; `on_forbidden(chat_id)` hears of users who blocked the bot, `before_call()`
+    runs before every Bot API call (see bot/telegram/resilience.py); tests give `sleep` and `monotonic`
+    so that riding out a 429 waits no real time."""
     if session is None:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    session.middleware(ForbidCallsInTransaction())
-    session.middleware(SplitLongMessages())
+    policy = RetryPolicy(
+        flood_retries=settings.telegram_flood_retries,
+        network_retries=settings.telegram_network_retries,
+        max_wait=settings.telegram_max_wait,
+    )
+    resilience = ResilientRequests(
+        policy, on_forbidden=on_forbidden, before_call=before_call, sleep=sleep, clock=monotonic
+    )
+    prepare_session(session, resilience)
     return Bot(token=settings.token, session=session, default=BOT_DEFAULTS)
 
 
+def prepare_session(session: BaseSession, resilience: ResilientRequests) -> None:
+    """The bot-session middlewares, outermost first: a long text is split, then each part is retried
+    on its own (the other way round, a refused second part would send the first again)."""
+    session.middleware(SplitLongMessages())
+    session.middleware(resilience)
+
+
 def create_dispatcher(
-    settings: Settings, database: Database, catalogs: Catalogs, clock: Clock, users: UserService
+    settings: Settings, database: Database, catalogs: Catalogs, clock: WallClock, users: UserService
 ) -> Dispatcher:
     """The production dispatcher; tests build theirs with this same function."""
     dispatcher = Dispatcher(
@@ -75,8 +100,12 @@ def create_dispatcher(
         users=users,
     )
     dispatcher.update.outer_middleware(UserMiddleware(users, catalogs))
-    # Every button press is answered, even when a handler fails or none matches.
-    dispatcher.callback_query.outer_middleware(CallbackAnswerMiddleware())
+    # Every button press is answered, even when a handler fails or none matches, and within the deadline
+    # even when its handler is slow. Before throttling, which sets the text of a dropped press's answer.
+    CallbackAnswers(settings.callback_answer_deadline).register(dispatcher.callback_query)
+    # A reply to someone who blocked the bot ends the update quietly (the dispatcher's own error
+    # handlers are tried before its routers').
+    dispatcher.errors.register(on_recipient_unavailable, ExceptionTypeFilter(RecipientUnavailableError))
     throttling = ThrottlingMiddleware(settings.throttle_rate, settings.throttle_burst)
     dispatcher.message.middleware(throttling)
     dispatcher.callback_query.middleware(throttling)

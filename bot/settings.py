@@ -78,6 +78,15 @@ class Settings(BaseSettings):
     throttle_burst: int = Field(default=5, ge=1)
     # Handled updates are kept in the inbox this many days (for `python -m bot inbox`), then pruned.
     inbox_keep_days: int = Field(default=7, ge=1)
+    # Outgoing Bot API calls (bot/telegram/resilience.py; defaults as its RetryPolicy's, kept here as
+    # literals so that reading settings imports no aiogram): retries after a 429 and after a network
+    # failure or 5xx, and the seconds one call may spend waiting in all before its error is raised.
+    telegram_flood_retries: int = Field(default=5, ge=0)
+    telegram_network_retries: int = Field(default=3, ge=0)
+    telegram_max_wait: float = Field(default=30.0, ge=0)
+    # Seconds before a button press its handler has not answered yet is answered without it: under
+    # Telegram's ~15 s, after which an answer is refused (why 2 s: bot/middlewares/callback_answers.py).
+    callback_answer_deadline: float = Field(default=2.0, gt=0, lt=15)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -3,7 +3,9 @@
 Used by the tests and by the benchmark (bench/inprocess.py), so it type-checks under mypy --strict.
 
 aiogram's own tests' MockedBot pattern: queued responses are taken first-in-first-out; with none
-queued, a plausible success is made up from the method (a sent message gets the next id).
+queued, a plausible success is made up from the method (a sent message gets the next id). A queued
+exception is raised instead, so a test can play Telegram's 429, 403 or 400 answers; the retry layer's
+waits go to an instant clock (`session.clock`) that records them, so no test sleeps for real.
 """
 
 from __future__ import annotations
@@ -39,11 +41,27 @@ BOT_ID = 42
 TOKEN = f"{BOT_ID}:TEST-token-for-the-recording-session"
 
 
+class InstantClock:
+    """A monotonic clock that `sleep` moves forward at once; the sleeps are recorded."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 class RecordingSession(BaseSession):
     def __init__(self) -> None:
         super().__init__()
         self.requests: list[TelegramMethod[Any]] = []
         self.responses: deque[Any] = deque()
+        self.clock = InstantClock()
         self._next_message_id = 1
 
     async def close(self) -> None:

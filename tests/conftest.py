@@ -68,12 +68,15 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def app(settings: Settings, clock: ManualClock) -> AsyncIterator[Application]:
+    session = RecordingSession()
     application = build_application(
         settings,
         clock=clock,
-        bot_session=RecordingSession(),
+        bot_session=session,
         # No real pauses between attempts, and finished updates marked at once.
         inbox_options={"retry_delays": (0.0,), "done_flush_delay": 0.0},
+        # Telegram's 429s ridden out on the session's instant clock.
+        bot_options={"sleep": session.clock.sleep, "monotonic": session.clock},
     )
     yield application
     await application.inbox.stop(drain_timeout=5)

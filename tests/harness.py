@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from aiogram import Bot
 from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
 from aiogram.types import (
@@ -25,8 +26,10 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
 from bot.app import Application
+from bot.dispatcher import BOT_DEFAULTS, prepare_session
+from bot.telegram.resilience import ResilientRequests
 from bot.views.onboarding import ConsentCallback, LanguageCallback, RegionCallback, RoleCallback
-from fake_telegram.recording import RecordingSession
+from fake_telegram.recording import TOKEN, RecordingSession
 from storage.database import Database
 from storage.models import Base
 from storage.repositories.users import UserProfile
@@ -189,3 +192,13 @@ def schema_differences(connection: Connection) -> list[object]:
     """What Alembic's autogenerate would change to make the database match the models (empty: none)."""
     context = MigrationContext.configure(connection, opts={"compare_type": True})
     return list(compare_metadata(context, Base.metadata))
+
+
+def recording_bot(resilience: ResilientRequests | None = None) -> tuple[Bot, RecordingSession]:
+    """A bot configured like production's (HTML by default, long texts split, Telegram's limits ridden
+    out) over a recording session; `resilience` defaults to the default policy on the instant clock."""
+    session = RecordingSession()
+    if resilience is None:
+        resilience = ResilientRequests(sleep=session.clock.sleep, clock=session.clock)
+    prepare_session(session, resilience)
+    return Bot(TOKEN, session=session, default=BOT_DEFAULTS), session

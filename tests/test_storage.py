@@ -141,7 +141,7 @@ async def test_a_bot_api_call_inside_a_transaction_fails_loudly(db: Database, se
     session = RecordingSession()
     bot = create_bot(settings, session)
     async with db.transaction():
-        with pytest.raises(NetworkInTransactionError, match="SendMessage"):
+        with pytest.raises(NetworkInTransactionError, match="inside a unit of work"):
             await bot.send_message(1, "hello")
     assert session.requests == []  # nothing went out
     await bot.send_message(1, "hello")  # outside: fine
