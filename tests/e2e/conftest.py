@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 from fake_telegram import FakeTelegram, FakeUser, SentMessage
 from fake_telegram.bot_process import ROOT, BotProcess, bot_environment
@@ -68,43 +69,71 @@ async def tg() -> AsyncIterator[FakeTelegram]:
         yield fake
 
 
+async def launch(
+    tg: FakeTelegram, folder: Path, log: Path, *, via_make: bool = False, **settings: str
+) -> BotProcess:
+    """Start the bot against `tg`, its database in `folder`; returns once it polls (or set its webhook)."""
+    database = folder / "data" / "bot.sqlite3"
+    env = bot_environment(
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=tg.url,
+        DATABASE_URL=f"sqlite+aiosqlite:///{database}",
+        THROTTLE_RATE="0",
+        **settings,
+    )
+    if via_make:
+        command, cwd = ["make", "--no-print-directory", "run"], ROOT
+    else:
+        # Run from a folder with no .env, so that only the settings given here count.
+        command, cwd = [sys.executable, "-m", "bot"], folder
+    process = BotProcess(command, env, cwd, log)
+    polls_before = tg.bot_state().poll_calls
+
+    def ready() -> bool:
+        if settings.get("RUN_MODE") == "webhook":
+            return tg.webhook is not None
+        return tg.bot_state().poll_calls > polls_before
+
+    await process.start()
+    try:
+        await until(ready, timeout=60)
+    except TimeoutError:
+        await process.stop(signal.SIGKILL)
+        raise AssertionError(f"the bot never came up:\n{process.output()}") from None
+    return process
+
+
 @pytest.fixture
 async def start_bot(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotFactory]:
     """Starts the bot against `tg` on one database file for the whole test (restarts keep it)."""
     processes: list[BotProcess] = []
-    database = tmp_path / "data" / "bot.sqlite3"
 
     async def start(*, via_make: bool = False, **settings: str) -> BotProcess:
-        env = bot_environment(
-            BOT_TOKEN=TOKEN,
-            TELEGRAM_API_URL=tg.url,
-            DATABASE_URL=f"sqlite+aiosqlite:///{database}",
-            THROTTLE_RATE="0",
-            **settings,
-        )
-        if via_make:
-            command, cwd = ["make", "--no-print-directory", "run"], ROOT
-        else:
-            # Run from a folder with no .env, so that only the settings given here count.
-            command, cwd = [sys.executable, "-m", "bot"], tmp_path
-        process = BotProcess(command, env, cwd, tmp_path / f"bot-{len(processes)}.log")
-        processes.append(process)
-        polls_before = tg.bot_state().poll_calls
-
-        def ready() -> bool:
-            if settings.get("RUN_MODE") == "webhook":
-                return tg.webhook is not None
-            return tg.bot_state().poll_calls > polls_before
-
-        await process.start()
-        try:
-            await until(ready, timeout=60)
-        except TimeoutError:
-            await process.stop(signal.SIGKILL)
-            raise AssertionError(f"the bot never came up:\n{process.output()}") from None
-        return process
+        log = tmp_path / f"bot-{len(processes)}.log"
+        processes.append(await launch(tg, tmp_path, log, via_make=via_make, **settings))
+        return processes[-1]
 
     yield start
     for process in processes:
-        if process.process is not None and process.process.returncode is None:
+        if process.running:
             await process.stop()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def shared_tg() -> AsyncIterator[FakeTelegram]:
+    """One fake Telegram for a module's tests that need only a running bot (each plays its own users)."""
+    async with FakeTelegram(token=TOKEN, bot_username="belsendi_bot") as fake:
+        yield fake
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def shared_bot(
+    shared_tg: FakeTelegram, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[BotProcess]:
+    """One bot process for the module: starting one costs seconds, and most tests need no restart."""
+    folder = tmp_path_factory.mktemp("shared-bot")
+    process = await launch(shared_tg, folder, folder / "bot.log")
+    yield process
+    if process.running:
+        assert await process.stop() == 0, process.output()
+    assert process.first_problem() is None, process.output()

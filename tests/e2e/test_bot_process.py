@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 
 from fake_telegram import FakeTelegram
-from tests.e2e.conftest import BotFactory, Conversation, until
+from tests.e2e.conftest import BotFactory, Conversation
 
 pytestmark = pytest.mark.e2e
 
@@ -50,53 +50,6 @@ async def test_kazakh_user_onboards_through_make_run(tg: FakeTelegram, start_bot
     assert bot.output().rstrip().endswith("bot.app: Stopped")
 
 
-async def test_russian_user_onboards_as_an_ngo(tg: FakeTelegram, start_bot: BotFactory) -> None:
-    await start_bot()
-    user = tg.user(5002, first_name="Ольга", language_code="ru")
-    chat = Conversation(tg, user)
-    await user.send("/start gr_17")
-    await chat.expect("На каком языке Belsendi будет с вами говорить?")
-    await user.press("Русский")
-    await chat.expect("Вы согласны, что Belsendi будет хранить эти данные?")
-    await user.press("✅ Даю согласие")
-    await chat.expect("Кто вы в Belsendi?")
-    await user.press("Представитель НПО")
-    # The role message becomes the region question, and the request's note comes as a new message;
-    # wait for both (in message order) before pressing, whichever Telegram got first.
-    await chat.expect("Где вы находитесь?")
-    await chat.expect("заявка на подтверждение роли «Представитель НПО» отправлена администраторам")
-    await user.press("Шымкент")
-    await chat.expect("Главное меню")
-    # The deep link kept from /start is dealt with once onboarding is over.
-    await chat.expect("Эту ссылку не удалось открыть")
-    assert tg.unanswered_callbacks() == []
-
-
-async def test_language_switch_changes_every_later_screen(tg: FakeTelegram, start_bot: BotFactory) -> None:
-    await start_bot()
-    chat = await onboard_kazakh(tg, 5003)
-    await chat.user.send("/language")
-    await chat.expect("Тілді таңдаңыз")
-    await chat.user.press("Русский")
-    await chat.expect("Главное меню")
-    assert chat.user.answers[-1].text == "✅ Язык изменён: теперь говорим по-русски."
-    await chat.user.send("/help")
-    await chat.expect("объединяет волонтёров, НПО и организаторов")
-    # The command menu in this chat follows the chosen language, whatever the app's language.
-    chat_commands = tg.commands(scope_type="chat", chat_id=5003)
-    assert any(command["description"] == "Главное меню" for command in chat_commands)
-
-
-async def test_help_in_both_languages(tg: FakeTelegram, start_bot: BotFactory) -> None:
-    await start_bot()
-    kazakh = await onboard_kazakh(tg, 5004)
-    await kazakh.user.send("/help")
-    await kazakh.expect("Қазақстандағы еріктілерді, ҮЕҰ-ларды және іс-шара ұйымдастырушыларын байланыстырады")
-    russian = Conversation(tg, tg.user(5005, first_name="Пётр", language_code="ru"))
-    await russian.user.send("/help")  # before onboarding: Telegram's language is the guess
-    await russian.expect("объединяет волонтёров, НПО и организаторов")
-
-
 async def test_restart_in_the_middle_of_onboarding_continues_there(
     tg: FakeTelegram, start_bot: BotFactory
 ) -> None:
@@ -132,31 +85,6 @@ async def test_profile_edit_survives_a_restart_mid_conversation(
     await chat.user.send("Айгерім Сәрсенова")  # the bot still waits for the name
     await chat.expect("Сақталды")
     await chat.expect("Аты: Айгерім Сәрсенова")
-
-
-async def test_html_in_a_name_is_shown_as_text(tg: FakeTelegram, start_bot: BotFactory) -> None:
-    """The fake refuses unescaped HTML as Telegram does: the profile arriving at all proves escaping."""
-    await start_bot()
-    chat = await onboard_kazakh(tg, 5008, first_name="<b>Асқар</b> & <script>")
-    await chat.user.send("/profile")
-    profile = await chat.expect("Менің профилім")
-    assert "Аты: <b>Асқар</b> & <script>" in profile.text  # shown literally, not as bold
-    bold = [entity for entity in profile.entities if entity["type"] == "bold"]
-    assert len(bold) == 1  # only the heading
-
-
-async def test_unknown_input_and_files_get_a_hint(tg: FakeTelegram, start_bot: BotFactory) -> None:
-    await start_bot()
-    chat = await onboard_kazakh(tg, 5009)
-    await chat.user.send("/frobnicate")
-    await chat.expect("Мұндай команда жоқ")
-    await chat.user.send_document(b"%PDF-1.4", file_name="cv.pdf")
-    await chat.expect("Хабарламаңызды түсінбедік")
-    await chat.user.send_location(43.238, 76.945)
-    await chat.expect("Хабарламаңызды түсінбедік")
-    await chat.user.press_data("rg:narnia")
-    await until(lambda: tg.unanswered_callbacks() == [])
-    assert chat.user.answers[-1].text == "Бұл батырма ескірген. /menu жіберіңіз."
 
 
 async def test_webhook_mode_with_secret_and_health_check(

@@ -1,0 +1,85 @@
+"""End to end, one bot process for the whole module: what needs a running bot and nothing more.
+
+Each test plays its own users, so they do not disturb each other; starting a process per test cost
+seconds each (README: Tests).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from fake_telegram import FakeTelegram
+from fake_telegram.bot_process import BotProcess
+from tests.e2e.conftest import Conversation, until
+from tests.e2e.test_bot_process import onboard_kazakh
+
+pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
+
+
+async def test_russian_user_onboards_as_an_ngo(shared_tg: FakeTelegram, shared_bot: BotProcess) -> None:
+    user = shared_tg.user(5002, first_name="Ольга", language_code="ru")
+    chat = Conversation(shared_tg, user)
+    await user.send("/start gr_17")
+    await chat.expect("На каком языке Belsendi будет с вами говорить?")
+    await user.press("Русский")
+    await chat.expect("Вы согласны, что Belsendi будет хранить эти данные?")
+    await user.press("✅ Даю согласие")
+    await chat.expect("Кто вы в Belsendi?")
+    await user.press("Представитель НПО")
+    # The role message becomes the region question, and the request's note comes as a new message;
+    # wait for both (in message order) before pressing, whichever Telegram got first.
+    await chat.expect("Где вы находитесь?")
+    await chat.expect("заявка на подтверждение роли «Представитель НПО» отправлена администраторам")
+    await user.press("Шымкент")
+    await chat.expect("Главное меню")
+    # The deep link kept from /start is dealt with once onboarding is over.
+    await chat.expect("Эту ссылку не удалось открыть")
+    assert shared_tg.unanswered_callbacks() == []
+
+
+async def test_language_switch_changes_every_later_screen(
+    shared_tg: FakeTelegram, shared_bot: BotProcess
+) -> None:
+    chat = await onboard_kazakh(shared_tg, 5003)
+    await chat.user.send("/language")
+    await chat.expect("Тілді таңдаңыз")
+    await chat.user.press("Русский")
+    await chat.expect("Главное меню")
+    assert chat.user.answers[-1].text == "✅ Язык изменён: теперь говорим по-русски."
+    await chat.user.send("/help")
+    await chat.expect("объединяет волонтёров, НПО и организаторов")
+    # The command menu in this chat follows the chosen language, whatever the app's language.
+    chat_commands = shared_tg.commands(scope_type="chat", chat_id=5003)
+    assert any(command["description"] == "Главное меню" for command in chat_commands)
+
+
+async def test_help_in_both_languages(shared_tg: FakeTelegram, shared_bot: BotProcess) -> None:
+    kazakh = await onboard_kazakh(shared_tg, 5004)
+    await kazakh.user.send("/help")
+    await kazakh.expect("Қазақстандағы еріктілерді, ҮЕҰ-ларды және іс-шара ұйымдастырушыларын байланыстырады")
+    russian = Conversation(shared_tg, shared_tg.user(5005, first_name="Пётр", language_code="ru"))
+    await russian.user.send("/help")  # before onboarding: Telegram's language is the guess
+    await russian.expect("объединяет волонтёров, НПО и организаторов")
+
+
+async def test_html_in_a_name_is_shown_as_text(shared_tg: FakeTelegram, shared_bot: BotProcess) -> None:
+    """The fake refuses unescaped HTML as Telegram does: the profile arriving at all proves escaping."""
+    chat = await onboard_kazakh(shared_tg, 5008, first_name="<b>Асқар</b> & <script>")
+    await chat.user.send("/profile")
+    profile = await chat.expect("Менің профилім")
+    assert "Аты: <b>Асқар</b> & <script>" in profile.text  # shown literally, not as bold
+    bold = [entity for entity in profile.entities if entity["type"] == "bold"]
+    assert len(bold) == 1  # only the heading
+
+
+async def test_unknown_input_and_files_get_a_hint(shared_tg: FakeTelegram, shared_bot: BotProcess) -> None:
+    chat = await onboard_kazakh(shared_tg, 5009)
+    await chat.user.send("/frobnicate")
+    await chat.expect("Мұндай команда жоқ")
+    await chat.user.send_document(b"%PDF-1.4", file_name="cv.pdf")
+    await chat.expect("Хабарламаңызды түсінбедік")
+    await chat.user.send_location(43.238, 76.945)
+    await chat.expect("Хабарламаңызды түсінбедік")
+    await chat.user.press_data("rg:narnia")
+    await until(lambda: shared_tg.unanswered_callbacks() == [])
+    assert chat.user.answers[-1].text == "Бұл батырма ескірген. /menu жіберіңіз."
