@@ -94,12 +94,15 @@ def create_dispatcher(
         storage=SQLStorage(database, now=clock.now),
         # One update at a time per user: two quick taps must not race each other.
         events_isolation=SimpleEventIsolation(),
+        # Registered below, after the user middleware, which reads the state with the user.
+        disable_fsm=True,
         settings=settings,
         catalogs=catalogs,
         clock=clock,
         users=users,
     )
-    dispatcher.update.outer_middleware(UserMiddleware(users, catalogs))
+    dispatcher.update.outer_middleware(UserMiddleware(users, catalogs, dispatcher.fsm))
+    dispatcher.update.outer_middleware(dispatcher.fsm)
     # Every button press is answered, even when a handler fails or none matches, and within the deadline
     # even when its handler is slow. Before throttling, which sets the text of a dropped press's answer.
     CallbackAnswers(settings.callback_answer_deadline).register(dispatcher.callback_query)

@@ -57,13 +57,16 @@ def create_engine(database_url: str, *, readonly: bool = False, **kwargs: Any) -
     """An async engine; on SQLite: WAL, synchronous=NORMAL, busy_timeout and foreign keys on.
 
     SQLite writers (the default) are one connection that begins with `BEGIN IMMEDIATE`; readers
-    (`readonly=True`) are a pool of `query_only` connections that begin a deferred, snapshot read.
+    (`readonly=True`) are a pool of `query_only` connections in autocommit: each statement is a snapshot.
     """
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
         return create_async_engine(url, **kwargs)
     kwargs.setdefault("pool_size", 1)
     kwargs.setdefault("max_overflow", 0)
+    # A unit of work always ends its transaction (commit or rollback) before it gives the connection
+    # back; the pool's own rollback on return would be one more trip to SQLite's thread for nothing.
+    kwargs.setdefault("pool_reset_on_return", None)
     engine = create_async_engine(url, **kwargs)
     _configure_sqlite(engine, readonly=readonly)
     return engine
@@ -86,8 +89,12 @@ def _configure_sqlite(engine: AsyncEngine, *, readonly: bool) -> None:
             cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
+    if readonly:
+        # Readers send no BEGIN: each statement reads its own consistent snapshot and takes no lock,
+        # and a read costs one trip to SQLite's thread less.
+        return
+
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front, so a writer never fails upgrading a read lock.
-        # Readers begin deferred: a snapshot that takes no lock.
-        connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -8,7 +8,9 @@ the CLI) may change a state, and a cache in this one would not know.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +20,11 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder,
 
 from storage.database import Database
 from storage.models import utcnow
+
+Record = tuple[str | None, str]  # (state, data as JSON)
+
+# The conversation of the update being handled, read with its user in one statement (see `primed`).
+_primed: ContextVar[dict[str, Record] | None] = ContextVar("fsm_primed", default=None)
 
 
 class SQLStorage(BaseStorage):
@@ -55,13 +62,37 @@ class SQLStorage(BaseStorage):
     async def close(self) -> None:
         """The database belongs to the application, which disposes of it."""
 
-    async def _get(self, key: StorageKey) -> tuple[str | None, str]:
+    def storage_key(self, key: StorageKey) -> str:
+        """The row key of a conversation."""
+        return self.key_builder.build(key)
+
+    @contextmanager
+    def primed(self, key: str, record: Record) -> Iterator[None]:
+        """While one update is handled: its conversation as read a moment ago with its user, so that
+        aiogram's read of the state costs nothing. Kept for that update only (writes go through and
+        update it), never across updates: another process may change the state in between."""
+        token = _primed.set({key: record})
+        try:
+            yield
+        finally:
+            _primed.reset(token)
+
+    async def _get(self, key: StorageKey) -> Record:
+        built = self.key_builder.build(key)
+        primed = _primed.get()
+        if primed is not None and built in primed:
+            return primed[built]
         async with self.database.reading() as uow:
-            return await uow.fsm.get(self.key_builder.build(key))
+            return await uow.fsm.get(built)
 
     async def _put(self, key: StorageKey, **values: str | None) -> None:
+        built = self.key_builder.build(key)
         async with self.database.transaction() as uow:
-            await uow.fsm.put(self.key_builder.build(key), now=self.now(), **values)
+            await uow.fsm.put(built, now=self.now(), **values)
+        primed = _primed.get()
+        if primed is not None and built in primed:
+            state, data = primed[built]
+            primed[built] = (values.get("state", state), values.get("data", data) or "{}")
 
 
 async def end_conversation(state: FSMContext, raw_state: str | None) -> None:

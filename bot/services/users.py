@@ -22,6 +22,8 @@ from storage.repositories.users import UserProfile
 from storage.unit_of_work import UnitOfWork
 
 NAME_MAX = 64
+# A conversation's state and its data (JSON), as the FSM storage keeps them.
+Conversation = tuple[str | None, str]
 PHONE = re.compile(r"^\+?\d{10,15}$")
 
 
@@ -45,21 +47,34 @@ class UserService:
         self.database = database
         self.clock = clock
 
-    async def meet(self, user_id: int, *, telegram_language: str | None, username: str | None) -> UserProfile:
+    async def meet(
+        self,
+        user_id: int,
+        *,
+        telegram_language: str | None,
+        username: str | None,
+        conversation_key: str | None = None,
+    ) -> tuple[UserProfile, Conversation | None]:
         """The user behind an update, created on first contact; refreshes what Telegram tells us.
 
-        Most updates change nothing: they only read, beside the writer.
+        With `conversation_key`, also the state of their conversation, read in the same statement
+        (None when it was not read). Most updates change nothing: they only read, beside the writer.
         """
         telegram_language = (telegram_language or "")[:16] or None
+        conversation: Conversation | None = None
         async with self.database.reading() as uow:
-            user = await uow.users.get(user_id)
+            if conversation_key is None:
+                user = await uow.users.get(user_id)
+            else:
+                found = await uow.users.get_with_conversation(user_id, conversation_key)
+                user, conversation = found if found is not None else (None, None)
         if user is not None and not _news(user, telegram_language, username):
-            return user
+            return user, conversation
         async with self.database.transaction() as uow:
             now = self.clock.now()
             user = await uow.users.get(user_id)  # again: it may have changed since the read
             if user is None:
-                return await uow.users.add(user_id, now=now, telegram_language=telegram_language)
+                return await uow.users.add(user_id, now=now, telegram_language=telegram_language), None
             changes: dict[str, Any] = {}
             if telegram_language != user.telegram_language:
                 changes["telegram_language"] = telegram_language
@@ -67,9 +82,9 @@ class UserService:
                 changes["username"] = username
             if user.blocked_at is not None:  # they write to us: they no longer block the bot
                 changes["blocked_at"] = None
-            if not changes:
-                return user
-            return await uow.users.update(user_id, now=now, **changes) or user
+            if changes:
+                user = await uow.users.update(user_id, now=now, **changes) or user
+            return user, conversation
 
     async def choose_language(self, user_id: int, language: str) -> UserProfile:
         if language not in SUPPORTED_LOCALES:

@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.models import Base
 
+_conversations = Base.metadata.tables["fsm_states"]
+
 
 @dataclass(frozen=True, slots=True)
 class UserProfile:
@@ -48,6 +50,22 @@ class UserRepository:
     async def get(self, user_id: int) -> UserProfile | None:
         row = (await self.connection.execute(select(*_COLUMNS).where(_table.c.id == user_id))).first()
         return UserProfile(*row) if row else None
+
+    async def get_with_conversation(
+        self, user_id: int, conversation_key: str
+    ) -> tuple[UserProfile, tuple[str | None, str]] | None:
+        """The user and the state of their conversation (FSM key), in one statement: every update
+        needs both. None when there is no such user."""
+        statement = (
+            select(*_COLUMNS, _conversations.c.state, _conversations.c.data)
+            .select_from(_table.outerjoin(_conversations, _conversations.c.key == conversation_key))
+            .where(_table.c.id == user_id)
+        )
+        row = (await self.connection.execute(statement)).first()
+        if row is None:
+            return None
+        *profile, state, data = row
+        return UserProfile(*profile), (state, data if data is not None else "{}")
 
     async def add(self, user_id: int, *, now: datetime, **values: Any) -> UserProfile:
         self._check(values)
