@@ -110,6 +110,11 @@ async def run(settings: Settings) -> None:
         await dispatcher.emit_shutdown(bot=bot, **dispatcher.workflow_data)
     finally:
         await app.close()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            # Now, not in the loop's close(), which closes its wake-up pipe first: a signal arriving
+            # in between would be reported as a write to a closed file.
+            with suppress(NotImplementedError):
+                loop.remove_signal_handler(sig)
         logger.info("Stopped")
 
 
