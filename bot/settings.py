@@ -5,7 +5,6 @@ The variable names are a public contract: operators' scripts and tests rely on t
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 from pathlib import Path
@@ -15,19 +14,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+
+from storage.urls import check_database_url
 
 TELEGRAM_API_URL = "https://api.telegram.org"
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
 # Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - in a webhook secret.
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 SUPPORTED_LOCALES = ("kk", "ru")
-# The databases the bot runs on and the async driver for each (`backend+driver` in the URL).
-ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
-DATABASE_URL_EXAMPLES = "sqlite+aiosqlite:///./data/bot.sqlite3 or postgresql+asyncpg://user:password@host/db"
-# How to install a driver that is not among the bot's own dependencies.
-DRIVER_INSTALL = {"asyncpg": "pip install -c requirements.lock -e '.[postgres]'"}
 # Names the settings file instead of `.env` in the working folder; empty: read no file (the tests'
 # bot processes, which must not pick up a deployer's .env). Not a setting itself.
 ENV_FILE_VARIABLE = "BELSENDI_ENV_FILE"
@@ -135,24 +129,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
-        try:
-            url = make_url(value)
-        except ArgumentError:
-            raise ValueError(f"is not a database URL: use {DATABASE_URL_EXAMPLES}") from None
-        backend, _, driver = url.drivername.partition("+")
-        backend = "postgresql" if backend == "postgres" else backend  # Heroku's spelling
-        wanted = ASYNC_DRIVERS.get(backend)
-        if wanted is None:
-            raise ValueError(f"uses {backend}, which the bot does not run on: use {DATABASE_URL_EXAMPLES}")
-        if driver != wanted:
-            fixed = url.set(drivername=f"{backend}+{wanted}").render_as_string(hide_password=True)
-            raise ValueError(
-                f"names the driver {url.drivername}; the bot needs {backend}+{wanted} (async): use {fixed}"
-            )
-        if importlib.util.find_spec(wanted) is None:
-            install = DRIVER_INSTALL.get(wanted, f"pip install {wanted}")
-            raise ValueError(f"needs the {wanted} package, which is not installed: {install}")
-        return value
+        return check_database_url(value)
 
     @field_validator("timezone")
     @classmethod
