@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -22,6 +23,7 @@ from pydantic import SecretStr
 
 from bot.app import Application
 from bot.clock import ManualClock
+from bot.heartbeat import Heartbeat, heartbeat_age
 from bot.i18n import Catalogs
 from bot.inbox import Inbox
 from bot.inbox_report import print_inbox_report
@@ -399,3 +401,31 @@ def _free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+async def test_the_poller_beats_the_heartbeat_the_health_check_reads(
+    tg: FakeTelegram, http_bot: Bot, app: Application, recorder: Recorder, catalogs: Catalogs, tmp_path: Path
+) -> None:
+    heartbeat_file = tmp_path / "data" / "heartbeat"
+    inbox = Inbox(app.database, recorder.dispatcher, http_bot, app.clock, catalogs, done_flush_delay=0.0)
+    stop = asyncio.Event()
+    poller = Poller(http_bot, inbox, polling_timeout=0, on_round_trip=Heartbeat(heartbeat_file))
+    running = asyncio.create_task(poller.run(stop))
+    async with asyncio.timeout(5):
+        while heartbeat_age(heartbeat_file) is None:
+            await asyncio.sleep(0.02)
+    stop.set()
+    await asyncio.wait_for(running, 5)
+    age = heartbeat_age(heartbeat_file)
+    assert age is not None
+    assert age < 5
+
+
+def test_the_heartbeat_touches_its_file_at_most_every_few_seconds(tmp_path: Path) -> None:
+    path = tmp_path / "heartbeat"
+    beat = Heartbeat(path, every=60)
+    beat()
+    first = path.stat().st_mtime_ns
+    os.utime(path, ns=(first - 10**9, first - 10**9))  # as if a second had passed
+    beat()  # within the minute: not touched again (a busy poller would write it on every batch)
+    assert path.stat().st_mtime_ns == first - 10**9
