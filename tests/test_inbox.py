@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -394,13 +393,6 @@ async def test_the_poller_does_not_confirm_what_the_database_refused(
     await asyncio.wait_for(running, 5)
     await unmigrated.dispose()
     assert len(tg.pending_updates()) == 1  # Telegram keeps it: nothing is lost
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 async def test_the_poller_beats_the_heartbeat_the_health_check_reads(
