@@ -15,8 +15,10 @@ from bot.i18n import Catalogs, format_date, format_datetime, format_day_time
 from bot.services.users import Problem
 from bot.views import profile as profile_views
 from bot.views.layout import ROW_CHARACTERS, columns_that_fit, row_widths
+from bot.views.menu import Origin
 from bot.views.onboarding import RegionCallback, consent_view, region_keyboard, role_chosen_text
-from bot.views.profile import erase_confirm_view, profile_view
+from bot.views.privacy import erase_confirm_view
+from bot.views.profile import profile_view
 from storage.repositories.users import UserProfile
 from tests.test_catalogs import catalog
 
@@ -306,7 +308,7 @@ def test_kazakh_reviewed_texts(catalogs: Catalogs, msgid: str, expected: str) ->
 def test_kazakh_reviewed_texts_inside_longer_ones(catalogs: Catalogs) -> None:
     t = catalogs["kk"]
     consent = consent_view(t).text
-    erase = erase_confirm_view(t).text
+    erase = erase_confirm_view(t, Origin.PROFILE).text
     request = role_chosen_text(t, Role.NGO)
     assert consent.endswith("\n\nBelsendi-нің осы деректерді сақтауына келісесіз бе?")
     assert erase.startswith("🗑 <b>Барлық деректеріңіз өшірілсін бе?</b>\n")

@@ -130,8 +130,8 @@ async def test_profile_edit_survives_a_restart_mid_conversation(
     assert await first.stop() == 0, first.output()
     await start_bot()
     await chat.user.send("Айгерім Сәрсенова")  # the bot still waits for the name
-    await chat.expect("Сақталды")
-    await chat.expect("Аты: Айгерім Сәрсенова")
+    profile = await chat.expect("✅ Аты сақталды.")
+    assert "Аты: Айгерім Сәрсенова" in profile.text
 
 
 async def test_html_in_a_name_is_shown_as_text(tg: FakeTelegram, start_bot: BotFactory) -> None:
