@@ -45,8 +45,8 @@ from storage.repositories.users import UserProfile
 
 class Onboarding(StatesGroup):
     # The message that shows the open question: {"message": its id}. Conversation state, not a fact
-    # about the user: it goes with the conversation (at the end of onboarding, on /menu, on erasure),
-    # needs no migration and never shows up in a data export.
+    # about the user: it ends with the conversation (onboarding done, consent declined or withdrawn,
+    # data erased), needs no migration, and is not personal data to export or to keep without consent.
     question = State()
 
 
@@ -198,10 +198,8 @@ async def on_unfinished(
     state: FSMContext,
     raw_state: str | None,
 ) -> None:
-    if user is None:
-        return
-    note = finish_setting_up_text(catalogs.speaking(user.language, t))
-    await continue_onboarding(message, user, users, t, catalogs, state, raw_state, note=note)
+    if user is not None:
+        await show_open_question(message, user, users, t, catalogs, state, raw_state)
 
 
 async def on_unfinished_button(
@@ -277,6 +275,6 @@ async def show_open_question(
     state: FSMContext,
     raw_state: str | None,
 ) -> None:
-    """For commands that do not apply yet (/cancel, /menu): the open question, with a note why."""
+    """For whatever does not apply yet (text, /cancel, /menu): the open question, with a note why."""
     note = finish_setting_up_text(catalogs.speaking(user.language, t))
     await continue_onboarding(message, user, users, t, catalogs, state, raw_state, note=note)

@@ -94,7 +94,7 @@ async def on_profile_button(
     elif action is ProfileAction.LANGUAGE:
         await show(query, choose_language_view(t, origin))
     elif action is ProfileAction.PHONE:
-        await state.set_state(ProfileForm.phone)
+        await start_conversation(state, ProfileForm.phone, {})
         await show(query, ask_phone_view(t))
     elif action is ProfileAction.PHONE_REMOVE:
         user = await users.remove_phone(user.id)
