@@ -130,7 +130,7 @@ async def test_profile_edit_survives_a_restart_mid_conversation(
     assert await first.stop() == 0, first.output()
     await start_bot()
     await chat.user.send("Айгерім Сәрсенова")  # the bot still waits for the name
-    profile = await chat.expect("✅ Аты сақталды.")
+    profile = await chat.expect("✅ Атыңыз сақталды.")
     assert "Аты: Айгерім Сәрсенова" in profile.text
 
 
