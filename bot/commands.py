@@ -19,3 +19,8 @@ async def set_default_commands(bot: Bot, catalogs: Catalogs) -> None:
 async def set_chat_commands(bot: Bot, t: Translator, chat_id: int) -> None:
     """In the language the user picked, which their Telegram app may not be in (Kazakh rarely is)."""
     await bot.set_my_commands(bot_commands(t), scope=BotCommandScopeChat(chat_id=chat_id))
+
+
+async def forget_chat_commands(bot: Bot, chat_id: int) -> None:
+    """After erasure: the chat's menu falls back to the app's language, as for someone new."""
+    await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=chat_id))

@@ -25,3 +25,10 @@ class Onboarded(Filter):
 
     async def __call__(self, _event: object, user: UserProfile | None = None) -> bool:
         return user is not None and onboarding_step(user) is OnboardingStep.DONE
+
+
+class Stranger(Filter):
+    """Someone we do not know: never met, or who deleted their data (only a message meets them)."""
+
+    async def __call__(self, _event: object, user: UserProfile | None = None) -> bool:
+        return user is None

@@ -93,6 +93,11 @@ class Catalogs:
         """Every language, Kazakh first."""
         return [self._translators[locale] for locale in SUPPORTED_LOCALES]
 
+    def speaking(self, chosen: str | None, t: Translator) -> list[Translator]:
+        """The languages to write to a user in: theirs once chosen; until then every one, Kazakh
+        first, as the language picker does (Kazakh speakers often run Telegram in Russian)."""
+        return [t] if chosen in self._translators else self.all()
+
     def pick(self, chosen: str | None, telegram_language: str | None) -> Translator:
         return self._translators[pick_locale(chosen, telegram_language, self.default_locale)]
 

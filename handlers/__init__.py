@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 
-from handlers import fallback, membership, menu, onboarding, profile
+from handlers import fallback, language, membership, menu, onboarding, privacy, profile, strangers
 
 
 def setup_routers() -> Router:
@@ -14,8 +14,11 @@ def setup_routers() -> Router:
     root.message.filter(F.chat.type == "private")
     root.callback_query.filter(F.message.chat.type == "private")
     root.include_routers(
+        strangers.router(),  # before any feature: a press from someone unknown reaches none
         membership.router(),
+        language.router(),
         menu.router(),
+        privacy.router(),  # open before onboarding's catch-all: one may ask before consenting
         onboarding.router(),
         profile.router(),
         fallback.router(),

@@ -1,4 +1,4 @@
-"""Commands that work at any time: /menu, /help, /language, /cancel, and the menu's buttons."""
+"""Commands that work at any time: /menu, /help, /cancel, and the menu's buttons."""
 
 from __future__ import annotations
 
@@ -7,19 +7,22 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
+from bot.domain.onboarding import OnboardingStep, onboarding_step
 from bot.filters import Onboarded
-from bot.i18n import Translator
+from bot.i18n import Catalogs, Translator
 from bot.replies import send, show
+from bot.services.users import UserService
+from bot.views import View
 from bot.views.menu import (
     MenuAction,
     MenuCallback,
     cancelled_text,
-    choose_language_view,
     help_view,
     menu_view,
     nothing_to_cancel_text,
 )
-from bot.views.profile import profile_view
+from bot.views.profile import profile_view, start_over_view
+from handlers.onboarding import show_open_question
 from storage.fsm import end_conversation
 from storage.repositories.users import UserProfile
 
@@ -27,33 +30,40 @@ from storage.repositories.users import UserProfile
 def router() -> Router:
     router = Router(name="menu")
     router.message.register(on_help, Command("help"))
-    router.message.register(on_language, Command("language"))
     router.message.register(on_cancel, Command("cancel"))
     router.callback_query.register(on_help_button, MenuCallback.filter(F.action == MenuAction.HELP))
-    router.callback_query.register(on_language_button, MenuCallback.filter(F.action == MenuAction.LANGUAGE))
-    # The menu itself is for those who finished onboarding; the rest are led back to it.
+    # The menu itself is for those who finished onboarding; the rest are led back to their question.
     router.message.register(on_menu, Command("menu"), Onboarded())
     router.callback_query.register(on_menu_button, MenuCallback.filter(), Onboarded())
     return router
 
 
-async def on_help(message: Message, t: Translator) -> None:
-    await send(message, help_view(t))
+async def on_help(message: Message, user: UserProfile, t: Translator, catalogs: Catalogs) -> None:
+    await send(message, _help(user, t, catalogs))
 
 
-async def on_help_button(query: CallbackQuery, t: Translator) -> None:
-    await show(query, help_view(t))
+async def on_help_button(query: CallbackQuery, user: UserProfile, t: Translator, catalogs: Catalogs) -> None:
+    await show(query, _help(user, t, catalogs))
 
 
-async def on_language(message: Message, t: Translator) -> None:
-    await send(message, choose_language_view(t))
+def _help(user: UserProfile, t: Translator, catalogs: Catalogs) -> View:
+    onboarded = onboarding_step(user) is OnboardingStep.DONE
+    return help_view(t, onboarded=onboarded, languages=catalogs.speaking(user.language, t))
 
 
-async def on_language_button(query: CallbackQuery, t: Translator) -> None:
-    await show(query, choose_language_view(t))
-
-
-async def on_cancel(message: Message, state: FSMContext, raw_state: str | None, t: Translator) -> None:
+async def on_cancel(
+    message: Message,
+    user: UserProfile,
+    users: UserService,
+    state: FSMContext,
+    raw_state: str | None,
+    t: Translator,
+    catalogs: Catalogs,
+) -> None:
+    if onboarding_step(user) is not OnboardingStep.DONE:
+        # Setting up cannot be cancelled half-way, and /menu is not open yet: back to the question.
+        await show_open_question(message, user, users, t, catalogs, state, raw_state)
+        return
     if raw_state is None:
         await message.answer(nothing_to_cancel_text(t), reply_markup=ReplyKeyboardRemove())
         return
@@ -77,5 +87,7 @@ async def on_menu_button(
     await end_conversation(state, raw_state)
     if callback_data.action is MenuAction.PROFILE:
         await show(query, profile_view(t, user))
+    elif callback_data.action is MenuAction.START_OVER:
+        await show(query, start_over_view(t))
     else:
         await show(query, menu_view(t))

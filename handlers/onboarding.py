@@ -1,7 +1,10 @@
 """/start and the first conversation: language → consent → role → region → main menu.
 
-The step a user is at is derived from what they have chosen (see `onboarding_step`), so a restart,
-an old button or a repeated /start always lands on the right question.
+The step a user is at is derived from what they have chosen (see `onboarding_step`), and every
+onboarding button belongs to one step: a press counts only while the user is at that step. A press
+for another step changes nothing and shows where the user is now, so an old button can never undo an
+answer. The open question is shown in one message: when it is asked again further down, the buttons
+of the earlier copy are taken off (its id is kept in the conversation state, see `Onboarding`).
 """
 
 from __future__ import annotations
@@ -9,7 +12,8 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.commands import set_chat_commands
@@ -18,23 +22,32 @@ from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import Role
 from bot.filters import Onboarded
 from bot.i18n import Catalogs, Translator
-from bot.replies import show
+from bot.replies import remove_buttons, send, show
 from bot.services.users import UserService
 from bot.settings import SUPPORTED_LOCALES
-from bot.views.menu import language_changed_text, link_unavailable_text, menu_view
+from bot.views import with_notice
+from bot.views.menu import link_unavailable_text, menu_view
 from bot.views.onboarding import (
     ConsentCallback,
     LanguageCallback,
     RegionCallback,
     RoleCallback,
     consent_declined_view,
-    finish_onboarding_first,
+    finish_setting_up_text,
     role_chosen_text,
+    stale_step_text,
     step_view,
 )
-from bot.views.profile import profile_view
-from storage.fsm import end_conversation
+from bot.views.profile import start_over_view
+from storage.fsm import conversation_data, end_conversation, start_conversation
 from storage.repositories.users import UserProfile
+
+
+class Onboarding(StatesGroup):
+    # The message that shows the open question: {"message": its id}. Conversation state, not a fact
+    # about the user: it ends with the conversation (onboarding done, consent declined or withdrawn,
+    # data erased), needs no migration, and is not personal data to export or to keep without consent.
+    question = State()
 
 
 def router() -> Router:
@@ -60,10 +73,14 @@ async def on_start(
     t: Translator,
     catalogs: Catalogs,
 ) -> None:
-    await end_conversation(state, raw_state)
     if command.args:
         user = await users.keep_start_payload(user, command.args)
-    await continue_onboarding(message, user, users, t, catalogs)
+    if onboarding_step(user) is OnboardingStep.DONE and user.start_payload is None:
+        # Set up already: "start over" means changing a choice, never losing one.
+        await end_conversation(state, raw_state)
+        await send(message, start_over_view(t))
+        return
+    await continue_onboarding(message, user, users, t, catalogs, state, raw_state)
 
 
 async def on_language(
@@ -71,19 +88,20 @@ async def on_language(
     callback_data: LanguageCallback,
     user: UserProfile,
     users: UserService,
+    t: Translator,
     catalogs: Catalogs,
+    state: FSMContext,
+    raw_state: str | None,
     bot: Bot,
     callback_answer: CallbackAnswer,
 ) -> None:
-    had_language = user.language is not None
+    if onboarding_step(user) is not OnboardingStep.LANGUAGE:
+        await on_stale_step(query, user, users, t, catalogs, state, raw_state, callback_answer)
+        return
     user = await users.choose_language(user.id, callback_data.code)
     t = catalogs[callback_data.code]
     await set_chat_commands(bot, t, user.id)
-    if had_language and onboarding_step(user) is OnboardingStep.DONE:
-        callback_answer.text = language_changed_text(t)
-        await show(query, menu_view(t))
-        return
-    await continue_onboarding(query, user, users, t, catalogs)
+    await continue_onboarding(query, user, users, t, catalogs, state, raw_state)
 
 
 async def on_consent(
@@ -93,16 +111,26 @@ async def on_consent(
     users: UserService,
     t: Translator,
     catalogs: Catalogs,
+    state: FSMContext,
+    raw_state: str | None,
+    callback_answer: CallbackAnswer,
 ) -> None:
-    if not callback_data.agree:
-        await users.decline_consent(user.id)
-        await show(query, consent_declined_view(t))
+    if onboarding_step(user) is not OnboardingStep.CONSENT:
+        await on_stale_step(query, user, users, t, catalogs, state, raw_state, callback_answer)
         return
-    if user.consent_at is None:
+    if callback_data.agree:
         user = await users.give_consent(
-            user.id, name=query.from_user.full_name, username=query.from_user.username
+            user.id,
+            name=query.from_user.full_name,
+            username=query.from_user.username,
+            telegram_language=query.from_user.language_code,
         )
-    await continue_onboarding(query, user, users, t, catalogs)
+        await continue_onboarding(query, user, users, t, catalogs, state, raw_state)
+        return
+    previous = await question_message(state, raw_state)
+    await users.decline_consent(user.id)  # the conversation ends with it
+    shown = await show(query, consent_declined_view(t))
+    await retire_question(query.bot, user.id, previous, shown)
 
 
 async def on_role(
@@ -112,11 +140,12 @@ async def on_role(
     users: UserService,
     t: Translator,
     catalogs: Catalogs,
+    state: FSMContext,
+    raw_state: str | None,
     callback_answer: CallbackAnswer,
 ) -> None:
-    if user.role is not None or user.consent_at is None:
-        # A button from an earlier screen: the role is chosen (or consent withdrawn) already.
-        await continue_onboarding(query, user, users, t, catalogs)
+    if onboarding_step(user) is not OnboardingStep.ROLE:
+        await on_stale_step(query, user, users, t, catalogs, state, raw_state, callback_answer)
         return
     role = Role(callback_data.role)
     user = await users.choose_role(user.id, role)
@@ -124,7 +153,7 @@ async def on_role(
         callback_answer.text = role_chosen_text(t, role)
     elif query.message is not None:  # too long for a toast, and worth keeping in the chat
         await query.message.answer(role_chosen_text(t, role))
-    await continue_onboarding(query, user, users, t, catalogs)
+    await continue_onboarding(query, user, users, t, catalogs, state, raw_state)
 
 
 async def on_region(
@@ -134,25 +163,43 @@ async def on_region(
     users: UserService,
     t: Translator,
     catalogs: Catalogs,
+    state: FSMContext,
+    raw_state: str | None,
+    callback_answer: CallbackAnswer,
 ) -> None:
-    if user.consent_at is None:
-        await continue_onboarding(query, user, users, t, catalogs)
+    if onboarding_step(user) is not OnboardingStep.REGION:
+        await on_stale_step(query, user, users, t, catalogs, state, raw_state, callback_answer)
         return
-    was_onboarded = onboarding_step(user) is OnboardingStep.DONE
     user = await users.choose_region(user.id, callback_data.code)
-    if was_onboarded:  # an edit from the profile
-        await show(query, profile_view(t, user))
-        return
-    await continue_onboarding(query, user, users, t, catalogs)
+    await continue_onboarding(query, user, users, t, catalogs, state, raw_state)
+
+
+async def on_stale_step(
+    query: CallbackQuery,
+    user: UserProfile,
+    users: UserService,
+    t: Translator,
+    catalogs: Catalogs,
+    state: FSMContext,
+    raw_state: str | None,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """A button of a step the user is not at: nothing changes; the message shows where they are."""
+    callback_answer.text = stale_step_text(catalogs.speaking(user.language, t))
+    await continue_onboarding(query, user, users, t, catalogs, state, raw_state)
 
 
 async def on_unfinished(
-    message: Message, user: UserProfile | None, users: UserService, t: Translator, catalogs: Catalogs
+    message: Message,
+    user: UserProfile | None,
+    users: UserService,
+    t: Translator,
+    catalogs: Catalogs,
+    state: FSMContext,
+    raw_state: str | None,
 ) -> None:
-    if user is None:
-        return
-    await message.answer(finish_onboarding_first(t))
-    await continue_onboarding(message, user, users, t, catalogs)
+    if user is not None:
+        await show_open_question(message, user, users, t, catalogs, state, raw_state)
 
 
 async def on_unfinished_button(
@@ -161,26 +208,73 @@ async def on_unfinished_button(
     users: UserService,
     t: Translator,
     catalogs: Catalogs,
+    state: FSMContext,
+    raw_state: str | None,
     callback_answer: CallbackAnswer,
 ) -> None:
     if user is None:
         return
-    callback_answer.text = finish_onboarding_first(t)
-    await continue_onboarding(query, user, users, t, catalogs)
+    # The question takes the place of the message pressed on: no "below" or "above" to point at.
+    callback_answer.text = finish_setting_up_text(catalogs.speaking(user.language, t))
+    await continue_onboarding(query, user, users, t, catalogs, state, raw_state)
 
 
 async def continue_onboarding(
-    event: Message | CallbackQuery, user: UserProfile, users: UserService, t: Translator, catalogs: Catalogs
+    event: Message | CallbackQuery,
+    user: UserProfile,
+    users: UserService,
+    t: Translator,
+    catalogs: Catalogs,
+    state: FSMContext,
+    raw_state: str | None,
+    *,
+    note: str | None = None,
 ) -> None:
-    """Ask the next question; once all are answered, the menu and any deep link waiting."""
+    """Ask the open question (with a `note` above it); once all are answered, the menu and any deep
+    link waiting. A message gets the question as a new message, a press in the message pressed on;
+    either way the copy shown before loses its buttons."""
+    previous = await question_message(state, raw_state)
     step = onboarding_step(user)
     if step is not OnboardingStep.DONE:
-        await show(event, step_view(step, t, catalogs.all()))
+        shown = await show(event, with_notice(step_view(step, t, catalogs.all()), note))
+        if shown is not None and shown.message_id != previous:
+            await retire_question(event.bot, user.id, previous, shown)
+            await start_conversation(state, Onboarding.question, {"message": shown.message_id})
         return
-    await show(event, menu_view(t))
+    shown = await show(event, menu_view(t))
+    await retire_question(event.bot, user.id, previous, shown)
+    await end_conversation(state, raw_state)
     link = await users.take_start_payload(user)
     if link is not None:
         # No feature opens links yet; events and grants will register their openers here.
         answer_to = event if isinstance(event, Message) else event.message
         if isinstance(answer_to, Message):
             await answer_to.answer(link_unavailable_text(t))
+
+
+async def question_message(state: FSMContext, raw_state: str | None) -> int | None:
+    """The id of the message showing the open question, if one does."""
+    message_id = (await conversation_data(state, raw_state, Onboarding.question)).get("message")
+    return message_id if isinstance(message_id, int) else None
+
+
+async def retire_question(
+    bot: Bot | None, chat_id: int, previous: int | None, shown: Message | InaccessibleMessage | None
+) -> None:
+    """Take the buttons off the question's earlier copy, unless it is the message `shown` now."""
+    if bot is not None and previous is not None and (shown is None or shown.message_id != previous):
+        await remove_buttons(bot, chat_id, previous)
+
+
+async def show_open_question(
+    message: Message,
+    user: UserProfile,
+    users: UserService,
+    t: Translator,
+    catalogs: Catalogs,
+    state: FSMContext,
+    raw_state: str | None,
+) -> None:
+    """For whatever does not apply yet (text, /cancel, /menu): the open question, with a note why."""
+    note = finish_setting_up_text(catalogs.speaking(user.language, t))
+    await continue_onboarding(message, user, users, t, catalogs, state, raw_state, note=note)

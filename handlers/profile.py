@@ -1,8 +1,7 @@
-"""/profile: see and edit name, region and phone; download or delete everything we keep."""
+"""/profile: see and edit name, role, region, language and phone (privacy has its own router)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Coroutine
 from typing import Any
 
@@ -10,39 +9,42 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.types import CallbackQuery, Message
 
+from bot.domain.regions import REGIONS_BY_CODE
+from bot.domain.roles import Role
 from bot.filters import ButtonText, Onboarded
 from bot.i18n import Translator
-from bot.replies import send, show
+from bot.replies import remove_buttons, send, show
 from bot.services.users import InvalidInputError, UserService
-from bot.views import View
-from bot.views.onboarding import region_view
+from bot.views.language import choose_language_view
 from bot.views.profile import (
     CANCEL_PHONE,
     ProfileAction,
     ProfileCallback,
+    RegionEditCallback,
+    RoleEditCallback,
     ask_name_view,
     ask_phone_view,
-    erase_confirm_view,
-    erased_text,
-    export_caption,
+    name_saved_text,
     not_your_contact_text,
     phone_cancelled_view,
     phone_removed_text,
     phone_saved_view,
     problem_text,
     profile_view,
-    saved_view,
+    region_picker_view,
+    region_saved_text,
+    role_picker_view,
+    role_saved_text,
     text_expected_text,
 )
-from storage.fsm import end_conversation
+from storage.fsm import conversation_data, end_conversation, start_conversation
 from storage.repositories.users import UserProfile
 
 
 class ProfileForm(StatesGroup):
-    name = State()
+    name = State()  # data: {"prompt": id of the prompt message, whose cancel button goes once answered}
     phone = State()
 
 
@@ -52,13 +54,15 @@ def router() -> Router:
     router.message.filter(Onboarded())
     router.callback_query.filter(Onboarded())
     router.message.register(on_profile, Command("profile"))
-    router.callback_query.register(
-        on_erase_confirmed, ProfileCallback.filter(F.action == ProfileAction.ERASE_CONFIRM)
-    )
     router.callback_query.register(on_profile_button, ProfileCallback.filter())
+    router.callback_query.register(
+        on_region_chosen, RegionEditCallback.filter(F.code.in_(set(REGIONS_BY_CODE)))
+    )
+    router.callback_query.register(on_role_chosen, RoleEditCallback.filter(F.role.in_(set(Role))))
     router.message.register(on_name, ProfileForm.name, F.text & ~F.text.startswith("/"))
     router.message.register(on_phone_cancel, ProfileForm.phone, ButtonText(CANCEL_PHONE))
     router.message.register(on_contact, ProfileForm.phone, F.contact)
+    router.message.register(on_typed_phone, ProfileForm.phone, F.text & ~F.text.startswith("/"))
     router.message.register(on_not_text, ProfileForm.name)
     router.message.register(on_no_contact, ProfileForm.phone)
     return router
@@ -78,37 +82,47 @@ async def on_profile_button(
     users: UserService,
     state: FSMContext,
     t: Translator,
-    callback_answer: CallbackAnswer,
-    bot: Bot,
 ) -> None:
-    action = callback_data.action
+    action, origin = callback_data.action, callback_data.origin
     if action is ProfileAction.NAME:
-        await state.set_state(ProfileForm.name)
-        await show(query, ask_name_view(t))
+        prompt = await show(query, ask_name_view(t))
+        await start_conversation(state, ProfileForm.name, {"prompt": prompt.message_id} if prompt else {})
     elif action is ProfileAction.REGION:
-        await show(query, region_view(t))
+        await show(query, region_picker_view(t, user, origin))
+    elif action is ProfileAction.ROLE:
+        await show(query, role_picker_view(t, user, origin))
+    elif action is ProfileAction.LANGUAGE:
+        await show(query, choose_language_view(t, origin))
     elif action is ProfileAction.PHONE:
-        await state.set_state(ProfileForm.phone)
+        await start_conversation(state, ProfileForm.phone, {})
         await show(query, ask_phone_view(t))
     elif action is ProfileAction.PHONE_REMOVE:
         user = await users.remove_phone(user.id)
-        callback_answer.text = phone_removed_text(t)
-        await show(query, profile_view(t, user))
-    elif action is ProfileAction.EXPORT:
-        data = await users.export_data(user.id)
-        document = BufferedInputFile(
-            json.dumps(data, ensure_ascii=False, indent=2).encode(), filename="belsendi-my-data.json"
-        )
-        await bot.send_document(user.id, document, caption=export_caption(t))
-    elif action is ProfileAction.ERASE:
-        await show(query, erase_confirm_view(t))
+        await show(query, profile_view(t, user, phone_removed_text(t)))
 
 
-async def on_erase_confirmed(
-    query: CallbackQuery, user: UserProfile, users: UserService, t: Translator, bot: Bot
+async def on_region_chosen(
+    query: CallbackQuery,
+    callback_data: RegionEditCallback,
+    user: UserProfile,
+    users: UserService,
+    t: Translator,
 ) -> None:
-    await users.erase(user.id)  # the conversation state goes with it
-    await bot.send_message(user.id, erased_text(t))
+    user = await users.choose_region(user.id, callback_data.code)
+    await show(query, profile_view(t, user, region_saved_text(t)))
+
+
+async def on_role_chosen(
+    query: CallbackQuery,
+    callback_data: RoleEditCallback,
+    user: UserProfile,
+    users: UserService,
+    t: Translator,
+) -> None:
+    """NGO and organizer stay requests for an admin; volunteer is granted at once (and a request
+    waiting is dropped)."""
+    user = await users.choose_role(user.id, Role(callback_data.role))
+    await show(query, profile_view(t, user, role_saved_text(t, user)))
 
 
 async def on_name(
@@ -118,9 +132,18 @@ async def on_name(
     state: FSMContext,
     raw_state: str | None,
     t: Translator,
+    bot: Bot,
 ) -> None:
-    edit = users.rename(user.id, message.text or "")
-    await _save_edit(message, state, raw_state, edit, saved_view(t), t)
+    prompt = (await conversation_data(state, raw_state, ProfileForm.name)).get("prompt")
+    try:
+        user = await users.rename(user.id, message.text or "")
+    except InvalidInputError as error:  # the conversation stays open for another try
+        await message.answer(problem_text(t, error.problem))
+        return
+    await end_conversation(state, raw_state)
+    if isinstance(prompt, int):
+        await remove_buttons(bot, user.id, prompt)  # its cancel button has nothing left to cancel
+    await send(message, profile_view(t, user, name_saved_text(t)))
 
 
 async def on_contact(
@@ -138,8 +161,19 @@ async def on_contact(
         # Someone else's card forwarded or attached: only one's own number counts.
         await message.answer(not_your_contact_text(t))
         return
-    edit = users.set_phone(user.id, contact.phone_number)
-    await _save_edit(message, state, raw_state, edit, phone_saved_view(t), t)
+    await _save_phone(message, state, raw_state, users.set_phone(user.id, contact.phone_number), t)
+
+
+async def on_typed_phone(
+    message: Message,
+    user: UserProfile,
+    users: UserService,
+    state: FSMContext,
+    raw_state: str | None,
+    t: Translator,
+) -> None:
+    edit = users.set_phone(user.id, message.text or "", typed=True)
+    await _save_phone(message, state, raw_state, edit, t)
 
 
 async def on_phone_cancel(
@@ -158,20 +192,20 @@ async def on_no_contact(message: Message, t: Translator) -> None:
     await send(message, ask_phone_view(t))
 
 
-async def _save_edit(
+async def _save_phone(
     message: Message,
     state: FSMContext,
     raw_state: str | None,
     edit: Coroutine[Any, Any, UserProfile],
-    confirmation: View,
     t: Translator,
 ) -> None:
-    """Apply a profile edit typed or shared by the user: its problem, or the confirmation and profile."""
+    """The phone's problem (the prompt stays), or its confirmation, which also takes the share
+    button's keyboard away (only a new message can), and the profile."""
     try:
         user = await edit
-    except InvalidInputError as error:  # the conversation stays open for another try
+    except InvalidInputError as error:
         await message.answer(problem_text(t, error.problem))
         return
     await end_conversation(state, raw_state)
-    await send(message, confirmation)
+    await send(message, phone_saved_view(t))
     await send(message, profile_view(t, user))

@@ -55,6 +55,11 @@ class SQLStorage(BaseStorage):
         data: dict[str, Any] = json.loads((await self._get(key))[1])
         return data
 
+    async def set(self, key: StorageKey, state: StateType, data: Mapping[str, Any]) -> None:
+        """State and data in one write."""
+        value = state.state if isinstance(state, State) else state
+        await self._put(key, state=value, data=json.dumps(dict(data), ensure_ascii=False))
+
     async def clear(self, key: StorageKey) -> None:
         """State and data in one write (aiogram's FSMContext.clear would take two)."""
         await self._put(key, state=None, data=None)
@@ -104,3 +109,20 @@ async def end_conversation(state: FSMContext, raw_state: str | None) -> None:
         await storage.clear(state.key)
     else:
         await state.clear()
+
+
+async def start_conversation(state: FSMContext, new_state: State, data: Mapping[str, Any]) -> None:
+    """Enter `new_state` with `data` (replacing what was there) in one write."""
+    storage = state.storage
+    if isinstance(storage, SQLStorage):
+        await storage.set(state.key, new_state, data)
+    else:
+        await state.set_state(new_state)
+        await state.set_data(dict(data))
+
+
+async def conversation_data(state: FSMContext, raw_state: str | None, expected: State) -> dict[str, Any]:
+    """The data of the conversation in `expected`; empty (and nothing read) in any other state."""
+    if raw_state is None or raw_state != expected.state:
+        return {}
+    return await state.get_data()

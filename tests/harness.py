@@ -9,7 +9,13 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.filters.callback_data import CallbackData
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendMessage,
+    TelegramMethod,
+)
 from aiogram.types import (
     CallbackQuery,
     Chat,
@@ -47,6 +53,8 @@ class PlayedUser:
     language_code: str | None = "kk"
     username: str | None = None
     last_bot_message: Message | None = field(default=None, repr=False)
+    # The bot's messages in this chat as they are now (edits and removed buttons applied), by id.
+    bot_messages: dict[int, Message] = field(default_factory=dict, repr=False)
 
     @property
     def tg_user(self) -> User:
@@ -95,10 +103,12 @@ class PlayedUser:
             self, Update(update_id=next(_update_ids), message=self._message(document=document))
         )
 
-    async def press(self, data: str | CallbackData) -> list[TelegramMethod[Any]]:
-        """A button press with this data, on the last message the bot showed this user."""
+    async def press(self, data: str | CallbackData, on: int | None = None) -> list[TelegramMethod[Any]]:
+        """A button press with this data, on the bot's message `on` (by default the last one the bot
+        showed this user with buttons). The data need not be on a button there: old or forged."""
         packed = data.pack() if isinstance(data, CallbackData) else data
-        message = self.last_bot_message or self._message(text="…")
+        message = self.bot_messages[on] if on is not None else self.last_bot_message
+        message = message or self._message(text="…")
         query = CallbackQuery(
             id=str(next(_update_ids)),
             from_user=self.tg_user,
@@ -119,17 +129,26 @@ class PlayedUser:
         ):
             await self.press(data)
 
-    async def press_text(self, text: str) -> list[TelegramMethod[Any]]:
-        """Press the inline button labelled `text` on the last message the bot showed."""
-        markup = self.last_bot_message.reply_markup if self.last_bot_message else None
-        assert isinstance(markup, InlineKeyboardMarkup), f"no inline keyboard on {self.last_bot_message}"
-        for row in markup.inline_keyboard:
-            for button in row:
-                if button.text == text:
-                    assert button.callback_data is not None
-                    return await self.press(button.callback_data)
-        labels = [button.text for row in markup.inline_keyboard for button in row]
-        raise AssertionError(f"no button {text!r} among {labels}")
+    async def press_text(self, text: str, on: int | None = None) -> list[TelegramMethod[Any]]:
+        """Press the inline button labelled `text` on the bot's message `on` (default: the last one
+        with buttons); fails if that message shows no such button now."""
+        message = self.bot_messages[on] if on is not None else self.last_bot_message
+        for label, data in self.buttons(message.message_id if message else None):
+            if label == text:
+                return await self.press(data, on=message.message_id if message else None)
+        raise AssertionError(f"no button {text!r} among {[label for label, _ in self.buttons(on)]}")
+
+    def buttons(self, message_id: int | None = None) -> list[tuple[str, str]]:
+        """(label, data) of the inline buttons the bot's message shows now (default: the last one)."""
+        message = self.bot_messages.get(message_id) if message_id is not None else self.last_bot_message
+        markup = message.reply_markup if message else None
+        if not isinstance(markup, InlineKeyboardMarkup):
+            return []
+        return [(b.text, b.callback_data or "") for row in markup.inline_keyboard for b in row]
+
+    def with_buttons(self) -> list[int]:
+        """Ids of the bot's messages in this chat that still show inline buttons."""
+        return [id_ for id_ in self.bot_messages if self.buttons(id_)]
 
 
 class BotHarness:
@@ -141,6 +160,16 @@ class BotHarness:
         self.bot = app.bot
         assert isinstance(app.bot.session, RecordingSession)
         self.session: RecordingSession = app.bot.session
+        # What each request was answered with (a sent message's id is the session's, not ours).
+        self.results: dict[int, Any] = {}
+        answer = self.session.make_request
+
+        async def make_request(bot: Any, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
+            result = await answer(bot, method, timeout)
+            self.results[id(method)] = result
+            return result
+
+        self.session.make_request = make_request  # type: ignore[method-assign]
 
     def user(self, user_id: int = 1001, **fields: Any) -> PlayedUser:
         return PlayedUser(self, user_id, **fields)
@@ -150,17 +179,31 @@ class BotHarness:
         await self.feed_update(update)
         requests = self.session.requests[start:]
         for request in requests:
-            if isinstance(request, SendMessage | EditMessageText) and isinstance(
-                request.reply_markup, InlineKeyboardMarkup
-            ):
-                user.last_bot_message = Message(
-                    message_id=next(_message_ids),
-                    date=int(time.time()),
-                    chat=user.chat,
-                    text=request.text,
-                    reply_markup=request.reply_markup,
-                )
+            self._apply(user, request)
         return requests
+
+    def _apply(self, user: PlayedUser, request: TelegramMethod[Any]) -> None:
+        """What the user's chat looks like after the request, as Telegram would draw it."""
+        if isinstance(request, SendMessage):
+            sent = self.results.get(id(request))
+            if not isinstance(sent, Message):
+                return  # refused
+            message_id = sent.message_id
+        elif isinstance(request, EditMessageText | EditMessageReplyMarkup) and request.message_id:
+            message_id = request.message_id  # an edit keeps the message's id
+        else:
+            return
+        markup = request.reply_markup if isinstance(request.reply_markup, InlineKeyboardMarkup) else None
+        old = user.bot_messages.get(message_id)
+        text = (
+            request.text if isinstance(request, SendMessage | EditMessageText) else (old.text if old else "")
+        )
+        user.bot_messages[message_id] = Message(
+            message_id=message_id, date=int(time.time()), chat=user.chat, text=text, reply_markup=markup
+        )
+        last = user.last_bot_message
+        if markup is not None or (last is not None and last.message_id == message_id):
+            user.last_bot_message = user.bot_messages[message_id]
 
     async def feed_update(self, update: Update) -> None:
         await self.feed_raw(update.model_dump(mode="json", by_alias=True, exclude_none=True))

@@ -14,9 +14,19 @@ from bot.domain.roles import Role
 from bot.i18n import Catalogs, format_date, format_datetime, format_day_time
 from bot.services.users import Problem
 from bot.views import profile as profile_views
+from bot.views.language import language_changed_text
 from bot.views.layout import ROW_CHARACTERS, columns_that_fit, row_widths
-from bot.views.onboarding import RegionCallback, consent_view, region_keyboard, role_chosen_text
-from bot.views.profile import erase_confirm_view, profile_view
+from bot.views.menu import Origin, stranger_button_text
+from bot.views.onboarding import (
+    RegionCallback,
+    consent_view,
+    finish_setting_up_text,
+    region_keyboard,
+    role_chosen_text,
+    stale_step_text,
+)
+from bot.views.privacy import erase_confirm_view
+from bot.views.profile import profile_view
 from storage.repositories.users import UserProfile
 from tests.test_catalogs import catalog
 
@@ -306,7 +316,7 @@ def test_kazakh_reviewed_texts(catalogs: Catalogs, msgid: str, expected: str) ->
 def test_kazakh_reviewed_texts_inside_longer_ones(catalogs: Catalogs) -> None:
     t = catalogs["kk"]
     consent = consent_view(t).text
-    erase = erase_confirm_view(t).text
+    erase = erase_confirm_view(t, Origin.PROFILE).text
     request = role_chosen_text(t, Role.NGO)
     assert consent.endswith("\n\nBelsendi-нің осы деректерді сақтауына келісесіз бе?")
     assert erase.startswith("🗑 <b>Барлық деректеріңіз өшірілсін бе?</b>\n")
@@ -342,3 +352,15 @@ def test_translations_do_not_speak_as_i(locale: str) -> None:
         if msgid not in USER_VOICE and re.search(FIRST_PERSON_SINGULAR[locale], string)
     ]
     assert found == []
+
+
+def test_pop_ups_fit_telegrams_200_characters_in_both_languages(catalogs: Catalogs) -> None:
+    both = catalogs.all()
+    pop_ups = [
+        stale_step_text(both),
+        finish_setting_up_text(both),
+        stranger_button_text(both),
+        *(language_changed_text(t) for t in both),
+        *(role_chosen_text(t, Role.VOLUNTEER) for t in both),
+    ]
+    assert max(len(text) for text in pop_ups) <= 200

@@ -26,9 +26,11 @@ from bot.domain.regions import REGIONS
 from bot.domain.roles import Role
 from bot.i18n import LOCALES_DIR, compile_catalogs
 from bot.services.users import UserService
-from bot.views.menu import MenuAction, MenuCallback
+from bot.views.language import LanguageChangeCallback
+from bot.views.menu import MenuAction, MenuCallback, Origin
 from bot.views.onboarding import ConsentCallback, LanguageCallback, RegionCallback, RoleCallback
-from bot.views.profile import ProfileAction, ProfileCallback
+from bot.views.privacy import PrivacyAction, PrivacyCallback
+from bot.views.profile import ProfileAction, ProfileCallback, RegionEditCallback, RoleEditCallback
 from storage.database import Database
 from tests.harness import BotHarness, stored_user, texts
 
@@ -64,7 +66,12 @@ def all_callback_data() -> list[CallbackData]:
     made += [RoleCallback(role=role) for role in Role]
     made += [RegionCallback(code=region.code) for region in REGIONS]
     made += [MenuCallback(action=action) for action in MenuAction]
-    made += [ProfileCallback(action=action) for action in ProfileAction]
+    for origin in Origin:
+        made += [LanguageChangeCallback(code=code, origin=origin) for code in ("kk", "ru")]
+        made += [ProfileCallback(action=action, origin=origin) for action in ProfileAction]
+        made += [RegionEditCallback(code=region.code, origin=origin) for region in REGIONS]
+        made += [RoleEditCallback(role=role, origin=origin) for role in Role]
+        made += [PrivacyCallback(action=action, origin=origin) for action in PrivacyAction]
     return made
 
 

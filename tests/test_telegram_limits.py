@@ -31,7 +31,6 @@ from bot.middlewares.long_messages import SplitLongMessages
 from bot.settings import Settings, SettingsError, load_settings
 from bot.telegram.resilience import RecipientUnavailableError, ResilientRequests, RetryPolicy
 from bot.text import TEXT_LIMIT
-from bot.views.onboarding import LanguageCallback
 from fake_telegram.recording import InstantClock, RecordingSession
 from storage.database import Database
 from tests.harness import BotHarness, recording_bot, stored_user, texts
@@ -355,7 +354,7 @@ async def test_a_fast_handler_is_answered_once_with_its_own_text(harness: BotHar
     user = harness.user(7105, language_code="ru")
     await user.onboard("kk")
     await user.send("/language")
-    requests = await user.press(LanguageCallback(code="ru"))
+    requests = await user.press_text("Русский")
     answers = [r for r in requests if isinstance(r, AnswerCallbackQuery)]
     assert len(answers) == 1
     assert answers[0].text == "✅ Язык изменён: теперь говорим по-русски."

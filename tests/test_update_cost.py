@@ -61,7 +61,7 @@ async def test_a_conversation_changed_by_another_process_is_seen_by_the_next_upd
     finally:
         await other.dispose()
     seen = texts(await user.send("Жаңа ат"))
-    assert "Сақталды" not in " ".join(seen)  # no longer waiting for a name: the bot knows it
+    assert "Атыңыз сақталды" not in " ".join(seen)  # no longer waiting for a name: the bot knows it
     stored = await stored_user(app.database, 8002)
     assert stored is not None
     assert stored.name != "Жаңа ат"
@@ -74,7 +74,7 @@ async def test_a_state_written_during_an_update_is_what_a_later_read_in_it_sees(
     await user.onboard("kk")
     await user.press(ProfileCallback(action=ProfileAction.NAME))
     seen = texts(await user.send("Айгүл"))
-    assert any("Сақталды" in text for text in seen)
+    assert any("Атыңыз сақталды" in text for text in seen)
     stored = await stored_user(app.database, 8003)
     assert stored is not None
     assert stored.name == "Айгүл"

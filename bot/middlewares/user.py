@@ -7,7 +7,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.fsm.middleware import FSMContextMiddleware
-from aiogram.types import Chat, TelegramObject, User
+from aiogram.types import Chat, TelegramObject, Update, User
 
 from bot.i18n import Catalogs
 from bot.services.users import UserService
@@ -15,9 +15,14 @@ from storage.fsm import SQLStorage
 
 
 class UserMiddleware(BaseMiddleware):
-    """Gives handlers `user` (None outside private chats, where the bot does not talk), `t` (the
-    translator of the user's language) and `locale`. Runs before aiogram's FSM middleware and reads
-    the user's conversation state with the user, in one statement.
+    """Gives handlers `user`, `t` (the translator of the user's language) and `locale`.
+
+    `user` is None outside private chats, where the bot does not talk, and for someone we do not know
+    who did anything but write to us: only a message is a first contact. A press on an old button, or
+    blocking the bot, after "delete my data" must not bring a user row back.
+
+    Runs before aiogram's FSM middleware and reads the user's conversation state with the user, in
+    one statement.
 
     The language: the one the user chose; before they choose, Telegram's if it is ours.
     """
@@ -46,6 +51,7 @@ class UserMiddleware(BaseMiddleware):
                 tg_user.id,
                 telegram_language=tg_user.language_code,
                 username=tg_user.username,
+                create=isinstance(event, Update) and event.message is not None,
                 conversation_key=key,
             )
         t = self.catalogs.pick(user.language if user else None, tg_user.language_code if tg_user else None)

@@ -1,12 +1,10 @@
-"""Users: first contact, onboarding, profile edits, and their personal data (export and erasure).
+"""Users: first contact, onboarding, profile edits, consent, and their personal data (export, erasure).
 
 Each public method is one use case: one unit of work, committed once.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import asdict
 from datetime import datetime
 from enum import StrEnum
@@ -14,6 +12,8 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.domain.deeplinks import DeepLink, parse_start_payload
+from bot.domain.names import NAME_MAX, clean_name
+from bot.domain.phones import InvalidPhoneError, PhoneProblem, phone_from_contact, phone_from_typed
 from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import ROLES_NEEDING_APPROVAL, Role
 from bot.settings import SUPPORTED_LOCALES
@@ -21,17 +21,36 @@ from storage.database import Database
 from storage.repositories.users import UserProfile
 from storage.unit_of_work import UnitOfWork
 
-NAME_MAX = 64
 # A conversation's state and its data (JSON), as the FSM storage keeps them.
 Conversation = tuple[str | None, str]
-PHONE = re.compile(r"^\+?\d{10,15}$")
+
+# Kept only with consent. Without it a user is their Telegram id, the language they chose and the step
+# of setting up they are at (derived from these being empty).
+PERSONAL_FIELDS = (
+    "name",
+    "username",
+    "telegram_language",
+    "phone",
+    "region",
+    "role",
+    "requested_role",
+    "role_requested_at",
+    "start_payload",
+)
 
 
 class Problem(StrEnum):
     NAME_EMPTY = "name_empty"
     NAME_TOO_LONG = "name_too_long"
     PHONE_INVALID = "phone_invalid"
+    PHONE_WRONG_LENGTH = "phone_wrong_length"
     CONSENT_MISSING = "consent_missing"
+
+
+_PHONE_PROBLEMS = {
+    PhoneProblem.NOT_A_NUMBER: Problem.PHONE_INVALID,
+    PhoneProblem.WRONG_LENGTH: Problem.PHONE_WRONG_LENGTH,
+}
 
 
 class InvalidInputError(ValueError):
@@ -53,12 +72,15 @@ class UserService:
         *,
         telegram_language: str | None,
         username: str | None,
+        create: bool = True,
         conversation_key: str | None = None,
-    ) -> tuple[UserProfile, Conversation | None]:
-        """The user behind an update, created on first contact; refreshes what Telegram tells us.
+    ) -> tuple[UserProfile | None, Conversation | None]:
+        """The user behind an update; refreshes what Telegram tells us about those who consented.
 
-        With `conversation_key`, also the state of their conversation, read in the same statement
-        (None when it was not read). Most updates change nothing: they only read, beside the writer.
+        With `create`, someone we do not know is created on this first contact (their id and nothing
+        else); without it they stay unknown (None). With `conversation_key`, also the state of their
+        conversation, read in the same statement (None when it was not read). Most updates change
+        nothing: they only read, beside the writer.
         """
         telegram_language = (telegram_language or "")[:16] or None
         conversation: Conversation | None = None
@@ -68,18 +90,21 @@ class UserService:
             else:
                 found = await uow.users.get_with_conversation(user_id, conversation_key)
                 user, conversation = found if found is not None else (None, None)
+        if user is None and not create:
+            return None, None
         if user is not None and not _news(user, telegram_language, username):
             return user, conversation
         async with self.database.transaction() as uow:
             now = self.clock.now()
             user = await uow.users.get(user_id)  # again: it may have changed since the read
             if user is None:
-                return await uow.users.add(user_id, now=now, telegram_language=telegram_language), None
+                return (await uow.users.add(user_id, now=now) if create else None), None
             changes: dict[str, Any] = {}
-            if telegram_language != user.telegram_language:
-                changes["telegram_language"] = telegram_language
-            if user.consent_at is not None and username != user.username:
-                changes["username"] = username
+            if user.consent_at is not None:  # the app's language and the username: with consent only
+                if telegram_language != user.telegram_language:
+                    changes["telegram_language"] = telegram_language
+                if username != user.username:
+                    changes["username"] = username
             if user.blocked_at is not None:  # they write to us: they no longer block the bot
                 changes["blocked_at"] = None
             if changes:
@@ -91,26 +116,26 @@ class UserService:
             raise ValueError(f"unsupported language {language!r}")
         return await self._update(user_id, language=language)
 
-    async def give_consent(self, user_id: int, *, name: str, username: str | None) -> UserProfile:
+    async def give_consent(
+        self, user_id: int, *, name: str, username: str | None, telegram_language: str | None
+    ) -> UserProfile:
         """The user agrees that we keep their data: from now on their name and username are stored."""
         return await self._update(
-            user_id, consent_at=self.clock.now(), name=_clean_name(name)[:NAME_MAX] or None, username=username
+            user_id,
+            consent_at=self.clock.now(),
+            name=clean_name(name)[:NAME_MAX] or None,
+            username=username,
+            telegram_language=(telegram_language or "")[:16] or None,
         )
 
     async def decline_consent(self, user_id: int) -> UserProfile:
-        """No consent: keep nothing personal, only the language needed to talk to them."""
-        return await self._update(
-            user_id,
-            consent_at=None,
-            name=None,
-            username=None,
-            phone=None,
-            region=None,
-            role=None,
-            requested_role=None,
-            role_requested_at=None,
-            start_payload=None,
-        )
+        """No consent, or consent withdrawn: keep nothing personal, only the language needed to talk to
+        them; any conversation they were in (a profile edit) ends."""
+        async with self.database.transaction() as uow:
+            forgotten: dict[str, Any] = dict.fromkeys(PERSONAL_FIELDS)
+            user = await uow.users.update(user_id, now=self.clock.now(), consent_at=None, **forgotten)
+            await _forget_conversations(uow, user_id)
+        return _found(user, user_id, consented=False)
 
     async def choose_role(self, user_id: int, role: Role) -> UserProfile:
         """Volunteers are in at once; NGO and organizer are requests kept for an admin to approve."""
@@ -131,19 +156,21 @@ class UserService:
 
     async def rename(self, user_id: int, raw_name: str) -> UserProfile:
         """A new display name: one line, printable, 1-64 characters."""
-        name = _clean_name(raw_name)
+        name = clean_name(raw_name)
         if not name:
             raise InvalidInputError(Problem.NAME_EMPTY)
         if len(name) > NAME_MAX:
             raise InvalidInputError(Problem.NAME_TOO_LONG)
         return await self._update(user_id, consented=True, name=name)
 
-    async def set_phone(self, user_id: int, raw_phone: str) -> UserProfile:
-        """A phone number shared through Telegram's contact button, kept as +digits."""
-        digits = re.sub(r"[\s()-]", "", raw_phone)
-        if not PHONE.match(digits):
-            raise InvalidInputError(Problem.PHONE_INVALID)
-        return await self._update(user_id, consented=True, phone="+" + digits.lstrip("+"))
+    async def set_phone(self, user_id: int, raw_phone: str, *, typed: bool = False) -> UserProfile:
+        """A phone number shared through Telegram's contact button (or `typed` by hand: +7 and 8
+        prefixes of Kazakhstan understood), kept as + and digits."""
+        try:
+            phone = phone_from_typed(raw_phone) if typed else phone_from_contact(raw_phone)
+        except InvalidPhoneError as error:
+            raise InvalidInputError(_PHONE_PROBLEMS[error.problem]) from None
+        return await self._update(user_id, consented=True, phone=phone)
 
     async def remove_phone(self, user_id: int) -> UserProfile:
         return await self._update(user_id, phone=None)
@@ -196,11 +223,10 @@ class UserService:
 
 def _news(user: UserProfile, telegram_language: str | None, username: str | None) -> bool:
     """Whether an update tells us something to store about its user."""
+    consented = user.consent_at is not None
     return (
-        telegram_language != user.telegram_language
-        or (user.consent_at is not None and username != user.username)
-        or user.blocked_at is not None
-    )
+        consented and (telegram_language != user.telegram_language or username != user.username)
+    ) or user.blocked_at is not None
 
 
 def _found(user: UserProfile | None, user_id: int, *, consented: bool) -> UserProfile:
@@ -213,9 +239,3 @@ def _found(user: UserProfile | None, user_id: int, *, consented: bool) -> UserPr
 
 async def _forget_conversations(uow: UnitOfWork, user_id: int) -> None:
     await uow.fsm.delete_user(user_id)
-
-
-def _clean_name(raw: str) -> str:
-    # One line of printable text: control characters (newlines included) become spaces.
-    printable = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in raw)
-    return " ".join(printable.split())

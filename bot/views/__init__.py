@@ -7,12 +7,14 @@ their own language. One module per feature, holding its texts, keyboards and but
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from itertools import cycle, islice
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
+
+from bot.i18n import Translator
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
@@ -21,6 +23,18 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 class View:
     text: str
     markup: Markup | None = None
+
+
+def with_notice(view: View, notice: str | None) -> View:
+    """The view with a line on top saying what just happened ("✅ Saved"), or as it is without one."""
+    return replace(view, text=f"{notice}\n\n{view.text}") if notice else view
+
+
+def in_languages(
+    languages: Sequence[Translator], text: Callable[[Translator], str], separator: str = "\n\n"
+) -> str:
+    """A text in each of `languages` (all of them for someone who has not chosen one yet)."""
+    return separator.join(dict.fromkeys(text(t) for t in languages))
 
 
 def button(text: str, data: CallbackData) -> InlineKeyboardButton:
@@ -44,3 +58,8 @@ def inline_keyboard(
         rows.append(list(buttons[start : start + width]))
         start += width
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def with_row(markup: InlineKeyboardMarkup, *buttons: InlineKeyboardButton) -> InlineKeyboardMarkup:
+    """The keyboard with one more row of buttons under it (a back button)."""
+    return InlineKeyboardMarkup(inline_keyboard=[*markup.inline_keyboard, list(buttons)])

@@ -1,15 +1,15 @@
-"""The main menu, help, and the answers to what the bot does not understand."""
+"""The main menu, help, where screens return to, and the answers to what the bot does not understand."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import BotCommand
+from aiogram.types import BotCommand, InlineKeyboardButton
 
 from bot.i18n import N_, Translator
-from bot.views import View, button, inline_keyboard
-from bot.views.onboarding import language_keyboard
+from bot.views import View, button, in_languages, inline_keyboard
 
 
 class MenuAction(StrEnum):
@@ -17,16 +17,45 @@ class MenuAction(StrEnum):
     PROFILE = "p"
     LANGUAGE = "l"
     HELP = "h"
+    START_OVER = "s"
 
 
 class MenuCallback(CallbackData, prefix="mn"):
     action: MenuAction
 
 
+class Origin(StrEnum):
+    """Where a screen was opened from: its back button, and the end of what it does, return there."""
+
+    ONBOARDING = "o"  # someone still setting up: back to the open question
+    MENU = "m"
+    PROFILE = "p"
+    START_OVER = "s"  # the /start screen of someone already set up
+
+
+_RETURNS = {
+    Origin.ONBOARDING: MenuAction.MENU,  # the menu is not theirs yet: it shows them the open question
+    Origin.MENU: MenuAction.MENU,
+    Origin.PROFILE: MenuAction.PROFILE,
+    Origin.START_OVER: MenuAction.START_OVER,
+}
+
+
+def back_button(t: Translator, origin: Origin) -> InlineKeyboardButton:
+    if origin is Origin.ONBOARDING:
+        label = t._("▶️ Continue setting up")
+    elif origin is Origin.MENU:
+        label = t._("⬅️ Menu")
+    else:
+        label = t._("⬅️ Back")
+    return button(label, MenuCallback(action=_RETURNS[origin]))
+
+
 # Command names with their descriptions (msgids); the menu Telegram shows beside the input field.
 COMMANDS = (
     ("menu", N_("Main menu")),
     ("profile", N_("My profile")),
+    ("privacy", N_("Privacy: what Belsendi keeps")),
     ("language", N_("Change language")),
     ("help", N_("Help")),
     ("cancel", N_("Cancel the current step")),
@@ -52,26 +81,23 @@ def menu_view(t: Translator) -> View:
     )
 
 
-def help_view(t: Translator) -> View:
-    return View(
-        t._(
+def help_view(t: Translator, *, onboarded: bool, languages: Sequence[Translator]) -> View:
+    """Help in `languages` (both before the user chose one), with a way back to the menu, or on to the
+    open question for someone still setting up."""
+    text = in_languages(
+        languages,
+        lambda t: t._(
             "<b>Belsendi</b> connects volunteers, NGOs and event organizers in Kazakhstan.\n\n"
             "/menu — main menu\n"
-            "/profile — your profile: name, region, phone, your data\n"
+            "/profile — your profile: name, role, region, phone\n"
+            "/privacy — what Belsendi keeps about you: download it, withdraw your consent or delete it\n"
             "/language — switch between Kazakh and Russian\n"
             "/cancel — stop what you are typing\n"
-            "/start — start over\n\n"
+            "/start — start over: change your role, region or language\n\n"
             "Buttons under messages do the rest."
-        )
+        ),
     )
-
-
-def choose_language_view(t: Translator) -> View:
-    return View(t._("🌐 Choose a language:"), language_keyboard())
-
-
-def language_changed_text(t: Translator) -> str:
-    return t._("✅ Language changed: from now on we speak this language.")
+    return View(text, inline_keyboard([back_button(t, Origin.MENU if onboarded else Origin.ONBOARDING)]))
 
 
 def unknown_input_text(t: Translator) -> str:
@@ -84,6 +110,11 @@ def unknown_command_text(t: Translator) -> str:
 
 def stale_button_text(t: Translator) -> str:
     return t._("This button is out of date. Send /menu.")
+
+
+def stranger_button_text(languages: Sequence[Translator]) -> str:
+    """For a press from someone we do not know (who deleted their data): in every language."""
+    return in_languages(languages, lambda t: t._("This button is out of date. Send /start."), "\n")
 
 
 def cancelled_text(t: Translator) -> str:

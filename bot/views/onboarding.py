@@ -1,16 +1,23 @@
-"""The first conversation: language, consent, role, region."""
+"""The first conversation: language, consent, role, region.
+
+Each button here belongs to its step (the callback class says which): a press counts only while the
+user is at that step, so an old copy can never undo an answer.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.collation import sorted_by_alphabet
 from bot.domain.onboarding import OnboardingStep
 from bot.domain.regions import REGIONS
 from bot.domain.roles import ROLE_NAMES, Role
-from bot.i18n import LANGUAGE_NAMES, Translator
-from bot.views import View, button, inline_keyboard
+from bot.i18n import Translator
+from bot.views import View, button, in_languages, inline_keyboard
+from bot.views.language import language_buttons
 from bot.views.layout import columns_that_fit, row_widths
 
 
@@ -30,16 +37,12 @@ class RegionCallback(CallbackData, prefix="rg"):
     code: str
 
 
-def language_keyboard() -> InlineKeyboardMarkup:
-    return inline_keyboard(
-        [button(name, LanguageCallback(code=code)) for code, name in LANGUAGE_NAMES.items()], (2,)
-    )
-
-
-def language_view(translators: list[Translator]) -> View:
+def language_view(translators: Sequence[Translator]) -> View:
     """Asked before we know the language, so it speaks all of them."""
-    text = "\n".join(t._("👋 Hello! Choose the language Belsendi will speak with you:") for t in translators)
-    return View(text, language_keyboard())
+    text = in_languages(
+        translators, lambda t: t._("👋 Hello! Choose the language Belsendi will speak with you:"), "\n"
+    )
+    return View(text, language_buttons(lambda code: LanguageCallback(code=code)))
 
 
 def consent_view(t: Translator) -> View:
@@ -52,7 +55,7 @@ def consent_view(t: Translator) -> View:
             "• the language, role and region you choose;\n"
             "• your phone number, only if you share it.\n"
             "We use this only to run the bot and never hand it to anyone else. "
-            "In /profile you can see it, download it and delete it at any time.\n\n"
+            "In /privacy you can see it, download it, withdraw your consent or delete it at any time.\n\n"
             "Do you agree that Belsendi keeps this data?"
         ),
         inline_keyboard(
@@ -75,10 +78,14 @@ def consent_declined_view(t: Translator) -> View:
     )
 
 
+def role_buttons(t: Translator, data: Callable[[Role], CallbackData]) -> list[InlineKeyboardButton]:
+    return [button(t._(name), data(role)) for role, name in ROLE_NAMES.items()]
+
+
 def role_view(t: Translator) -> View:
     return View(
         t._("Who are you in Belsendi?"),
-        inline_keyboard([button(t._(name), RoleCallback(role=role)) for role, name in ROLE_NAMES.items()]),
+        inline_keyboard(role_buttons(t, lambda role: RoleCallback(role=role))),
     )
 
 
@@ -91,9 +98,11 @@ def role_chosen_text(t: Translator, role: Role) -> str:
     ) % {"role": t._(ROLE_NAMES[role])}
 
 
-def region_keyboard(t: Translator) -> InlineKeyboardMarkup:
+def region_keyboard(
+    t: Translator, data: Callable[[str], CallbackData] = lambda code: RegionCallback(code=code)
+) -> InlineKeyboardMarkup:
     """Cities first, then regions in the alphabetical order of the user's language; side by side only
-    where every name fits."""
+    where every name fits. `data` makes a button's data from a region code."""
     cities = [(region, t._(region.name)) for region in REGIONS if region.is_city]
     regions = sorted_by_alphabet(
         [(region, t._(region.name)) for region in REGIONS if not region.is_city],
@@ -105,16 +114,14 @@ def region_keyboard(t: Translator) -> InlineKeyboardMarkup:
         [len(group) for group in groups],
         [columns_that_fit([name for _region, name in group], max_columns=3) for group in groups],
     )
-    return inline_keyboard(
-        [button(name, RegionCallback(code=region.code)) for region, name in cities + regions], widths
-    )
+    return inline_keyboard([button(name, data(region.code)) for region, name in cities + regions], widths)
 
 
 def region_view(t: Translator) -> View:
     return View(t._("📍 Where are you? We will show you events and grants nearby."), region_keyboard(t))
 
 
-def step_view(step: OnboardingStep, t: Translator, translators: list[Translator]) -> View:
+def step_view(step: OnboardingStep, t: Translator, translators: Sequence[Translator]) -> View:
     """The question for an onboarding step; DONE has none (callers show the menu)."""
     if step is OnboardingStep.LANGUAGE:
         return language_view(translators)
@@ -127,5 +134,15 @@ def step_view(step: OnboardingStep, t: Translator, translators: list[Translator]
     raise ValueError("onboarding is done: show the menu")
 
 
-def finish_onboarding_first(t: Translator) -> str:
-    return t._("Let's finish setting up first: one more answer below. 👇")
+def finish_setting_up_text(languages: Sequence[Translator]) -> str:
+    """Said with the open question, to someone who wrote or pressed something else."""
+    return in_languages(languages, lambda t: t._("Let's finish setting up first."), "\n")
+
+
+def stale_step_text(languages: Sequence[Translator]) -> str:
+    """A button of a step that is not the user's now: an answered one, or one not reached (again)."""
+    return in_languages(
+        languages,
+        lambda t: t._("That button is out of date, so nothing was changed. Here is where you are now."),
+        "\n",
+    )

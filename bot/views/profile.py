@@ -1,4 +1,4 @@
-"""The profile: what we keep about the user, and its edits."""
+"""The profile: what we keep about the user, and its edits; the /start screen of those already set up."""
 
 from __future__ import annotations
 
@@ -7,31 +7,45 @@ from enum import StrEnum
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
+from bot.domain.names import NAME_MAX
 from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import ROLE_NAMES, Role
 from bot.i18n import LANGUAGE_NAMES_TRANSLATED, N_, Translator
-from bot.services.users import NAME_MAX, Problem
+from bot.services.users import Problem
 from bot.text import escape
-from bot.views import View, button, inline_keyboard
-from bot.views.menu import MenuAction, MenuCallback
+from bot.views import View, button, inline_keyboard, with_notice, with_row
+from bot.views.menu import MenuAction, MenuCallback, Origin, back_button
+from bot.views.onboarding import region_keyboard, role_buttons
+from bot.views.privacy import PrivacyAction, PrivacyCallback
 from storage.repositories.users import UserProfile
 
 # The reply-keyboard button that ends the phone prompt (matched in every language).
 CANCEL_PHONE = N_("Cancel")
+MISSING = "—"
 
 
 class ProfileAction(StrEnum):
     NAME = "n"
     REGION = "r"
+    ROLE = "o"
     PHONE = "ph"
     PHONE_REMOVE = "pr"
-    EXPORT = "x"
-    ERASE = "e"
-    ERASE_CONFIRM = "ey"
+    LANGUAGE = "l"
 
 
 class ProfileCallback(CallbackData, prefix="pf"):
     action: ProfileAction
+    origin: Origin = Origin.PROFILE
+
+
+class RegionEditCallback(CallbackData, prefix="re"):
+    code: str
+    origin: Origin
+
+
+class RoleEditCallback(CallbackData, prefix="ro"):
+    role: str
+    origin: Origin
 
 
 def profile_keyboard(t: Translator, *, has_phone: bool) -> InlineKeyboardMarkup:
@@ -42,35 +56,122 @@ def profile_keyboard(t: Translator, *, has_phone: bool) -> InlineKeyboardMarkup:
         [
             button(t._("✏️ Name"), ProfileCallback(action=ProfileAction.NAME)),
             button(t._("📍 Region"), ProfileCallback(action=ProfileAction.REGION)),
+            button(t._("🎭 Role"), ProfileCallback(action=ProfileAction.ROLE)),
+            button(t._("🌐 Language"), ProfileCallback(action=ProfileAction.LANGUAGE)),
             *phone,
-            button(t._("🌐 Language"), MenuCallback(action=MenuAction.LANGUAGE)),
-            button(t._("📤 My data"), ProfileCallback(action=ProfileAction.EXPORT)),
-            button(t._("🗑 Delete my data"), ProfileCallback(action=ProfileAction.ERASE)),
+            button(t._("🔒 Privacy"), PrivacyCallback(action=PrivacyAction.SHOW, origin=Origin.PROFILE)),
             button(t._("⬅️ Menu"), MenuCallback(action=MenuAction.MENU)),
         ],
-        (2, len(phone), 1, 2, 1),
+        (2, 2, len(phone), 1, 1),
     )
 
 
-def profile_view(t: Translator, user: UserProfile) -> View:
-    missing = "—"
-    role = t._(ROLE_NAMES[Role(user.role)]) if user.role else missing
+def role_text(t: Translator, user: UserProfile) -> str:
+    """The granted role, and the one requested while an admin has not approved it."""
+    role = t._(ROLE_NAMES[Role(user.role)]) if user.role else MISSING
     if user.requested_role:
         role += " " + t._("(request to be «%(role)s» is waiting for approval)") % {
             "role": t._(ROLE_NAMES[Role(user.requested_role)])
         }
+    return role
+
+
+def region_text(t: Translator, user: UserProfile) -> str:
     region = REGIONS_BY_CODE.get(user.region or "")
+    return t._(region.name) if region else MISSING
+
+
+def profile_view(t: Translator, user: UserProfile, notice: str | None = None) -> View:
+    """The profile, with a `notice` on top saying what an edit changed."""
     language = LANGUAGE_NAMES_TRANSLATED.get(user.language or "")
     lines = [
         t._("👤 <b>My profile</b>"),
-        t._("Name: %(name)s") % {"name": escape(user.name) if user.name else missing},
-        t._("Role: %(role)s") % {"role": role},
-        t._("Region: %(region)s") % {"region": t._(region.name) if region else missing},
-        t._("Phone: %(phone)s") % {"phone": escape(user.phone) if user.phone else missing},
-        t._("Language: %(language)s") % {"language": t._(language) if language else missing},
+        t._("Name: %(name)s") % {"name": escape(user.name) if user.name else MISSING},
+        t._("Username: %(username)s")
+        % {"username": escape("@" + user.username) if user.username else MISSING},
+        t._("Role: %(role)s") % {"role": role_text(t, user)},
+        t._("Region: %(region)s") % {"region": region_text(t, user)},
+        t._("Phone: %(phone)s") % {"phone": escape(user.phone) if user.phone else MISSING},
+        t._("Language: %(language)s") % {"language": t._(language) if language else MISSING},
         t._("Joined Belsendi: %(date)s") % {"date": t.date(user.created_at)},
     ]
-    return View("\n".join(lines), profile_keyboard(t, has_phone=user.phone is not None))
+    return with_notice(View("\n".join(lines), profile_keyboard(t, has_phone=user.phone is not None)), notice)
+
+
+def start_over_view(t: Translator) -> View:
+    """/start from someone already set up: what starting over can mean, nothing lost by pressing it."""
+    return View(
+        t._(
+            "🔄 <b>You are already set up in Belsendi.</b>\n"
+            "What would you like to change? Everything else stays as it is.\n"
+            "To withdraw your consent or delete your data, send /privacy."
+        ),
+        inline_keyboard(
+            [
+                button(
+                    t._("🎭 Change role"),
+                    ProfileCallback(action=ProfileAction.ROLE, origin=Origin.START_OVER),
+                ),
+                button(
+                    t._("📍 Change region"),
+                    ProfileCallback(action=ProfileAction.REGION, origin=Origin.START_OVER),
+                ),
+                button(
+                    t._("🌐 Change language"),
+                    ProfileCallback(action=ProfileAction.LANGUAGE, origin=Origin.START_OVER),
+                ),
+                button(t._("✅ Keep everything as it is"), MenuCallback(action=MenuAction.MENU)),
+            ]
+        ),
+    )
+
+
+def role_picker_view(t: Translator, user: UserProfile, origin: Origin) -> View:
+    keyboard = inline_keyboard(role_buttons(t, lambda role: RoleEditCallback(role=role, origin=origin)))
+    return View(
+        t._(
+            "🎭 Your role: %(role)s\n"
+            "Choose another one. An admin confirms NGO representatives and event organizers; "
+            "until then your role stays as it is."
+        )
+        % {"role": role_text(t, user)},
+        with_row(keyboard, back_button(t, origin)),
+    )
+
+
+def region_picker_view(t: Translator, user: UserProfile, origin: Origin) -> View:
+    keyboard = region_keyboard(t, lambda code: RegionEditCallback(code=code, origin=origin))
+    return View(
+        t._("📍 Your region: %(region)s\nChoose another one:") % {"region": region_text(t, user)},
+        with_row(keyboard, back_button(t, origin)),
+    )
+
+
+def name_saved_text(t: Translator) -> str:
+    return t._("✅ Name saved.")
+
+
+def region_saved_text(t: Translator) -> str:
+    return t._("✅ Region saved.")
+
+
+def role_saved_text(t: Translator, user: UserProfile) -> str:
+    """After a role change: the role now, or the request an admin will see."""
+    if user.requested_role:
+        return t._(
+            "✅ Your request to be confirmed as «%(role)s» is sent to the admins. "
+            "Until they confirm it, your role stays «%(current)s»."
+        ) % {
+            "role": t._(ROLE_NAMES[Role(user.requested_role)]),
+            "current": t._(ROLE_NAMES[Role(user.role or Role.VOLUNTEER)]),
+        }
+    return t._("✅ Your role is now «%(role)s».") % {
+        "role": t._(ROLE_NAMES[Role(user.role or Role.VOLUNTEER)])
+    }
+
+
+def phone_removed_text(t: Translator) -> str:
+    return t._("✅ Your phone number is deleted.")
 
 
 def ask_name_view(t: Translator) -> View:
@@ -80,12 +181,13 @@ def ask_name_view(t: Translator) -> View:
             "✏️ Send your name as it should be shown (up to %(max)d characters), or /cancel.",
             NAME_MAX,
         )
-        % {"max": NAME_MAX}
+        % {"max": NAME_MAX},
+        inline_keyboard([button(t._("✖️ Cancel"), MenuCallback(action=MenuAction.PROFILE))]),
     )
 
 
 def share_phone_keyboard(t: Translator) -> ReplyKeyboardMarkup:
-    """Telegram's own contact button: the number comes from Telegram, not typed by hand."""
+    """Telegram's own contact button (the number comes from Telegram), or type it in."""
     return ReplyKeyboardMarkup(
         keyboard=[
             [KeyboardButton(text=t._("📱 Share my number"), request_contact=True)],
@@ -99,15 +201,11 @@ def share_phone_keyboard(t: Translator) -> ReplyKeyboardMarkup:
 def ask_phone_view(t: Translator) -> View:
     return View(
         t._(
-            "📱 Press the button below to share your number through Telegram. "
-            "Organizers see it only for events you sign up for."
+            "📱 Press the button below to share your number through Telegram, or type it: "
+            "+7 701 234 56 78. Organizers see it only for events you sign up for."
         ),
         share_phone_keyboard(t),
     )
-
-
-def saved_view(t: Translator) -> View:
-    return View(t._("✅ Saved."))
 
 
 def phone_saved_view(t: Translator) -> View:
@@ -116,10 +214,6 @@ def phone_saved_view(t: Translator) -> View:
 
 def phone_cancelled_view(t: Translator) -> View:
     return View(t._("Your phone number was not changed."), ReplyKeyboardRemove())
-
-
-def phone_removed_text(t: Translator) -> str:
-    return t._("Your phone number is deleted.")
 
 
 def not_your_contact_text(t: Translator) -> str:
@@ -140,28 +234,13 @@ def problem_text(t: Translator, problem: Problem) -> str:
             NAME_MAX,
         ) % {"max": NAME_MAX}
     if problem is Problem.PHONE_INVALID:
-        return t._("That does not look like a phone number. Share it with the button below.")
+        return t._(
+            "That does not look like a phone number. Type it as +7 701 234 56 78 or 8 701 234 56 78 "
+            "(a number from another country with + and its code), or share it with the button below."
+        )
+    if problem is Problem.PHONE_WRONG_LENGTH:
+        return t._(
+            "A number in Kazakhstan has 10 digits after +7 or 8, like +7 701 234 56 78. "
+            "Check it and send it again."
+        )
     return t._("First agree to let Belsendi keep your data: send /start.")
-
-
-def erase_confirm_view(t: Translator) -> View:
-    return View(
-        t._(
-            "🗑 <b>Delete all your data?</b>\n"
-            "Belsendi will forget your name, role, region, phone and settings. This cannot be undone."
-        ),
-        inline_keyboard(
-            [
-                button(t._("🗑 Yes, delete everything"), ProfileCallback(action=ProfileAction.ERASE_CONFIRM)),
-                button(t._("⬅️ No, keep it"), MenuCallback(action=MenuAction.PROFILE)),
-            ]
-        ),
-    )
-
-
-def erased_text(t: Translator) -> str:
-    return t._("All your data is deleted. Send /start if you want to come back.")
-
-
-def export_caption(t: Translator) -> str:
-    return t._("📤 Everything Belsendi keeps about you.")

@@ -83,8 +83,8 @@ async def test_profile_edit_survives_a_restart_mid_conversation(
     assert await first.stop() == 0, first.output()
     await start_bot()
     await chat.user.send("Айгерім Сәрсенова")  # the bot still waits for the name
-    await chat.expect("Сақталды")
-    await chat.expect("Аты: Айгерім Сәрсенова")
+    profile = await chat.expect("✅ Атыңыз сақталды.")
+    assert "Аты: Айгерім Сәрсенова" in profile.text
 
 
 async def test_webhook_mode_with_secret_and_health_check(
