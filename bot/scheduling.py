@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, timedelta
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -29,7 +30,7 @@ PRUNE_JOB = "outbox-prune"
 RELEASE_LEASES_EVERY = timedelta(minutes=1)
 PRUNE_EVERY = timedelta(hours=1)
 
-JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
+JOB_DEFAULTS: dict[str, Any] = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
 
 
 def build_scheduler(sender: Sender, *, wake_every: float, keep_sent: timedelta) -> AsyncIOScheduler:
@@ -57,5 +58,5 @@ def build_scheduler(sender: Sender, *, wake_every: float, keep_sent: timedelta) 
         (prune, PRUNE_EVERY, PRUNE_JOB),
     ):
         trigger = IntervalTrigger(seconds=every.total_seconds())
-        scheduler.add_job(job, trigger, id=job_id, replace_existing=True)
+        scheduler.add_job(job, trigger, id=job_id, replace_existing=True, **JOB_DEFAULTS)
     return scheduler

@@ -106,6 +106,9 @@ class Sender:
         self._queue: deque[ClaimedMessage] = deque()
         self._waiting: list[tuple[float, int, ClaimedMessage]] = []  # (chat ready at, order, row)
         self._order = 0
+        # Rows to a chat whose last send is still unanswered: they wait for its answer (a 403 drops them).
+        self._parked: dict[int, list[ClaimedMessage]] = {}
+        self._busy_chats: set[int] = set()
         self._recipients: dict[int, Recipient] = {}
         self._blocked: set[int] = set()
         self._pass = asyncio.Lock()
@@ -207,6 +210,9 @@ class Sender:
         self._queue.extendleft(reversed(ready))  # they were claimed first: they go first
         while self._queue:
             row = self._queue.popleft()
+            if row.recipient in self._busy_chats:
+                self._parked.setdefault(row.recipient, []).append(row)
+                continue
             ready_at = self.pacer.chat_ready_at(row.recipient)
             if ready_at <= now:
                 return row
@@ -238,9 +244,20 @@ class Sender:
         except BaseException:
             self._slots.release()
             raise
+        if self._stopping.is_set():  # stopped while waiting for its turn: given back, not sent
+            self._slots.release()
+            self._queue.appendleft(row)
+            return
+        self._busy_chats.add(row.recipient)
         task = asyncio.create_task(self._send(row, view), name=f"outbox-send-{row.id}")
         self._in_flight.add(task)
-        task.add_done_callback(self._in_flight.discard)
+        task.add_done_callback(lambda done: self._sent_one(done, row.recipient))
+
+    def _sent_one(self, task: asyncio.Task[None], chat_id: int) -> None:
+        self._in_flight.discard(task)
+        self._busy_chats.discard(chat_id)
+        # The chat's next rows go before what was claimed after them.
+        self._queue.extendleft(reversed(self._parked.pop(chat_id, [])))
 
     async def _send(self, row: ClaimedMessage, view: View) -> None:
         try:
@@ -301,9 +318,15 @@ class Sender:
             await uow.outbox.finish(row.id, self.owner, status, reason)
 
     async def _give_back_unsent(self) -> None:
-        unsent = [*self._queue, *(row for _, _, row in self._waiting)]
+        unsent = [
+            *self._queue,
+            *(row for _, _, row in self._waiting),
+            *(row for rows in self._parked.values() for row in rows),
+        ]
         self._queue.clear()
         self._waiting.clear()
+        self._parked.clear()
+        self._busy_chats.clear()
         self._recipients.clear()
         self._blocked.clear()
         if unsent:
