@@ -15,6 +15,8 @@ COMMANDS = {
     "run": "apply the database migrations, then run the bot (the default)",
     "migrate": "apply the database migrations only; needs no BOT_TOKEN",
     "inbox": "show how many updates are pending, done and failed, and why the failed ones failed",
+    "outbox": "show the outbox by kind and status, and the latest failures; "
+    "`outbox retry ID ...|--all-failed` sends failed ones again",
     "healthcheck": "exit 0 if the running bot is healthy (webhook: GET /healthz; polling: HEARTBEAT_FILE)",
     "help": "print this help (also -h, --help)",
 }
@@ -42,7 +44,9 @@ def main(argv: list[str]) -> int:
     if command in ("help", "-h", "--help") and len(argv) == 1:
         print(HELP)
         return 0
-    if command not in COMMANDS or len(argv) > 1:
+    # Only `outbox` takes arguments: `outbox retry ID ...` or `outbox retry --all-failed`.
+    takes_arguments = command == "outbox" and len(argv) > 2 and argv[1] == "retry"
+    if command not in COMMANDS or (len(argv) > 1 and not takes_arguments):
         print(USAGE, file=sys.stderr)
         print("Run `python -m bot --help` for what each command does.", file=sys.stderr)
         return 2
@@ -77,6 +81,12 @@ def main(argv: list[str]) -> int:
         from bot.inbox_report import print_inbox_report
 
         return asyncio.run(print_inbox_report(settings))
+    if command == "outbox":
+        from bot.outbox_report import print_outbox_report, retry_failed
+
+        if takes_arguments:
+            return asyncio.run(retry_failed(settings, argv[2:]))
+        return asyncio.run(print_outbox_report(settings))
     if settings.bot_token is None:
         print(BOTFATHER_HELP, file=sys.stderr)
         return 2

@@ -1,6 +1,7 @@
 """The composition root: the one place that builds the long-lived objects and runs them.
 
-settings → clock → database → catalogs → services → bot and dispatcher → inbox → polling or webhook.
+settings → clock → database → catalogs → services → bot and dispatcher → inbox → sender and scheduler →
+polling or webhook.
 Nothing else creates these; tests build the same application with `build_application`.
 """
 
@@ -16,15 +17,22 @@ from datetime import timedelta
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock, SystemClock
 from bot.dispatcher import create_bot, create_dispatcher
 from bot.heartbeat import Heartbeat
 from bot.i18n import Catalogs
 from bot.inbox import Inbox
+from bot.outbox_kinds import RENDERERS
+from bot.pacing import Pacer, sender_rate
 from bot.polling import Poller
+from bot.scheduling import build_scheduler
+from bot.sender import Sender
+from bot.services.notices import NoticeService
 from bot.services.users import UserService
 from bot.settings import Settings
+from bot.telegram.resilience import find_resilience
 from bot.webhook import serve_webhook
 from storage.database import Database
 
@@ -32,6 +40,9 @@ logger = logging.getLogger(__name__)
 
 # Updates being handled at a stop get this long to finish.
 DRAIN_TIMEOUT = 60.0
+# Sends in flight at a stop get this long to be answered (each is one call; the sender does not retry
+# inside it); what is unanswered then goes again after its lease.
+SENDER_DRAIN_TIMEOUT = 10.0
 PRUNE_EVERY = timedelta(hours=1)
 MAX_CONNECT_DELAY = 60.0
 
@@ -46,6 +57,9 @@ class Application:
     bot: Bot
     dispatcher: Dispatcher
     inbox: Inbox
+    sender: Sender
+    scheduler: AsyncIOScheduler
+    notices: NoticeService
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -60,7 +74,10 @@ def build_application(
     bot_session: BaseSession | None = None,
     inbox_options: dict[str, object] | None = None,
     bot_options: dict[str, object] | None = None,
+    sender_options: dict[str, object] | None = None,
 ) -> Application:
+    """Everything the bot is made of, built and wired; nothing started. `*_options` are for tests
+    (`sender_options` may hold the pacer's `sleep` and `monotonic` beside `Sender`'s own options)."""
     clock = clock or SystemClock()
     database = Database(settings.database_url)
     catalogs = Catalogs(settings.default_locale, settings.tz)
@@ -72,7 +89,36 @@ def build_application(
     bot = create_bot(settings, bot_session, on_forbidden=blocked_by, **(bot_options or {}))  # type: ignore[arg-type]
     dispatcher = create_dispatcher(settings, database, catalogs, clock, users)
     inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
-    return Application(settings, clock, database, catalogs, users, bot, dispatcher, inbox)
+    sender = _build_sender(settings, database, bot, clock, catalogs, dict(sender_options or {}))
+    scheduler = build_scheduler(
+        sender,
+        wake_every=settings.outbox_wake_interval,
+        keep_sent=timedelta(days=settings.outbox_keep_days),
+    )
+    notices = NoticeService(database, clock, sender.wake)
+    return Application(
+        settings, clock, database, catalogs, users, bot, dispatcher, inbox, sender, scheduler, notices
+    )
+
+
+def _build_sender(
+    settings: Settings,
+    database: Database,
+    bot: Bot,
+    clock: Clock,
+    catalogs: Catalogs,
+    options: dict[str, object],
+) -> Sender:
+    resilience = find_resilience(bot)
+    pacer_options = {key: options[key] for key in ("sleep", "monotonic") if key in options}
+    pacer = Pacer(
+        sender_rate(settings.send_rate, settings.reply_share),
+        paused_for=(lambda: resilience.paused_for) if resilience is not None else (lambda: 0.0),
+        **pacer_options,  # type: ignore[arg-type]
+    )
+    options.setdefault("lease", timedelta(seconds=settings.outbox_lease))
+    options.setdefault("max_attempts", settings.outbox_max_attempts)
+    return Sender(database, bot, clock, catalogs, RENDERERS, pacer, **options)  # type: ignore[arg-type]
 
 
 async def run(settings: Settings) -> None:
@@ -91,6 +137,10 @@ async def run(settings: Settings) -> None:
         await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
         await inbox.resume()
         pruning = asyncio.create_task(_prune_regularly(inbox, timedelta(days=settings.inbox_keep_days)))
+        # Due rows left from before the stop go out now (expired ones are dropped); then the scheduler
+        # and the use cases that write rows wake it.
+        app.sender.start()
+        app.scheduler.start()
         allowed_updates = dispatcher.resolve_used_update_types()
         try:
             if settings.run_mode == "webhook":
@@ -106,7 +156,8 @@ async def run(settings: Settings) -> None:
                 await poller.run(stop)
         finally:
             pruning.cancel()
-            await inbox.stop(DRAIN_TIMEOUT)
+            app.scheduler.shutdown(wait=False)
+            await asyncio.gather(app.sender.stop(SENDER_DRAIN_TIMEOUT), inbox.stop(DRAIN_TIMEOUT))
         await dispatcher.emit_shutdown(bot=bot, **dispatcher.workflow_data)
     finally:
         await app.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text
+from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -98,3 +98,42 @@ class InboxUpdate(Base):
     error: Mapped[str | None] = mapped_column(String(500))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     handled_at: Mapped[datetime | None]
+
+
+class OutboxRow(Base):
+    """A message the bot sends on its own initiative, written by a use case in its own transaction and
+    sent by the sender (bot/sender.py). It holds what the message is about, never its text: the text is
+    rendered at send time, in the recipient's language of that moment."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_status_due_at", "status", "due_at"),
+        Index("ix_outbox_recipient_status", "recipient", "status"),
+        # Re-planning the same message (a job run twice, a use case retried) does not duplicate it;
+        # rows without a key (NULL) are never equal to each other.
+        UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # What the message is: the sender renders it with the renderer registered for this kind.
+    kind: Mapped[str] = mapped_column(String(32))
+    # The chat to send to (a user's private chat id is their user id).
+    recipient: Mapped[int] = mapped_column(BigInteger)
+    # What the renderer needs (JSON): ids and values, not texts in one language.
+    params: Mapped[str] = mapped_column(Text, default="{}")
+    due_at: Mapped[datetime]
+    # Too late after this: the row is dropped (reason "expired") instead of sent.
+    expires_at: Mapped[datetime | None]
+    # pending, sending (claimed, under a lease), sent, failed or dropped.
+    status: Mapped[str] = mapped_column(String(8), default="pending")
+    # Sends tried: a claim counts one; a 429 gives it back.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The sender holding the row while it is sending, and until when; a lease that ran out (its process
+    # died) lets another sender claim the row again.
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    # Why it failed, was dropped, or was last retried.
+    error: Mapped[str | None] = mapped_column(String(500))
+    dedupe_key: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage.repositories.fsm import FSMRepository
 from storage.repositories.inbox import InboxRepository
+from storage.repositories.outbox import OutboxRepository
 from storage.repositories.users import UserRepository
 
 _current: ContextVar[UnitOfWork | None] = ContextVar("unit_of_work", default=None)
@@ -96,3 +97,7 @@ class UnitOfWork:
     @cached_property
     def inbox(self) -> InboxRepository:
         return InboxRepository(self.connection)
+
+    @cached_property
+    def outbox(self) -> OutboxRepository:
+        return OutboxRepository(self.connection)

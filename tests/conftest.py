@@ -77,8 +77,11 @@ async def app(settings: Settings, clock: ManualClock) -> AsyncIterator[Applicati
         inbox_options={"retry_delays": (0.0,), "done_flush_delay": 0.0},
         # Telegram's 429s ridden out on the session's instant clock.
         bot_options={"sleep": session.clock.sleep, "monotonic": session.clock},
+        # The sender's pace and backoff on the same instant clock.
+        sender_options={"sleep": session.clock.sleep, "monotonic": session.clock},
     )
     yield application
+    await application.sender.stop(drain_timeout=5)
     await application.inbox.stop(drain_timeout=5)
     await application.close()
 

@@ -23,3 +23,18 @@ def test_quick_benchmark_passes_its_checks() -> None:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "updates/s" in result.stdout
+
+
+@pytest.mark.e2e
+def test_broadcast_benchmark_delivers_everything() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.broadcast", "--recipients", "40"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    outbox_line = next(line for line in result.stdout.splitlines() if line.startswith("outbox"))
+    assert "delivered 40/40  lost 0" in outbox_line

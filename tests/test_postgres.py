@@ -148,3 +148,43 @@ async def test_onboarding_on_postgres(pg_database: Database, pg_url: str) -> Non
         "organizer",
         "shymkent",
     )
+
+
+async def test_outbox_claims_under_leases_on_postgres(pg_database: Database) -> None:
+    from storage.repositories.outbox import Message, OutboxStatus
+
+    async with pg_database.transaction() as uow:
+        for recipient in range(200):
+            await uow.outbox.add(
+                Message(kind="notice", recipient=recipient, params={"text_kk": "сәлем"}, due_at=NOW), now=NOW
+            )
+        assert await uow.outbox.add(Message("notice", 1, NOW, dedupe_key="k"), now=NOW) is not None
+        assert await uow.outbox.add(Message("notice", 1, NOW, dedupe_key="k"), now=NOW) is None
+
+    async def claim(owner: str) -> list[int]:
+        claimed: list[int] = []
+        while True:
+            async with pg_database.transaction() as uow:
+                rows = await uow.outbox.claim(owner, now=NOW, lease_until=NOW + timedelta(minutes=1), limit=7)
+            if not rows:
+                return claimed
+            claimed += [row.id for row in rows]
+
+    # Concurrent claims on separate connections: every row claimed once, by one of them.
+    claims = await asyncio.gather(*(claim(f"sender-{n}") for n in range(4)))
+    every = [row for claimed in claims for row in claimed]
+    assert len(every) == len(set(every)) == 201
+    assert sum(1 for claimed in claims if claimed) >= 2
+    async with pg_database.transaction() as uow:
+        assert await uow.outbox.claim("late", now=NOW, lease_until=NOW, limit=500) == []  # leases alive
+        later = NOW + timedelta(minutes=2)  # every lease ran out: claimed again
+        again = await uow.outbox.claim("late", now=later, lease_until=later + timedelta(minutes=1), limit=500)
+        assert len(again) == 201
+        assert {row.attempts for row in again} == {2}
+        await uow.outbox.mark_sent(again[0].id, now=later)
+        assert await uow.outbox.release(again[1].id, "late", due_at=later, give_back_attempt=True)
+        assert await uow.outbox.drop_for_recipient(again[2].recipient, "blocked", owner="late") >= 1
+        counts = await uow.outbox.counts()
+    assert counts["notice"][OutboxStatus.SENT] == 1
+    assert counts["notice"][OutboxStatus.PENDING] == 1
+    assert counts["notice"][OutboxStatus.DROPPED] >= 1

@@ -14,6 +14,14 @@ broadcasts alike:
   hears of it, and the call raises `RecipientUnavailableError`, which the dispatcher's error handler takes
   quietly (no traceback, no notice to someone who cannot receive it).
 
+The outbox's sender retries on its own, from the database (`retried_by_caller()`): for its sends a 429
+still pauses the whole bot, but the call raises at once instead of waiting and retrying here, and a
+network failure is not retried here either. Waiting here would hold the send (its lease, its slot among
+the sends in flight) for up to `max_wait`, then release every held send at the same moment when the pause
+ends, past the sender's pacer; and a retry here on top of the sender's own would wait twice and send twice
+as often. The sender instead waits out the pause in its pacer, slows the pacer down, and sends the row again
+in its turn; a network failure goes back to the database with a backoff and counts as an attempt.
+
 Register it after `SplitLongMessages`, so that each part of a long text is retried on its own and a
 refused second part does not send the first again.
 """
@@ -24,7 +32,9 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +93,25 @@ class RetryPolicy:
         return float(min(self.backoff_initial * 2**attempt, self.backoff_max))
 
 
+_caller_retries: ContextVar[bool] = ContextVar("caller_retries", default=False)
+
+
+@contextmanager
+def retried_by_caller() -> Iterator[None]:
+    """Calls made in this block are not retried after a 429 or a network failure: the caller retries
+    them itself (the outbox's sender). A 429 still pauses the whole bot; a 403 is still reported."""
+    token = _caller_retries.set(True)
+    try:
+        yield
+    finally:
+        _caller_retries.reset(token)
+
+
+def find_resilience(bot: Bot) -> ResilientRequests | None:
+    """The `ResilientRequests` on a bot's session, if it has one (the sender reads its pause)."""
+    return next((m for m in bot.session.middleware if isinstance(m, ResilientRequests)), None)
+
+
 async def _no_forbidden_hook(chat_id: int) -> None:
     pass
 
@@ -135,6 +164,9 @@ class ResilientRequests(BaseRequestMiddleware):
         if long_poll:
             return await make_request(bot, method)  # the poller has its own backoff for the long poll
         shares_pause = not isinstance(method, self.PAUSE_EXEMPT)
+        caller_retries = _caller_retries.get()
+        max_flood_retries = 0 if caller_retries else self.policy.flood_retries
+        max_network_retries = 0 if caller_retries else self.policy.network_retries
         waited = 0.0
         flood_retries = network_retries = 0
         while True:
@@ -145,7 +177,7 @@ class ResilientRequests(BaseRequestMiddleware):
             except TelegramRetryAfter as error:
                 self._pause(error.retry_after)
                 out_of_budget = waited + error.retry_after > self.policy.max_wait
-                if flood_retries >= self.policy.flood_retries or out_of_budget:
+                if flood_retries >= max_flood_retries or out_of_budget:
                     raise
                 flood_retries += 1
                 if not shares_pause:
@@ -155,7 +187,7 @@ class ResilientRequests(BaseRequestMiddleware):
                 raise  # a 413 (aiogram files it under network errors): the same request fails again
             except (TelegramNetworkError, TelegramServerError) as error:
                 delay = self.policy.backoff(network_retries)
-                if network_retries >= self.policy.network_retries or waited + delay > self.policy.max_wait:
+                if network_retries >= max_network_retries or waited + delay > self.policy.max_wait:
                     raise
                 network_retries += 1
                 logger.info(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,17 @@ class UserProfile:
     created_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """What the sender needs to know of a user it writes to: their language now, and whether they
+    blocked the bot."""
+
+    id: int
+    language: str | None
+    telegram_language: str | None
+    blocked: bool
+
+
 _table = Base.metadata.tables["users"]
 _COLUMNS = tuple(_table.c[field.name] for field in fields(UserProfile))
 
@@ -50,6 +62,19 @@ class UserRepository:
     async def get(self, user_id: int) -> UserProfile | None:
         row = (await self.connection.execute(select(*_COLUMNS).where(_table.c.id == user_id))).first()
         return UserProfile(*row) if row else None
+
+    async def recipients(self, user_ids: Iterable[int]) -> dict[int, Recipient]:
+        """The users among `user_ids` that exist, by id, in one statement."""
+        ids = sorted(set(user_ids))
+        if not ids:
+            return {}
+        statement = select(
+            _table.c.id, _table.c.language, _table.c.telegram_language, _table.c.blocked_at.is_not(None)
+        ).where(_table.c.id.in_(ids))
+        return {
+            user_id: Recipient(user_id, language, telegram_language, bool(blocked))
+            for user_id, language, telegram_language, blocked in await self.connection.execute(statement)
+        }
 
     async def get_with_conversation(
         self, user_id: int, conversation_key: str

@@ -1,0 +1,24 @@
+"""Every kind of message the outbox holds, and the view that renders it: the one place to register one.
+
+A use case writes a row of a kind with its params (`storage.repositories.outbox.Message`); the sender
+renders it at send time with the renderer registered here, in the recipient's language of that moment.
+Adding a kind: a member of `Kind`, a pure view `(Translator, params) -> View`, a line in `RENDERERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+from bot.sender import Renderer
+from bot.views.notices import notice_view
+
+
+class Kind(StrEnum):
+    # A plain text in both languages: params {"text_kk": ..., "text_ru": ...}.
+    NOTICE = "notice"
+
+
+RENDERERS: Mapping[str, Renderer] = {
+    Kind.NOTICE: notice_view,
+}
