@@ -29,6 +29,7 @@ from bot.pacing import Pacer, sender_rate
 from bot.polling import Poller
 from bot.scheduling import build_scheduler
 from bot.sender import Sender
+from bot.services.approvals import ApprovalService
 from bot.services.notices import NoticeService
 from bot.services.users import UserService
 from bot.settings import Settings
@@ -60,6 +61,7 @@ class Application:
     sender: Sender
     scheduler: AsyncIOScheduler
     notices: NoticeService
+    approvals: ApprovalService
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -81,15 +83,17 @@ def build_application(
     clock = clock or SystemClock()
     database = Database(settings.database_url)
     catalogs = Catalogs(settings.default_locale, settings.tz)
-    users = UserService(database, clock)
 
     async def blocked_by(chat_id: int) -> None:  # Telegram answered 403: stop writing to them
         await users.set_blocked(chat_id, blocked=True)
 
     bot = create_bot(settings, bot_session, on_forbidden=blocked_by, **(bot_options or {}))  # type: ignore[arg-type]
-    dispatcher = create_dispatcher(settings, database, catalogs, clock, users)
-    inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
     sender = _build_sender(settings, database, bot, clock, catalogs, dict(sender_options or {}))
+    # Use cases that write outbox rows wake the sender once they have committed them.
+    users = UserService(database, clock, admins=settings.admin_ids, wake_sender=sender.wake)
+    approvals = ApprovalService(database, clock, admins=settings.admin_ids, wake_sender=sender.wake)
+    dispatcher = create_dispatcher(settings, database, catalogs, clock, users, approvals)
+    inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
     scheduler = build_scheduler(
         sender,
         wake_every=settings.outbox_wake_interval,
@@ -97,7 +101,18 @@ def build_application(
     )
     notices = NoticeService(database, clock, sender.wake)
     return Application(
-        settings, clock, database, catalogs, users, bot, dispatcher, inbox, sender, scheduler, notices
+        settings,
+        clock,
+        database,
+        catalogs,
+        users,
+        bot,
+        dispatcher,
+        inbox,
+        sender,
+        scheduler,
+        notices,
+        approvals,
     )
 
 
@@ -134,6 +149,8 @@ async def run(settings: Settings) -> None:
     try:
         if not await _reach_telegram(bot, settings, stop):
             return
+        if not settings.admin_ids:
+            logger.info("ADMIN_IDS is empty: requests to be an organizer or an NGO reach nobody")
         await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
         await inbox.resume()
         pruning = asyncio.create_task(_prune_regularly(inbox, timedelta(days=settings.inbox_keep_days)))

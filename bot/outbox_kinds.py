@@ -11,14 +11,22 @@ from collections.abc import Mapping
 from enum import StrEnum
 
 from bot.sender import Renderer
+from bot.services.approvals import ROLE_DECISION, ROLE_REQUEST
+from bot.views.approvals import role_decision_view, role_request_view
 from bot.views.notices import notice_view
 
 
 class Kind(StrEnum):
     # A plain text in both languages: params {"text_kk": ..., "text_ru": ...}.
     NOTICE = "notice"
+    # To each admin: who asks for which role (params: user_id, role, name, username, region).
+    ROLE_REQUEST = ROLE_REQUEST
+    # To the requester: the admin's decision (params: role, approved, reason).
+    ROLE_DECISION = ROLE_DECISION
 
 
 RENDERERS: Mapping[str, Renderer] = {
     Kind.NOTICE: notice_view,
+    Kind.ROLE_REQUEST: role_request_view,
+    Kind.ROLE_DECISION: role_decision_view,
 }

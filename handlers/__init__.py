@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 
-from handlers import fallback, language, membership, menu, onboarding, privacy, profile, strangers
+from handlers import approvals, fallback, language, membership, menu, onboarding, privacy, profile, strangers
 
 
 def setup_routers() -> Router:
@@ -14,6 +14,7 @@ def setup_routers() -> Router:
     root.message.filter(F.chat.type == "private")
     root.callback_query.filter(F.message.chat.type == "private")
     root.include_routers(
+        approvals.router(),  # admins are admins by ADMIN_IDS, whether or not they set themselves up
         strangers.router(),  # before any feature: a press from someone unknown reaches none
         membership.router(),
         language.router(),

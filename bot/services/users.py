@@ -5,6 +5,7 @@ Each public method is one use case: one unit of work, committed once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
 from enum import StrEnum
@@ -16,6 +17,7 @@ from bot.domain.names import NAME_MAX, clean_name
 from bot.domain.phones import InvalidPhoneError, PhoneProblem, phone_from_contact, phone_from_typed
 from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import ROLES_NEEDING_APPROVAL, Role
+from bot.services.approvals import role_request_message
 from bot.settings import SUPPORTED_LOCALES
 from storage.database import Database
 from storage.repositories.users import UserProfile
@@ -62,9 +64,18 @@ class InvalidInputError(ValueError):
 
 
 class UserService:
-    def __init__(self, database: Database, clock: Clock) -> None:
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock,
+        *,
+        admins: frozenset[int] = frozenset(),
+        wake_sender: Callable[[], None] = lambda: None,
+    ) -> None:
         self.database = database
         self.clock = clock
+        self.admins = admins
+        self.wake_sender = wake_sender
 
     async def meet(
         self,
@@ -143,10 +154,14 @@ class UserService:
             return await self._update(
                 user_id, consented=True, role=Role.VOLUNTEER, requested_role=None, role_requested_at=None
             )
+        now = self.clock.now()
         async with self.database.transaction() as uow:
-            user = await uow.users.request_role(
-                user_id, role, default=Role.VOLUNTEER.value, now=self.clock.now()
-            )
+            user = await uow.users.request_role(user_id, role, default=Role.VOLUNTEER.value, now=now)
+            if user is not None:  # every admin hears of it, in the same transaction
+                for admin in sorted(self.admins - {user_id}):
+                    await uow.outbox.add(role_request_message(user, role, admin, now), now=now)
+        if user is not None and self.admins:
+            self.wake_sender()
         return _found(user, user_id, consented=True)
 
     async def choose_region(self, user_id: int, region: str) -> UserProfile:

@@ -125,6 +125,23 @@ class UserRepository:
             role_requested_at=now,
         )
 
+    async def decide_role_request(
+        self, user_id: int, role: str, *, approve: bool, now: datetime
+    ) -> UserProfile | None:
+        """Close an open request for `role` in one statement (granting it if `approve`); None if there
+        is none open: decided by another admin meanwhile, withdrawn, or the user is gone."""
+        values: dict[str, Any] = {"requested_role": None, "role_requested_at": None, "updated_at": now}
+        if approve:
+            values["role"] = role
+        statement = (
+            update(_table)
+            .where(_table.c.id == user_id, _table.c.requested_role == role, _table.c.consent_at.is_not(None))
+            .values(**values)
+            .returning(*_COLUMNS)
+        )
+        row = (await self.connection.execute(statement)).first()
+        return UserProfile(*row) if row else None
+
     async def delete(self, user_id: int) -> bool:
         result = await self.connection.execute(delete(_table).where(_table.c.id == user_id))
         return bool(result.rowcount)
