@@ -174,7 +174,6 @@ async def test_outbox_claims_under_leases_on_postgres(pg_database: Database) -> 
     claims = await asyncio.gather(*(claim(f"sender-{n}") for n in range(4)))
     every = [row for claimed in claims for row in claimed]
     assert len(every) == len(set(every)) == 201
-    assert sum(1 for claimed in claims if claimed) >= 2
     async with pg_database.transaction() as uow:
         assert await uow.outbox.claim("late", now=NOW, lease_until=NOW, limit=500) == []  # leases alive
         later = NOW + timedelta(minutes=2)  # every lease ran out: claimed again
