@@ -18,6 +18,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from storage.repositories.events import EventRepository
 from storage.repositories.fsm import FSMRepository
 from storage.repositories.inbox import InboxRepository
 from storage.repositories.users import UserRepository
@@ -96,3 +97,7 @@ class UnitOfWork:
     @cached_property
     def inbox(self) -> InboxRepository:
         return InboxRepository(self.connection)
+
+    @cached_property
+    def events(self) -> EventRepository:
+        return EventRepository(self.connection)
