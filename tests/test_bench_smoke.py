@@ -23,3 +23,16 @@ def test_quick_benchmark_passes_its_checks() -> None:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "updates/s" in result.stdout
+
+
+def test_registrations_benchmark_passes_its_checks() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.registrations", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "rush: 1,000 for 50 seats" in result.stdout

@@ -8,7 +8,7 @@ registration, so the database alone keeps the count right, however many register
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -241,11 +241,11 @@ class EventService:
             taken = await uow.events.take_seats(event_id, seats, now=now)
             if taken is not None:
                 status, number = RegistrationStatus.REGISTERED, None
+                event = replace(event, taken_seats=taken)
             else:
-                status, number = (
-                    RegistrationStatus.WAITLISTED,
-                    await uow.events.next_in_line(event_id, now=now),
-                )
+                status = RegistrationStatus.WAITLISTED
+                number = await uow.events.next_in_line(event_id, now=now)
+                event = replace(event, waitlist_last=number)
             registration = await uow.events.save_registration(
                 event_id,
                 user_id,
@@ -257,7 +257,6 @@ class EventService:
                 revive=existing is not None,
             )
             place = await uow.events.place_in_line(registration.id) if number is not None else None
-            event = await uow.events.get(event_id) or event
         return Registration(event, registration, place, created=True)
 
     async def cancel(self, user_id: int, event_id: int) -> Cancellation:
@@ -276,12 +275,11 @@ class EventService:
             freed = 0
             if registration.status == RegistrationStatus.REGISTERED:
                 freed = registration.seats
-                await uow.events.free_seats(event_id, freed, now=now)
+                event = replace(event, taken_seats=await uow.events.free_seats(event_id, freed, now=now))
             await uow.events.set_registration_status(
                 registration.id, RegistrationStatus.CANCELLED.value, now=now
             )
-            event = await uow.events.get(event_id) or event
-            registration = await uow.events.registration(event_id, user_id) or registration
+            registration = replace(registration, status=RegistrationStatus.CANCELLED.value)
         return Cancellation(event, registration, freed)
 
     async def upcoming(
