@@ -23,6 +23,7 @@ from bot.heartbeat import Heartbeat
 from bot.i18n import Catalogs
 from bot.inbox import Inbox
 from bot.polling import Poller
+from bot.services.events import EventService
 from bot.services.users import UserService
 from bot.settings import Settings
 from bot.webhook import serve_webhook
@@ -43,6 +44,7 @@ class Application:
     database: Database
     catalogs: Catalogs
     users: UserService
+    events: EventService
     bot: Bot
     dispatcher: Dispatcher
     inbox: Inbox
@@ -65,14 +67,15 @@ def build_application(
     database = Database(settings.database_url)
     catalogs = Catalogs(settings.default_locale, settings.tz)
     users = UserService(database, clock)
+    events = EventService(database, clock, settings.admin_ids)
 
     async def blocked_by(chat_id: int) -> None:  # Telegram answered 403: stop writing to them
         await users.set_blocked(chat_id, blocked=True)
 
     bot = create_bot(settings, bot_session, on_forbidden=blocked_by, **(bot_options or {}))  # type: ignore[arg-type]
-    dispatcher = create_dispatcher(settings, database, catalogs, clock, users)
+    dispatcher = create_dispatcher(settings, database, catalogs, clock, users, events)
     inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
-    return Application(settings, clock, database, catalogs, users, bot, dispatcher, inbox)
+    return Application(settings, clock, database, catalogs, users, events, bot, dispatcher, inbox)
 
 
 async def run(settings: Settings) -> None:

@@ -21,6 +21,7 @@ from bot.middlewares.callback_answers import CallbackAnswers
 from bot.middlewares.long_messages import SplitLongMessages
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
+from bot.services.events import EventService
 from bot.services.users import UserService
 from bot.settings import Settings
 from bot.telegram.resilience import (
@@ -87,7 +88,12 @@ def prepare_session(session: BaseSession, resilience: ResilientRequests) -> None
 
 
 def create_dispatcher(
-    settings: Settings, database: Database, catalogs: Catalogs, clock: WallClock, users: UserService
+    settings: Settings,
+    database: Database,
+    catalogs: Catalogs,
+    clock: WallClock,
+    users: UserService,
+    events: EventService,
 ) -> Dispatcher:
     """The production dispatcher; tests build theirs with this same function."""
     dispatcher = Dispatcher(
@@ -100,6 +106,7 @@ def create_dispatcher(
         catalogs=catalogs,
         clock=clock,
         users=users,
+        events=events,
     )
     dispatcher.update.outer_middleware(UserMiddleware(users, catalogs, dispatcher.fsm))
     dispatcher.update.outer_middleware(dispatcher.fsm)

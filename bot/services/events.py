@@ -308,6 +308,22 @@ class EventService:
         async with self.database.reading() as uow:
             return await uow.events.of_user(user_id, ending_after=self.clock.now())
 
+    async def event_for(self, user_id: int, event_id: int) -> tuple[EventRecord, UserEvent | None]:
+        """An event as a volunteer may see it, with their active registration; drafts only to their
+        organizer and admins (others are told there is no such event)."""
+        async with self.database.reading() as uow:
+            event = await uow.events.get(event_id)
+            if event is None or (
+                event.status == EventStatus.DRAFT
+                and user_id != event.organizer_id
+                and user_id not in self.admin_ids
+            ):
+                raise RegistrationRefusedError(EventProblem.NO_SUCH_EVENT)
+            registration = await uow.events.registration(event_id, user_id)
+            if registration is None or registration.status not in ACTIVE_REGISTRATIONS:
+                return event, None
+            return event, UserEvent(event, registration, await uow.events.place_in_line(registration.id))
+
     async def registration_of(self, user_id: int, event_id: int) -> UserEvent | None:
         """The user's active registration for one event, with their live place in line."""
         async with self.database.reading() as uow:
