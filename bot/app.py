@@ -30,6 +30,7 @@ from bot.polling import Poller
 from bot.scheduling import build_scheduler
 from bot.sender import Sender
 from bot.services.approvals import ApprovalService
+from bot.services.events import EventService
 from bot.services.notices import NoticeService
 from bot.services.users import UserService
 from bot.settings import Settings
@@ -62,6 +63,7 @@ class Application:
     scheduler: AsyncIOScheduler
     notices: NoticeService
     approvals: ApprovalService
+    events: EventService
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -83,6 +85,7 @@ def build_application(
     clock = clock or SystemClock()
     database = Database(settings.database_url)
     catalogs = Catalogs(settings.default_locale, settings.tz)
+    events = EventService(database, clock, settings.admin_ids)
 
     async def blocked_by(chat_id: int) -> None:  # Telegram answered 403: stop writing to them
         await users.set_blocked(chat_id, blocked=True)
@@ -92,7 +95,7 @@ def build_application(
     # Use cases that write outbox rows wake the sender once they have committed them.
     users = UserService(database, clock, admins=settings.admin_ids, wake_sender=sender.wake)
     approvals = ApprovalService(database, clock, admins=settings.admin_ids, wake_sender=sender.wake)
-    dispatcher = create_dispatcher(settings, database, catalogs, clock, users, approvals)
+    dispatcher = create_dispatcher(settings, database, catalogs, clock, users, approvals, events)
     inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
     scheduler = build_scheduler(
         sender,
@@ -113,6 +116,7 @@ def build_application(
         scheduler,
         notices,
         approvals,
+        events,
     )
 
 

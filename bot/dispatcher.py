@@ -22,6 +22,7 @@ from bot.middlewares.long_messages import SplitLongMessages
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.services.approvals import ApprovalService
+from bot.services.events import EventService
 from bot.services.users import UserService
 from bot.settings import Settings
 from bot.telegram.resilience import (
@@ -94,6 +95,7 @@ def create_dispatcher(
     clock: WallClock,
     users: UserService,
     approvals: ApprovalService,
+    events: EventService,
 ) -> Dispatcher:
     """The production dispatcher; tests build theirs with this same function."""
     dispatcher = Dispatcher(
@@ -107,6 +109,7 @@ def create_dispatcher(
         clock=clock,
         users=users,
         approvals=approvals,
+        events=events,
     )
     dispatcher.update.outer_middleware(UserMiddleware(users, catalogs, dispatcher.fsm))
     dispatcher.update.outer_middleware(dispatcher.fsm)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from aiogram import F, Router
 
-from handlers import approvals, fallback, language, membership, menu, onboarding, privacy, profile, strangers
+from handlers import (
+    approvals,
+    events,
+    fallback,
+    language,
+    membership,
+    menu,
+    onboarding,
+    privacy,
+    profile,
+    strangers,
+)
 
 
 def setup_routers() -> Router:
@@ -22,6 +33,7 @@ def setup_routers() -> Router:
         privacy.router(),  # open before onboarding's catch-all: one may ask before consenting
         onboarding.router(),
         profile.router(),
+        events.router(),
         fallback.router(),
     )
     return root

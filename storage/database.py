@@ -27,9 +27,15 @@ SQLITE_READERS = 4
 class Database:
     """Hands out units of work: `transaction()` to change data, `reading()` to only look."""
 
-    def __init__(self, url: str, *, readers: int = SQLITE_READERS) -> None:
+    def __init__(self, url: str, *, readers: int = SQLITE_READERS, pool_size: int | None = None) -> None:
+        """`pool_size`: connections of PostgreSQL's pool (SQLAlchemy's default 5, plus 10 overflow)."""
         self.url = url
-        self.writer = create_engine(url)
+        options: dict[str, Any] = (
+            {}
+            if pool_size is None or make_url(url).get_backend_name() == "sqlite"
+            else {"pool_size": pool_size}
+        )
+        self.writer = create_engine(url, **options)
         if self.writer.dialect.name == "sqlite":
             self.reader = create_engine(url, readonly=True, pool_size=readers)
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -137,3 +137,75 @@ class OutboxRow(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+
+class Event(Base):
+    """An eco event an organizer publishes and volunteers register for (bot/services/events.py)."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_status_region_starts_at", "status", "region", "starts_at"),
+        Index("ix_events_organizer_id", "organizer_id"),
+        UniqueConstraint("external_id", name="uq_events_external_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Kazakh and/or Russian: one language is enough, the other falls back to it.
+    title_kk: Mapped[str | None] = mapped_column(String(120))
+    title_ru: Mapped[str | None] = mapped_column(String(120))
+    description_kk: Mapped[str | None] = mapped_column(Text)
+    description_ru: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(16))
+    region: Mapped[str] = mapped_column(String(32))
+    city: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(255))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    # None: no limit.
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    # Seats held by registered volunteers and their companions: changed only by one conditional
+    # UPDATE (taken_seats + n <= capacity), so that the database alone keeps the count right.
+    taken_seats: Mapped[int] = mapped_column(Integer, default=0)
+    # The last place in line handed out: waitlisted registrations get the next one, in arrival order.
+    waitlist_last: Mapped[int] = mapped_column(Integer, default=0)
+    registration_deadline: Mapped[datetime]
+    # Volunteers may cancel until this many hours before the start (None: until the start).
+    cancellation_cutoff_hours: Mapped[int | None] = mapped_column(Integer)
+    contact: Mapped[str] = mapped_column(String(255))
+    # The user who created it (not a foreign key: the event outlives the organizer's account).
+    organizer_id: Mapped[int] = mapped_column(BigInteger)
+    # draft, published, cancelled, finished.
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    # The id in another system it was imported from.
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Registration(Base):
+    """A volunteer (with companions) registered for an event, waitlisted, or cancelled.
+
+    One row per event and user: registering again after a cancellation revives the row, so a double
+    tap can never hold two places (the unique key says so to the database too).
+    """
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        UniqueConstraint("event_id", "user_id", name="uq_registrations_event_id_user_id"),
+        Index("ix_registrations_user_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(Integer, ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    companions: Mapped[int] = mapped_column(Integer, default=0)
+    # 1 + companions.
+    seats: Mapped[int] = mapped_column(Integer)
+    # registered, waitlisted, cancelled.
+    status: Mapped[str] = mapped_column(String(16))
+    # The place in line handed out on arrival (waitlisted only); the live place counts those ahead.
+    waitlist_number: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

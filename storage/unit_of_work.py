@@ -18,6 +18,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from storage.repositories.events import EventRepository
 from storage.repositories.fsm import FSMRepository
 from storage.repositories.inbox import InboxRepository
 from storage.repositories.outbox import OutboxRepository
@@ -101,3 +102,7 @@ class UnitOfWork:
     @cached_property
     def outbox(self) -> OutboxRepository:
         return OutboxRepository(self.connection)
+
+    @cached_property
+    def events(self) -> EventRepository:
+        return EventRepository(self.connection)

@@ -38,3 +38,16 @@ def test_broadcast_benchmark_delivers_everything() -> None:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     outbox_line = next(line for line in result.stdout.splitlines() if line.startswith("outbox"))
     assert "delivered 40/40  lost 0" in outbox_line
+
+
+def test_registrations_benchmark_passes_its_checks() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.registrations", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "rush: 1,000 for 50 seats" in result.stdout

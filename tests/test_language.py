@@ -327,6 +327,8 @@ def test_kazakh_reviewed_texts_inside_longer_ones(catalogs: Catalogs) -> None:
 # The bot speaks as "we" and "Belsendi", never as "I". Buttons the user presses speak for the user.
 USER_VOICE = {"✅ I agree", "My profile", "👤 My profile", "👤 <b>My profile</b>", "📤 My data"}
 USER_VOICE |= {"🗑 Delete my data", "📱 Share my number"}
+USER_VOICE |= {"📋 My events", "📋 <b>My events</b>", "❌ Cancel my registration"}
+USER_VOICE |= {"📋 <b>My events</b>\nYou have not registered for any upcoming event yet."}
 FIRST_PERSON_SINGULAR = {
     "en": r"\b(I|I'm|I'll|I've|me|my|mine)\b",
     "ru": r"(?i)\b(я|меня|мне|мной|мой|моя|моё|мои|понял|поняла|умею|могу)\b",

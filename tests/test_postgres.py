@@ -15,12 +15,15 @@ from aiogram.fsm.storage.base import StorageKey
 from alembic.script import ScriptDirectory
 
 from bot.app import build_application
+from bot.clock import ManualClock
+from bot.services.events import EventService
 from bot.settings import Settings
 from fake_telegram.recording import TOKEN, RecordingSession
 from storage.database import Database
 from storage.fsm import SQLStorage
 from storage.migrate import alembic_config, downgrade, upgrade
 from storage.repositories.inbox import InboxStatus, StoredUpdate
+from tests.events_support import ADMIN, check_no_overbooking, published_event, rush
 from tests.harness import BotHarness, schema_differences, stored_user
 
 NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
@@ -187,3 +190,22 @@ async def test_outbox_claims_under_leases_on_postgres(pg_database: Database) -> 
     assert counts["notice"][OutboxStatus.SENT] == 1
     assert counts["notice"][OutboxStatus.PENDING] == 1
     assert counts["notice"][OutboxStatus.DROPPED] >= 1
+
+
+async def test_a_thousand_registrations_at_once_on_postgres(pg_url: str) -> None:
+    """Many connections at once: only the database (the conditional UPDATE under its row lock) can
+    keep the count right, there is no single writer queueing them."""
+    await asyncio.to_thread(upgrade, pg_url)
+    database = Database(pg_url, pool_size=40)
+    try:
+        events = EventService(database, ManualClock(NOW), admin_ids={ADMIN})
+        event_id = await published_event(events, NOW, capacity=50)
+        outcomes = await rush(events, event_id, 1000)
+        double_taps = await asyncio.gather(*(events.register(1000 + n, event_id) for n in range(0, 1000, 7)))
+        registered, waitlisted = await check_no_overbooking(database, event_id, 50)
+    finally:
+        await database.dispose()
+    assert (registered, waitlisted) == (50, 950)
+    places = sorted(outcome.place_in_line for outcome in outcomes if outcome.place_in_line is not None)
+    assert places == list(range(1, 951))
+    assert not any(tap.created for tap in double_taps)

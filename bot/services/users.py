@@ -218,6 +218,8 @@ class UserService:
     async def erase(self, user_id: int) -> None:
         """Forget the user entirely. Their next message starts from a blank first contact."""
         async with self.database.transaction() as uow:
+            # Their event registrations go too, and the seats they held are given back.
+            await uow.events.release_user(user_id, now=self.clock.now())
             await uow.users.delete(user_id)
             await _forget_conversations(uow, user_id)
 

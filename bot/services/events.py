@@ -1,0 +1,430 @@
+"""Eco events: organizers create and publish them, volunteers register, cancel and see theirs.
+
+Each public method is one use case: one unit of work, committed once. Seats are handed out by one
+conditional UPDATE of the event's row (`taken_seats + n <= capacity`) in the same unit of work as the
+registration, so the database alone keeps the count right, however many register at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from bot.clock import Clock
+from bot.domain.events import (
+    ACTIVE_REGISTRATIONS,
+    ADDRESS_MAX,
+    CAPACITY_MAX,
+    CAPACITY_MIN,
+    CITY_MAX,
+    CONTACT_MAX,
+    CUTOFF_HOURS_MAX,
+    DEFAULT_MAX_COMPANIONS,
+    DESCRIPTION_MAX,
+    EXTERNAL_ID_MAX,
+    TITLE_MAX,
+    Category,
+    EventStatus,
+    RegistrationStatus,
+    cancellation_closes_at,
+    effective_status,
+)
+from bot.domain.regions import REGIONS_BY_CODE
+from bot.domain.roles import Role
+from storage.database import Database
+from storage.repositories.events import EventRecord, RegistrationRecord, UserEvent
+from storage.unit_of_work import UnitOfWork
+
+PAGE_SIZE = 5
+
+
+class EventProblem(StrEnum):
+    """Why a use case refused: a code the views turn into a message in the user's language."""
+
+    # Creating an event
+    TITLE_MISSING = "title_missing"
+    TITLE_TOO_LONG = "title_too_long"
+    DESCRIPTION_TOO_LONG = "description_too_long"
+    TEXT_TOO_LONG = "text_too_long"  # city, address, contact, external id
+    PLACE_MISSING = "place_missing"  # city or address
+    CONTACT_MISSING = "contact_missing"
+    UNKNOWN_CATEGORY = "unknown_category"
+    UNKNOWN_REGION = "unknown_region"
+    BAD_MAP_POINT = "bad_map_point"
+    START_IN_PAST = "start_in_past"
+    END_BEFORE_START = "end_before_start"
+    CAPACITY_OUT_OF_RANGE = "capacity_out_of_range"
+    DEADLINE_AFTER_START = "deadline_after_start"
+    CUTOFF_OUT_OF_RANGE = "cutoff_out_of_range"
+    DUPLICATE_EXTERNAL_ID = "duplicate_external_id"
+    # Who may do it
+    NOT_ALLOWED = "not_allowed"
+    # Registering and cancelling
+    NO_SUCH_EVENT = "no_such_event"
+    NOT_PUBLISHED = "not_published"
+    EVENT_CANCELLED = "event_cancelled"
+    EVENT_STARTED = "event_started"
+    DEADLINE_PASSED = "deadline_passed"
+    COMPANIONS_OUT_OF_RANGE = "companions_out_of_range"
+    NOT_REGISTERED = "not_registered"
+    CUTOFF_PASSED = "cutoff_passed"
+    ALREADY_PUBLISHED = "already_published"
+
+
+class EventError(ValueError):
+    """A use case refused; `problem` says why, for a message in the user's language."""
+
+    def __init__(self, problem: EventProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+class InvalidEventError(EventError):
+    """What an organizer entered breaks a rule."""
+
+
+class NotAllowedError(EventError):
+    """The user may not do this (only approved organizers and admins create and publish)."""
+
+    def __init__(self) -> None:
+        super().__init__(EventProblem.NOT_ALLOWED)
+
+
+class RegistrationRefusedError(EventError):
+    """Registering or cancelling is not possible now: no such event, closed, past the cutoff..."""
+
+
+class Period(StrEnum):
+    WEEK = "w"
+    MONTH = "m"
+
+
+PERIOD_LENGTHS = {Period.WEEK: timedelta(days=7), Period.MONTH: timedelta(days=30)}
+
+
+@dataclass(frozen=True, slots=True)
+class EventDraft:
+    """What an organizer (or an import) says about a new event. Times are aware; stored as UTC."""
+
+    category: str
+    region: str
+    city: str
+    address: str
+    starts_at: datetime
+    ends_at: datetime
+    contact: str
+    title_kk: str | None = None
+    title_ru: str | None = None
+    description_kk: str | None = None
+    description_ru: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    capacity: int | None = None
+    # None: registration stays open until the start.
+    registration_deadline: datetime | None = None
+    cancellation_cutoff_hours: int | None = None
+    external_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """The outcome of registering: the registration and, when waitlisted, the place in line."""
+
+    event: EventRecord
+    registration: RegistrationRecord
+    place_in_line: int | None
+    # False when the user was already registered or waitlisted (a double tap): nothing changed.
+    created: bool
+
+    @property
+    def waitlisted(self) -> bool:
+        return self.registration.status == RegistrationStatus.WAITLISTED
+
+
+@dataclass(frozen=True, slots=True)
+class Cancellation:
+    """The outcome of cancelling: the seats it gave back (0 for a waitlisted one), which the waitlist
+    offer (with the outbox) will hand on."""
+
+    event: EventRecord
+    registration: RegistrationRecord
+    freed_seats: int
+
+
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    events: list[EventRecord]
+    page: int
+    has_next: bool
+
+
+class EventService:
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock,
+        admin_ids: Collection[int] = frozenset(),
+        *,
+        max_companions: int = DEFAULT_MAX_COMPANIONS,
+    ) -> None:
+        self.database = database
+        self.clock = clock
+        self.admin_ids = frozenset(admin_ids)
+        self.max_companions = max_companions
+
+    # Organizers
+
+    async def create(self, user_id: int, draft: EventDraft) -> EventRecord:
+        """A new event, as a draft of its organizer `user_id` (an approved organizer or an admin)."""
+        values = self._validated(draft)
+        async with self.database.transaction() as uow:
+            await self._check_organizer(uow, user_id)
+            if draft.external_id is not None:
+                duplicate = await uow.events.by_external_id(draft.external_id)
+                if duplicate is not None:
+                    raise InvalidEventError(EventProblem.DUPLICATE_EXTERNAL_ID)
+            return await uow.events.add(
+                now=self.clock.now(), organizer_id=user_id, status=EventStatus.DRAFT.value, **values
+            )
+
+    async def publish(self, user_id: int, event_id: int) -> EventRecord:
+        """Open a draft for registration: its organizer or an admin, while its start is ahead."""
+        async with self.database.transaction() as uow:
+            await self._check_organizer(uow, user_id)
+            event = await uow.events.get(event_id, lock=True)
+            if event is None:
+                raise RegistrationRefusedError(EventProblem.NO_SUCH_EVENT)
+            if event.organizer_id != user_id and user_id not in self.admin_ids:
+                raise NotAllowedError
+            if event.status != EventStatus.DRAFT:
+                raise InvalidEventError(EventProblem.ALREADY_PUBLISHED)
+            if event.starts_at <= self.clock.now():
+                raise InvalidEventError(EventProblem.START_IN_PAST)
+            published = await uow.events.update(
+                event_id, now=self.clock.now(), status=EventStatus.PUBLISHED.value
+            )
+        assert published is not None  # noqa: S101 - the row is locked
+        return published
+
+    async def finish_ended(self) -> int:
+        """Mark published events whose end has passed as finished (a scan; safe to run twice)."""
+        async with self.database.transaction() as uow:
+            return await uow.events.finish_ended(now=self.clock.now())
+
+    # Volunteers
+
+    async def get(self, event_id: int) -> EventRecord | None:
+        async with self.database.reading() as uow:
+            return await uow.events.get(event_id)
+
+    async def register(self, user_id: int, event_id: int, companions: int = 0) -> Registration:
+        """Register the user with `companions` (1 + companions seats), or put them on the waitlist when
+        the seats are taken. A second tap returns the registration the first one made."""
+        if not 0 <= companions <= self.max_companions:
+            raise RegistrationRefusedError(EventProblem.COMPANIONS_OUT_OF_RANGE)
+        seats = 1 + companions
+        async with self.database.transaction() as uow:
+            now = self.clock.now()
+            # Locked first (PostgreSQL), so that two taps of one user are serialised before either
+            # looks for the other's registration.
+            event = await uow.events.get(event_id, lock=True)
+            if event is None:
+                raise RegistrationRefusedError(EventProblem.NO_SUCH_EVENT)
+            existing = await uow.events.registration(event_id, user_id)
+            if existing is not None and existing.status in ACTIVE_REGISTRATIONS:
+                place = await uow.events.place_in_line(existing.id)
+                return Registration(event, existing, place, created=False)
+            _check_open(event, now)
+            taken = await uow.events.take_seats(event_id, seats, now=now)
+            if taken is not None:
+                status, number = RegistrationStatus.REGISTERED, None
+                event = replace(event, taken_seats=taken)
+            else:
+                status = RegistrationStatus.WAITLISTED
+                number = await uow.events.next_in_line(event_id, now=now)
+                event = replace(event, waitlist_last=number)
+            registration = await uow.events.save_registration(
+                event_id,
+                user_id,
+                companions=companions,
+                seats=seats,
+                status=status.value,
+                waitlist_number=number,
+                now=now,
+                revive=existing is not None,
+            )
+            place = await uow.events.place_in_line(registration.id) if number is not None else None
+        return Registration(event, registration, place, created=True)
+
+    async def cancel(self, user_id: int, event_id: int) -> Cancellation:
+        """Cancel the user's registration (or place in line) until the event's cutoff; the seats it
+        held are given back, and returned so that the waitlist can be offered them."""
+        async with self.database.transaction() as uow:
+            now = self.clock.now()
+            event = await uow.events.get(event_id, lock=True)
+            if event is None:
+                raise RegistrationRefusedError(EventProblem.NO_SUCH_EVENT)
+            registration = await uow.events.registration(event_id, user_id)
+            if registration is None or registration.status not in ACTIVE_REGISTRATIONS:
+                raise RegistrationRefusedError(EventProblem.NOT_REGISTERED)
+            if now >= cancellation_closes_at(event.starts_at, event.cancellation_cutoff_hours):
+                raise RegistrationRefusedError(EventProblem.CUTOFF_PASSED)
+            freed = 0
+            if registration.status == RegistrationStatus.REGISTERED:
+                freed = registration.seats
+                event = replace(event, taken_seats=await uow.events.free_seats(event_id, freed, now=now))
+            await uow.events.set_registration_status(
+                registration.id, RegistrationStatus.CANCELLED.value, now=now
+            )
+            registration = replace(registration, status=RegistrationStatus.CANCELLED.value)
+        return Cancellation(event, registration, freed)
+
+    async def upcoming(
+        self, region: str, period: Period = Period.WEEK, category: str | None = None, page: int = 0
+    ) -> EventPage:
+        """Published events of a region starting within the period from now, soonest first."""
+        if region not in REGIONS_BY_CODE:
+            raise InvalidEventError(EventProblem.UNKNOWN_REGION)
+        if category is not None and category not in Category.__members__.values():
+            raise InvalidEventError(EventProblem.UNKNOWN_CATEGORY)
+        page = max(page, 0)
+        now = self.clock.now()
+        async with self.database.reading() as uow:
+            events = await uow.events.upcoming(
+                region=region,
+                starts_from=now,
+                starts_before=now + PERIOD_LENGTHS[period],
+                category=category,
+                offset=page * PAGE_SIZE,
+                limit=PAGE_SIZE + 1,
+            )
+        return EventPage(events[:PAGE_SIZE], page, has_next=len(events) > PAGE_SIZE)
+
+    async def my_events(self, user_id: int) -> list[UserEvent]:
+        """The user's registrations and places in line for events that have not ended, soonest first."""
+        async with self.database.reading() as uow:
+            return await uow.events.of_user(user_id, ending_after=self.clock.now())
+
+    async def event_for(self, user_id: int, event_id: int) -> tuple[EventRecord, UserEvent | None]:
+        """An event as a volunteer may see it, with their active registration; drafts only to their
+        organizer and admins (others are told there is no such event)."""
+        async with self.database.reading() as uow:
+            event = await uow.events.get(event_id)
+            if event is None or (
+                event.status == EventStatus.DRAFT
+                and user_id != event.organizer_id
+                and user_id not in self.admin_ids
+            ):
+                raise RegistrationRefusedError(EventProblem.NO_SUCH_EVENT)
+            registration = await uow.events.registration(event_id, user_id)
+            if registration is None or registration.status not in ACTIVE_REGISTRATIONS:
+                return event, None
+            return event, UserEvent(event, registration, await uow.events.place_in_line(registration.id))
+
+    async def registration_of(self, user_id: int, event_id: int) -> UserEvent | None:
+        """The user's active registration for one event, with their live place in line."""
+        async with self.database.reading() as uow:
+            event = await uow.events.get(event_id)
+            registration = await uow.events.registration(event_id, user_id)
+            if event is None or registration is None or registration.status not in ACTIVE_REGISTRATIONS:
+                return None
+            return UserEvent(event, registration, await uow.events.place_in_line(registration.id))
+
+    # Rules
+
+    async def _check_organizer(self, uow: UnitOfWork, user_id: int) -> None:
+        if user_id in self.admin_ids:
+            return
+        user = await uow.users.get(user_id)
+        if user is None or user.role != Role.ORGANIZER or user.consent_at is None:
+            raise NotAllowedError
+
+    def _validated(self, draft: EventDraft) -> dict[str, Any]:
+        """The draft's values for the events table, or InvalidEventError naming the first problem."""
+        titles = [_clean(draft.title_kk), _clean(draft.title_ru)]
+        descriptions = [_clean(draft.description_kk), _clean(draft.description_ru)]
+        city, address, contact = _clean(draft.city), _clean(draft.address), _clean(draft.contact)
+        external_id = _clean(draft.external_id)
+        if not any(titles):
+            raise InvalidEventError(EventProblem.TITLE_MISSING)
+        if any(title and len(title) > TITLE_MAX for title in titles):
+            raise InvalidEventError(EventProblem.TITLE_TOO_LONG)
+        if any(text and len(text) > DESCRIPTION_MAX for text in descriptions):
+            raise InvalidEventError(EventProblem.DESCRIPTION_TOO_LONG)
+        if not city or not address:
+            raise InvalidEventError(EventProblem.PLACE_MISSING)
+        if not contact:
+            raise InvalidEventError(EventProblem.CONTACT_MISSING)
+        if (
+            len(city) > CITY_MAX
+            or len(address) > ADDRESS_MAX
+            or len(contact) > CONTACT_MAX
+            or len(external_id or "") > EXTERNAL_ID_MAX
+        ):
+            raise InvalidEventError(EventProblem.TEXT_TOO_LONG)
+        if draft.category not in Category.__members__.values():
+            raise InvalidEventError(EventProblem.UNKNOWN_CATEGORY)
+        if draft.region not in REGIONS_BY_CODE:
+            raise InvalidEventError(EventProblem.UNKNOWN_REGION)
+        if (draft.latitude is None) != (draft.longitude is None) or (
+            draft.latitude is not None
+            and draft.longitude is not None
+            and not (-90 <= draft.latitude <= 90 and -180 <= draft.longitude <= 180)
+        ):
+            raise InvalidEventError(EventProblem.BAD_MAP_POINT)
+        if draft.starts_at.tzinfo is None or draft.ends_at.tzinfo is None:
+            raise ValueError("event times must be aware")
+        if draft.starts_at <= self.clock.now():
+            raise InvalidEventError(EventProblem.START_IN_PAST)
+        if draft.ends_at <= draft.starts_at:
+            raise InvalidEventError(EventProblem.END_BEFORE_START)
+        if draft.capacity is not None and not CAPACITY_MIN <= draft.capacity <= CAPACITY_MAX:
+            raise InvalidEventError(EventProblem.CAPACITY_OUT_OF_RANGE)
+        deadline = draft.registration_deadline or draft.starts_at
+        if deadline > draft.starts_at:
+            raise InvalidEventError(EventProblem.DEADLINE_AFTER_START)
+        cutoff = draft.cancellation_cutoff_hours
+        if cutoff is not None and not 0 <= cutoff <= CUTOFF_HOURS_MAX:
+            raise InvalidEventError(EventProblem.CUTOFF_OUT_OF_RANGE)
+        return {
+            "title_kk": titles[0],
+            "title_ru": titles[1],
+            "description_kk": descriptions[0],
+            "description_ru": descriptions[1],
+            "category": draft.category,
+            "region": draft.region,
+            "city": city,
+            "address": address,
+            "latitude": draft.latitude,
+            "longitude": draft.longitude,
+            "starts_at": draft.starts_at,
+            "ends_at": draft.ends_at,
+            "capacity": draft.capacity,
+            "registration_deadline": deadline,
+            "cancellation_cutoff_hours": cutoff,
+            "contact": contact,
+            "external_id": external_id,
+        }
+
+
+def _check_open(event: EventRecord, now: datetime) -> None:
+    """Refuse a registration the event does not take now, saying why."""
+    status = effective_status(event.status, event.ends_at, now)
+    if status is EventStatus.CANCELLED:
+        raise RegistrationRefusedError(EventProblem.EVENT_CANCELLED)
+    if status is not EventStatus.PUBLISHED:
+        raise RegistrationRefusedError(
+            EventProblem.EVENT_STARTED if status is EventStatus.FINISHED else EventProblem.NOT_PUBLISHED
+        )
+    if now >= event.starts_at:
+        raise RegistrationRefusedError(EventProblem.EVENT_STARTED)
+    if now >= event.registration_deadline:
+        raise RegistrationRefusedError(EventProblem.DEADLINE_PASSED)
+
+
+def _clean(text: str | None) -> str | None:
+    """Text as stored: trimmed, None when empty."""
+    return (text or "").strip() or None

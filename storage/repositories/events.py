@@ -1,0 +1,312 @@
+"""Eco events and registrations: the SQL, including the one conditional UPDATE that hands out seats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.models import Base
+
+_events = Base.metadata.tables["events"]
+_registrations = Base.metadata.tables["registrations"]
+
+# Statuses as the database keeps them (bot/domain/events.py names them; storage imports nothing from bot).
+_PUBLISHED = "published"
+_FINISHED = "finished"
+_REGISTERED = "registered"
+_WAITLISTED = "waitlisted"
+_CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """An event as the rest of the bot sees it."""
+
+    id: int
+    title_kk: str | None
+    title_ru: str | None
+    description_kk: str | None
+    description_ru: str | None
+    category: str
+    region: str
+    city: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int | None
+    taken_seats: int
+    waitlist_last: int
+    registration_deadline: datetime
+    cancellation_cutoff_hours: int | None
+    contact: str
+    organizer_id: int
+    status: str
+    external_id: str | None
+    created_at: datetime
+
+    @property
+    def seats_left(self) -> int | None:
+        """Free seats; None when there is no limit."""
+        return None if self.capacity is None else max(self.capacity - self.taken_seats, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationRecord:
+    id: int
+    event_id: int
+    user_id: int
+    companions: int
+    seats: int
+    status: str
+    waitlist_number: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class UserEvent:
+    """One of a user's events: the event, their registration, and their live place in line (waitlisted)."""
+
+    event: EventRecord
+    registration: RegistrationRecord
+    place_in_line: int | None
+
+
+_EVENT_COLUMNS = tuple(_events.c[field.name] for field in fields(EventRecord))
+_REGISTRATION_COLUMNS = tuple(_registrations.c[field.name] for field in fields(RegistrationRecord))
+EVENT_EDITABLE = frozenset(field.name for field in fields(EventRecord)) - {
+    "id",
+    "taken_seats",
+    "waitlist_last",
+    "created_at",
+}
+
+
+def _place_in_line() -> Any:
+    """Waitlisted registrations of the same event that arrived earlier, plus one."""
+    ahead = _registrations.alias("ahead")
+    return (
+        select(func.count() + 1)
+        .where(
+            ahead.c.event_id == _registrations.c.event_id,
+            ahead.c.status == _WAITLISTED,
+            ahead.c.waitlist_number < _registrations.c.waitlist_number,
+        )
+        .scalar_subquery()
+    )
+
+
+class EventRepository:
+    """SQL for events and their registrations, inside the caller's unit of work."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def add(self, *, now: datetime, **values: Any) -> EventRecord:
+        self._check(values)
+        statement = (
+            insert(_events)
+            .values(**values, taken_seats=0, waitlist_last=0, created_at=now, updated_at=now)
+            .returning(*_EVENT_COLUMNS)
+        )
+        return EventRecord(*(await self.connection.execute(statement)).one())
+
+    async def get(self, event_id: int, *, lock: bool = False) -> EventRecord | None:
+        """The event; with `lock`, its row is locked until the transaction ends (PostgreSQL: `FOR
+        UPDATE`; SQLite's writer already holds the database's write lock)."""
+        statement = select(*_EVENT_COLUMNS).where(_events.c.id == event_id)
+        if lock:
+            statement = statement.with_for_update()
+        row = (await self.connection.execute(statement)).first()
+        return EventRecord(*row) if row else None
+
+    async def by_external_id(self, external_id: str) -> EventRecord | None:
+        row = (
+            await self.connection.execute(select(*_EVENT_COLUMNS).where(_events.c.external_id == external_id))
+        ).first()
+        return EventRecord(*row) if row else None
+
+    async def update(self, event_id: int, *, now: datetime, **values: Any) -> EventRecord | None:
+        self._check(values)
+        statement = (
+            update(_events)
+            .where(_events.c.id == event_id)
+            .values(**values, updated_at=now)
+            .returning(*_EVENT_COLUMNS)
+        )
+        row = (await self.connection.execute(statement)).first()
+        return EventRecord(*row) if row else None
+
+    async def take_seats(self, event_id: int, seats: int, *, now: datetime) -> int | None:
+        """Take `seats` if they are free, in one statement; the seats taken after it, or None if the
+        event is full. The condition is part of the UPDATE, so no check can go stale before it."""
+        statement = (
+            update(_events)
+            .where(
+                _events.c.id == event_id,
+                or_(_events.c.capacity.is_(None), _events.c.taken_seats + seats <= _events.c.capacity),
+            )
+            .values(taken_seats=_events.c.taken_seats + seats, updated_at=now)
+            .returning(_events.c.taken_seats)
+        )
+        taken = (await self.connection.execute(statement)).scalar_one_or_none()
+        return None if taken is None else int(taken)
+
+    async def free_seats(self, event_id: int, seats: int, *, now: datetime) -> int:
+        """Give `seats` back; the seats taken after it."""
+        statement = (
+            update(_events)
+            .where(_events.c.id == event_id)
+            .values(taken_seats=_events.c.taken_seats - seats, updated_at=now)
+            .returning(_events.c.taken_seats)
+        )
+        return int((await self.connection.execute(statement)).scalar_one())
+
+    async def next_in_line(self, event_id: int, *, now: datetime) -> int:
+        """The next place in the event's waitlist, handed out in one statement."""
+        statement = (
+            update(_events)
+            .where(_events.c.id == event_id)
+            .values(waitlist_last=_events.c.waitlist_last + 1, updated_at=now)
+            .returning(_events.c.waitlist_last)
+        )
+        return int((await self.connection.execute(statement)).scalar_one())
+
+    async def upcoming(
+        self,
+        *,
+        region: str,
+        starts_from: datetime,
+        starts_before: datetime,
+        category: str | None,
+        offset: int,
+        limit: int,
+    ) -> list[EventRecord]:
+        """Published events of a region starting in [from, before), soonest first."""
+        conditions = [
+            _events.c.status == _PUBLISHED,
+            _events.c.region == region,
+            _events.c.starts_at >= starts_from,
+            _events.c.starts_at < starts_before,
+        ]
+        if category is not None:
+            conditions.append(_events.c.category == category)
+        statement = (
+            select(*_EVENT_COLUMNS)
+            .where(*conditions)
+            .order_by(_events.c.starts_at, _events.c.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [EventRecord(*row) for row in await self.connection.execute(statement)]
+
+    async def finish_ended(self, *, now: datetime) -> int:
+        """Mark published events whose end has passed as finished; how many were."""
+        statement = (
+            update(_events)
+            .where(_events.c.status == _PUBLISHED, _events.c.ends_at <= now)
+            .values(status=_FINISHED, updated_at=now)
+        )
+        return int((await self.connection.execute(statement)).rowcount)
+
+    # Registrations
+
+    async def registration(self, event_id: int, user_id: int) -> RegistrationRecord | None:
+        statement = select(*_REGISTRATION_COLUMNS).where(
+            _registrations.c.event_id == event_id, _registrations.c.user_id == user_id
+        )
+        row = (await self.connection.execute(statement)).first()
+        return RegistrationRecord(*row) if row else None
+
+    async def place_in_line(self, registration_id: int) -> int | None:
+        statement = select(_registrations.c.status, _place_in_line()).where(
+            _registrations.c.id == registration_id
+        )
+        row = (await self.connection.execute(statement)).first()
+        return int(row[1]) if row is not None and row[0] == _WAITLISTED else None
+
+    async def save_registration(
+        self,
+        event_id: int,
+        user_id: int,
+        *,
+        companions: int,
+        seats: int,
+        status: str,
+        waitlist_number: int | None,
+        now: datetime,
+        revive: bool,
+    ) -> RegistrationRecord:
+        """Insert the user's registration, or (`revive`) turn their cancelled one into this one: it
+        arrives anew, so its created_at is now."""
+        values = {
+            "companions": companions,
+            "seats": seats,
+            "status": status,
+            "waitlist_number": waitlist_number,
+            "created_at": now,
+            "updated_at": now,
+        }
+        if revive:
+            statement: Any = (
+                update(_registrations)
+                .where(_registrations.c.event_id == event_id, _registrations.c.user_id == user_id)
+                .values(**values)
+            )
+        else:
+            statement = insert(_registrations).values(event_id=event_id, user_id=user_id, **values)
+        row = (await self.connection.execute(statement.returning(*_REGISTRATION_COLUMNS))).one()
+        return RegistrationRecord(*row)
+
+    async def set_registration_status(self, registration_id: int, status: str, *, now: datetime) -> None:
+        await self.connection.execute(
+            update(_registrations)
+            .where(_registrations.c.id == registration_id)
+            .values(status=status, updated_at=now)
+        )
+
+    async def of_user(self, user_id: int, *, ending_after: datetime) -> list[UserEvent]:
+        """The user's active registrations for events that have not ended, soonest first."""
+        statement = (
+            select(*_EVENT_COLUMNS, *_REGISTRATION_COLUMNS, _place_in_line())
+            .select_from(_registrations.join(_events, _events.c.id == _registrations.c.event_id))
+            .where(
+                _registrations.c.user_id == user_id,
+                _registrations.c.status.in_((_REGISTERED, _WAITLISTED)),
+                _events.c.ends_at > ending_after,
+            )
+            .order_by(_events.c.starts_at, _events.c.id)
+        )
+        result = []
+        split = len(_EVENT_COLUMNS)
+        for row in await self.connection.execute(statement):
+            registration = RegistrationRecord(*row[split : split + len(_REGISTRATION_COLUMNS)])
+            place = int(row[-1]) if registration.status == _WAITLISTED else None
+            result.append(UserEvent(EventRecord(*row[:split]), registration, place))
+        return result
+
+    async def release_user(self, user_id: int, *, now: datetime) -> int:
+        """Give back the seats of the user's registrations and delete them all (the user erases their
+        data); how many registrations there were."""
+        held = (
+            select(_registrations.c.event_id, func.sum(_registrations.c.seats))
+            .where(_registrations.c.user_id == user_id, _registrations.c.status == _REGISTERED)
+            .group_by(_registrations.c.event_id)
+        )
+        for event_id, seats in (await self.connection.execute(held)).all():
+            await self.free_seats(event_id, int(seats), now=now)
+        result = await self.connection.execute(
+            _registrations.delete().where(_registrations.c.user_id == user_id)
+        )
+        return int(result.rowcount)
+
+    @staticmethod
+    def _check(values: dict[str, Any]) -> None:
+        unknown = set(values) - EVENT_EDITABLE
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
