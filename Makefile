@@ -15,7 +15,7 @@ migrate: $(STAMP)  ## apply database migrations
 	$(BIN)/python -m bot migrate
 
 test: $(STAMP) catalogs lint typecheck  ## lint, type-check, then the whole test suite
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadscope  # one worker per core; a module's tests stay together
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
