@@ -85,7 +85,6 @@ def build_application(
     clock = clock or SystemClock()
     database = Database(settings.database_url)
     catalogs = Catalogs(settings.default_locale, settings.tz)
-    events = EventService(database, clock, settings.admin_ids)
 
     async def blocked_by(chat_id: int) -> None:  # Telegram answered 403: stop writing to them
         await users.set_blocked(chat_id, blocked=True)
@@ -95,6 +94,9 @@ def build_application(
     # Use cases that write outbox rows wake the sender once they have committed them.
     users = UserService(database, clock, admins=settings.admin_ids, wake_sender=sender.wake)
     approvals = ApprovalService(database, clock, admins=settings.admin_ids, wake_sender=sender.wake)
+    events = EventService(
+        database, clock, settings.admin_ids, reminder_hours=settings.reminder_hours, wake_sender=sender.wake
+    )
     dispatcher = create_dispatcher(settings, database, catalogs, clock, users, approvals, events)
     inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
     scheduler = build_scheduler(

@@ -12,8 +12,10 @@ from enum import StrEnum
 
 from bot.sender import Renderer
 from bot.services.approvals import ROLE_DECISION, ROLE_REQUEST
+from bot.services.reminders import EVENT_REMINDER
 from bot.views.approvals import role_decision_view, role_request_view
 from bot.views.notices import notice_view
+from bot.views.reminders import event_reminder_view
 
 
 class Kind(StrEnum):
@@ -23,10 +25,13 @@ class Kind(StrEnum):
     ROLE_REQUEST = ROLE_REQUEST
     # To the requester: the admin's decision (params: role, approved, reason).
     ROLE_DECISION = ROLE_DECISION
+    # To a registered volunteer, REMINDER_HOURS before the start; expires at the start.
+    EVENT_REMINDER = EVENT_REMINDER
 
 
 RENDERERS: Mapping[str, Renderer] = {
     Kind.NOTICE: notice_view,
     Kind.ROLE_REQUEST: role_request_view,
     Kind.ROLE_DECISION: role_decision_view,
+    Kind.EVENT_REMINDER: event_reminder_view,
 }

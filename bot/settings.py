@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     throttle_burst: int = Field(default=5, ge=1)
     # Handled updates are kept in the inbox this many days (for `python -m bot inbox`), then pruned.
     inbox_keep_days: int = Field(default=7, ge=1)
+    # Hours before an event's start at which its registered volunteers are reminded (comma-separated).
+    reminder_hours: Annotated[tuple[int, ...], NoDecode] = (24, 2)
     # Outgoing Bot API calls (bot/telegram/resilience.py; defaults as its RetryPolicy's, kept here as
     # literals so that reading settings imports no aiogram): retries after a 429 and after a network
     # failure or 5xx, and the seconds one call may spend waiting in all before its error is raised.
@@ -91,6 +93,16 @@ class Settings(BaseSettings):
     # Seconds before a button press its handler has not answered yet is answered without it: under
     # Telegram's ~15 s, after which an answer is refused (why 2 s: bot/middlewares/callback_answers.py).
     callback_answer_deadline: float = Field(default=2.0, gt=0, lt=15)
+
+    @field_validator("reminder_hours", mode="before")
+    @classmethod
+    def _split_hours(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(part.isdigit() and 1 <= int(part) <= 24 * 14 for part in parts):
+                raise ValueError("must be hours before the start, 1-336, separated by commas (24,2)")
+            return tuple(sorted({int(part) for part in parts}, reverse=True))
+        return value
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -241,3 +241,12 @@ def test_unknown_subcommand_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "usage" in result.stderr
     assert result.stdout == ""
+
+
+def test_reminder_hours_are_read_as_a_list_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REMINDER_HOURS", "2, 24")
+    assert load_settings(_env_file=None).reminder_hours == (24, 2)
+    monkeypatch.setenv("REMINDER_HOURS", "0")
+    with pytest.raises(SettingsError) as error:
+        load_settings(_env_file=None)
+    assert error.value.variable == "REMINDER_HOURS"

@@ -7,7 +7,7 @@ registration, so the database alone keeps the count right, however many register
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -34,6 +34,7 @@ from bot.domain.events import (
 )
 from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import Role
+from bot.services.reminders import drop_reminders, plan_reminders
 from storage.database import Database
 from storage.repositories.events import EventRecord, RegistrationRecord, UserEvent
 from storage.unit_of_work import UnitOfWork
@@ -169,11 +170,15 @@ class EventService:
         admin_ids: Collection[int] = frozenset(),
         *,
         max_companions: int = DEFAULT_MAX_COMPANIONS,
+        reminder_hours: Sequence[int] = (24, 2),
+        wake_sender: Callable[[], None] = lambda: None,
     ) -> None:
         self.database = database
         self.clock = clock
         self.admin_ids = frozenset(admin_ids)
         self.max_companions = max_companions
+        self.reminder_hours = tuple(reminder_hours)
+        self.wake_sender = wake_sender
 
     # Organizers
 
@@ -257,6 +262,11 @@ class EventService:
                 revive=existing is not None,
             )
             place = await uow.events.place_in_line(registration.id) if number is not None else None
+            planned = 0
+            if status is RegistrationStatus.REGISTERED:
+                planned = await plan_reminders(uow, event, registration, self.reminder_hours, now=now)
+        if planned:
+            self.wake_sender()
         return Registration(event, registration, place, created=True)
 
     async def cancel(self, user_id: int, event_id: int) -> Cancellation:
@@ -279,6 +289,7 @@ class EventService:
             await uow.events.set_registration_status(
                 registration.id, RegistrationStatus.CANCELLED.value, now=now
             )
+            await drop_reminders(uow, registration.id, "the registration was cancelled")
             registration = replace(registration, status=RegistrationStatus.CANCELLED.value)
         return Cancellation(event, registration, freed)
 

@@ -232,6 +232,19 @@ class OutboxRepository:
         )
         return int(result.rowcount)
 
+    async def drop_pending_with_key_prefix(self, prefix: str, reason: str) -> int:
+        """Drop the pending rows whose dedupe key starts with `prefix` (a plan that no longer holds)."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        result = await self.connection.execute(
+            update(_table)
+            .where(
+                _table.c.status == OutboxStatus.PENDING.value,
+                _table.c.dedupe_key.like(escaped + "%", escape="\\"),
+            )
+            .values(status=OutboxStatus.DROPPED.value, error=reason[:ERROR_MAX])
+        )
+        return int(result.rowcount)
+
     async def release_expired_leases(self, *, now: datetime) -> int:
         """Rows whose sender died while holding them: pending again (the claim's attempt stays counted,
         so a row that kills its sender every time runs out of attempts)."""
