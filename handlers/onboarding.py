@@ -26,7 +26,8 @@ from bot.replies import remove_buttons, send, show
 from bot.services.users import UserService
 from bot.settings import SUPPORTED_LOCALES
 from bot.views import with_notice
-from bot.views.menu import link_unavailable_text, menu_view
+from bot.views.links import deep_link_view
+from bot.views.menu import menu_view
 from bot.views.onboarding import (
     ConsentCallback,
     LanguageCallback,
@@ -246,10 +247,9 @@ async def continue_onboarding(
     await end_conversation(state, raw_state)
     link = await users.take_start_payload(user)
     if link is not None:
-        # No feature opens links yet; events and grants will register their openers here.
         answer_to = event if isinstance(event, Message) else event.message
         if isinstance(answer_to, Message):
-            await answer_to.answer(link_unavailable_text(t))
+            await send(answer_to, deep_link_view(t, link))
 
 
 async def question_message(state: FSMContext, raw_state: str | None) -> int | None:

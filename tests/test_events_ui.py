@@ -106,3 +106,26 @@ async def test_forged_or_outdated_event_buttons_change_nothing(
 def test_event_button_data_fits_telegrams_64_bytes() -> None:
     widest = EventsCallback(action=EventsAction.CANCEL, event_id=2**31 - 1, page=10**6)
     assert len(widest.pack().encode()) <= 64
+
+
+async def test_a_share_link_leads_a_new_user_through_onboarding_to_the_event(
+    harness: BotHarness, app: Application, clock: ManualClock
+) -> None:
+    event_id = await published_event(app.events, clock.now())
+    user = harness.user(9301, language_code="ru")
+    await user.send(f"/start ev_{event_id}")  # t.me/<bot>?start=ev_<id>, before ever using the bot
+    await user.onboard("ru", region="almaty")  # its /start has no payload: the kept one stays
+    seen = texts(await user.press_text("Открыть мероприятие"))
+    assert any("<b>Весенний субботник</b>" in text for text in seen)
+
+
+async def test_a_link_to_an_event_that_is_not_there_is_refused_when_opened(
+    harness: BotHarness, app: Application
+) -> None:
+    user = harness.user(9302, language_code="kk")
+    await user.onboard("kk", region="almaty")
+    await user.send("/start ev_999999")
+    requests = await user.press_text("Іс-шараны ашу")
+    expected = app.catalogs["kk"]._("This event is not available.")
+    assert answers(requests) == [expected]
+    assert texts(requests) == [expected]  # the answer only: no card, no other message
