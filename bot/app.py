@@ -103,6 +103,8 @@ def build_application(
         sender,
         wake_every=settings.outbox_wake_interval,
         keep_sent=timedelta(days=settings.outbox_keep_days),
+        # Events whose end has passed are marked finished (they read as finished at once anyway).
+        scans={"events-finish": (events.finish_ended, timedelta(minutes=5))},
     )
     notices = NoticeService(database, clock, sender.wake)
     return Application(

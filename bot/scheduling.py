@@ -14,6 +14,7 @@ The job store is in memory: the jobs are declared here at every start, nothing i
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -27,14 +28,22 @@ logger = logging.getLogger(__name__)
 WAKE_JOB = "outbox-wake"
 RELEASE_LEASES_JOB = "outbox-release-leases"
 PRUNE_JOB = "outbox-prune"
+SCAN_JOB_PREFIX = "scan-"
 RELEASE_LEASES_EVERY = timedelta(minutes=1)
 PRUNE_EVERY = timedelta(hours=1)
 
 JOB_DEFAULTS: dict[str, Any] = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
 
 
-def build_scheduler(sender: Sender, *, wake_every: float, keep_sent: timedelta) -> AsyncIOScheduler:
-    """The bot's scheduler, its jobs declared; `start()` it inside the running event loop."""
+def build_scheduler(
+    sender: Sender,
+    *,
+    wake_every: float,
+    keep_sent: timedelta,
+    scans: Mapping[str, tuple[Callable[[], Awaitable[object]], timedelta]] | None = None,
+) -> AsyncIOScheduler:
+    """The bot's scheduler, its jobs declared; `start()` it inside the running event loop. `scans`:
+    the features' periodic use cases by name (safe to run twice, like the rest), and how often."""
     scheduler = AsyncIOScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
 
     # Coroutine functions: the asyncio executor runs them on the loop (a plain function would run in
@@ -59,4 +68,7 @@ def build_scheduler(sender: Sender, *, wake_every: float, keep_sent: timedelta) 
     ):
         trigger = IntervalTrigger(seconds=every.total_seconds())
         scheduler.add_job(job, trigger, id=job_id, replace_existing=True, **JOB_DEFAULTS)
+    for name, (scan, every) in (scans or {}).items():
+        trigger = IntervalTrigger(seconds=every.total_seconds())
+        scheduler.add_job(scan, trigger, id=SCAN_JOB_PREFIX + name, replace_existing=True, **JOB_DEFAULTS)
     return scheduler

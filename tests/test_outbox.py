@@ -22,7 +22,7 @@ from bot.clock import ManualClock
 from bot.outbox_kinds import RENDERERS, Kind
 from bot.outbox_report import print_outbox_report, retry_failed
 from bot.pacing import Pacer
-from bot.scheduling import JOB_DEFAULTS, PRUNE_JOB, RELEASE_LEASES_JOB, WAKE_JOB
+from bot.scheduling import JOB_DEFAULTS, PRUNE_JOB, RELEASE_LEASES_JOB, SCAN_JOB_PREFIX, WAKE_JOB
 from bot.sender import Sender
 from bot.settings import Settings
 from fake_telegram.recording import RecordingSession
@@ -408,7 +408,7 @@ async def test_a_stop_gives_back_the_rows_claimed_and_not_sent(app: Application,
 
 def test_the_scheduler_only_wakes_and_scans_with_deliberate_job_settings(app: Application) -> None:
     jobs = {job.id: job for job in app.scheduler.get_jobs()}
-    assert set(jobs) == {WAKE_JOB, RELEASE_LEASES_JOB, PRUNE_JOB}
+    assert set(jobs) == {WAKE_JOB, RELEASE_LEASES_JOB, PRUNE_JOB, SCAN_JOB_PREFIX + "events-finish"}
     for job in jobs.values():
         assert job.misfire_grace_time is None  # never silently skipped for being late
         assert job.coalesce is True
@@ -421,6 +421,18 @@ async def test_the_wake_job_wakes_the_sender(app: Application, clock: ManualCloc
     app.sender._wake.clear()
     await wake.func()
     assert app.sender._wake.is_set()
+
+
+async def test_the_events_scan_marks_ended_events_finished(app: Application, clock: ManualClock) -> None:
+    from tests.events_support import published_event
+
+    event_id = await published_event(app.events, clock.now())
+    scan = next(job for job in app.scheduler.get_jobs() if job.id == SCAN_JOB_PREFIX + "events-finish")
+    assert await scan.func() == 0  # not over yet
+    clock.advance(timedelta(days=4))
+    assert await scan.func() == 1
+    assert await scan.func() == 0  # safe to run twice
+    assert (await app.events.get(event_id)).status == "finished"  # type: ignore[union-attr]
 
 
 async def test_the_scheduler_runs_in_the_loop_and_shuts_down(app: Application) -> None:
