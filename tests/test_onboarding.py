@@ -105,9 +105,11 @@ async def test_a_deep_link_from_someone_already_onboarded_is_opened_at_once(harn
     await user.onboard("kk")
     seen = texts(await user.send("/start ev_42"))
     assert any("Басты мәзір" in text for text in seen)
-    assert any("Бұл сілтеме ашылмады" in text for text in seen)
+    assert any("Сіз іс-шара сілтемесі арқылы келдіңіз" in text for text in seen)  # the card is a tap away
     seen = texts(await user.send("/start"))  # the link was taken: not offered twice
     assert not any("сілтеме" in text for text in seen)
+    seen = texts(await user.send("/start gr_7"))  # grants open nothing yet, and say so
+    assert any("Бұл сілтеме ашылмады" in text for text in seen)
 
 
 # Old buttons never undo finished steps (issue 6, point 1).
