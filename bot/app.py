@@ -30,6 +30,7 @@ from bot.polling import Poller
 from bot.scheduling import build_scheduler
 from bot.sender import Sender
 from bot.services.approvals import ApprovalService
+from bot.services.broadcasts import BroadcastService
 from bot.services.events import EventService
 from bot.services.notices import NoticeService
 from bot.services.users import UserService
@@ -64,6 +65,7 @@ class Application:
     notices: NoticeService
     approvals: ApprovalService
     events: EventService
+    broadcasts: BroadcastService
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -97,7 +99,8 @@ def build_application(
     events = EventService(
         database, clock, settings.admin_ids, reminder_hours=settings.reminder_hours, wake_sender=sender.wake
     )
-    dispatcher = create_dispatcher(settings, database, catalogs, clock, users, approvals, events)
+    broadcasts = BroadcastService(database, clock, admins=settings.admin_ids, wake_sender=sender.wake)
+    dispatcher = create_dispatcher(settings, database, catalogs, clock, users, approvals, events, broadcasts)
     inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
     scheduler = build_scheduler(
         sender,
@@ -121,6 +124,7 @@ def build_application(
         notices,
         approvals,
         events,
+        broadcasts,
     )
 
 

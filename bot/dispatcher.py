@@ -22,6 +22,7 @@ from bot.middlewares.long_messages import SplitLongMessages
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.services.approvals import ApprovalService
+from bot.services.broadcasts import BroadcastService
 from bot.services.events import EventService
 from bot.services.users import UserService
 from bot.settings import Settings
@@ -96,6 +97,7 @@ def create_dispatcher(
     users: UserService,
     approvals: ApprovalService,
     events: EventService,
+    broadcasts: BroadcastService,
 ) -> Dispatcher:
     """The production dispatcher; tests build theirs with this same function."""
     dispatcher = Dispatcher(
@@ -110,6 +112,7 @@ def create_dispatcher(
         users=users,
         approvals=approvals,
         events=events,
+        broadcasts=broadcasts,
     )
     dispatcher.update.outer_middleware(UserMiddleware(users, catalogs, dispatcher.fsm))
     dispatcher.update.outer_middleware(dispatcher.fsm)

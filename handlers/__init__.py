@@ -6,6 +6,7 @@ from aiogram import F, Router
 
 from handlers import (
     approvals,
+    broadcasts,
     events,
     fallback,
     language,
@@ -26,6 +27,7 @@ def setup_routers() -> Router:
     root.callback_query.filter(F.message.chat.type == "private")
     root.include_routers(
         approvals.router(),  # admins are admins by ADMIN_IDS, whether or not they set themselves up
+        broadcasts.router(),  # admins by ADMIN_IDS too; the mute button works for anyone it reached
         strangers.router(),  # before any feature: a press from someone unknown reaches none
         membership.router(),
         language.router(),

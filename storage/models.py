@@ -65,6 +65,8 @@ class User(Base):
     start_payload: Mapped[str | None] = mapped_column(String(64))
     # Set when Telegram says the user blocked the bot: nothing is sent to them then.
     blocked_at: Mapped[datetime | None]
+    # Set by the "Mute such notices" button under a broadcast: no broadcasts reach them then.
+    broadcasts_muted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -209,3 +211,24 @@ class Registration(Base):
     waitlist_number: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Broadcast(Base):
+    """A message an admin sends to a segment of active users (bot/services/broadcasts.py); each
+    recipient's copy is an outbox row of kind "broadcast" with the dedupe key broadcast:<id>:<user>."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    author_id: Mapped[int] = mapped_column(BigInteger)
+    # everyone, role:<role>, region:<code> or language:<kk|ru>.
+    segment: Mapped[str] = mapped_column(String(48))
+    # One text may serve both languages: the other is then None.
+    text_kk: Mapped[str | None] = mapped_column(Text)
+    text_ru: Mapped[str | None] = mapped_column(Text)
+    # draft, sending, paused, cancelled, done.
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    # Outbox rows written when it was started (one per recipient).
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]

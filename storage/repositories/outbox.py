@@ -234,16 +234,30 @@ class OutboxRepository:
 
     async def drop_pending_with_key_prefix(self, prefix: str, reason: str) -> int:
         """Drop the pending rows whose dedupe key starts with `prefix` (a plan that no longer holds)."""
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         result = await self.connection.execute(
             update(_table)
-            .where(
-                _table.c.status == OutboxStatus.PENDING.value,
-                _table.c.dedupe_key.like(escaped + "%", escape="\\"),
-            )
+            .where(_table.c.status == OutboxStatus.PENDING.value, _key_prefix(prefix))
             .values(status=OutboxStatus.DROPPED.value, error=reason[:ERROR_MAX])
         )
         return int(result.rowcount)
+
+    async def reschedule_pending_with_key_prefix(self, prefix: str, due_at: datetime) -> int:
+        """Move the pending rows whose dedupe key starts with `prefix` to `due_at` (a broadcast paused:
+        far ahead; resumed: now)."""
+        result = await self.connection.execute(
+            update(_table)
+            .where(_table.c.status == OutboxStatus.PENDING.value, _key_prefix(prefix))
+            .values(due_at=due_at)
+        )
+        return int(result.rowcount)
+
+    async def counts_with_key_prefix(self, prefix: str) -> dict[OutboxStatus, int]:
+        """Rows by status among those whose dedupe key starts with `prefix`."""
+        statement = select(_table.c.status, func.count()).where(_key_prefix(prefix)).group_by(_table.c.status)
+        counts = dict.fromkeys(OutboxStatus, 0)
+        for status, count in await self.connection.execute(statement):
+            counts[OutboxStatus(status)] = count
+        return counts
 
     async def release_expired_leases(self, *, now: datetime) -> int:
         """Rows whose sender died while holding them: pending again (the claim's attempt stays counted,
@@ -334,3 +348,8 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
 
 def _held_by(owner: str) -> ColumnElement[bool]:
     return and_(_table.c.status == OutboxStatus.SENDING.value, _table.c.lease_owner == owner)
+
+
+def _key_prefix(prefix: str) -> ColumnElement[bool]:
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return _table.c.dedupe_key.like(escaped + "%", escape="\\")
