@@ -12,9 +12,11 @@ from enum import StrEnum
 
 from bot.sender import Renderer
 from bot.services.approvals import ROLE_DECISION, ROLE_REQUEST
+from bot.services.offers import WAITLIST_OFFER
 from bot.services.reminders import EVENT_REMINDER
 from bot.views.approvals import role_decision_view, role_request_view
 from bot.views.notices import notice_view
+from bot.views.offers import waitlist_offer_view
 from bot.views.reminders import event_reminder_view
 
 
@@ -27,6 +29,8 @@ class Kind(StrEnum):
     ROLE_DECISION = ROLE_DECISION
     # To a registered volunteer, REMINDER_HOURS before the start; expires at the start.
     EVENT_REMINDER = EVENT_REMINDER
+    # To the first in line whose seats fit when seats free: Accept / Decline; expires with the offer.
+    WAITLIST_OFFER = WAITLIST_OFFER
 
 
 RENDERERS: Mapping[str, Renderer] = {
@@ -34,4 +38,5 @@ RENDERERS: Mapping[str, Renderer] = {
     Kind.ROLE_REQUEST: role_request_view,
     Kind.ROLE_DECISION: role_decision_view,
     Kind.EVENT_REMINDER: event_reminder_view,
+    Kind.WAITLIST_OFFER: waitlist_offer_view,
 }
