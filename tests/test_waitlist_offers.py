@@ -266,3 +266,17 @@ async def test_erasing_ones_data_gives_back_the_seats_held_for_ones_offer(
     with pytest.raises(RegistrationRefusedError) as refused:
         await app.events.accept_offer(9382, offer_id_of(offer))
     assert refused.value.problem is EventProblem.NO_SUCH_OFFER
+
+
+async def test_an_offer_for_an_event_cancelled_meanwhile_cannot_be_taken(
+    harness: BotHarness, app: Application, clock: ManualClock
+) -> None:
+    event_id = await full_event_with_line(harness, app, clock, 9391, [(9392, "kk")])
+    await app.events.cancel(9391, event_id)
+    (offer,) = await delivered(app, 9392)
+    async with app.database.transaction() as uow:
+        await uow.events.update(event_id, now=clock.now(), status="cancelled")
+    with pytest.raises(RegistrationRefusedError) as refused:
+        await app.events.accept_offer(9392, offer_id_of(offer))
+    assert refused.value.problem is EventProblem.EVENT_CANCELLED
+    assert await status_of(app.events, 9392, event_id) == "waitlisted"

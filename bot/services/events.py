@@ -336,6 +336,7 @@ class EventService:
             event, offer = await self._answerable(uow, user_id, offer_id, OfferStatus.ACCEPTED, now)
             if offer.status == OfferStatus.ACCEPTED:
                 return OfferAnswer(event, offer, accepted=True, changed=False)
+            _check_open(event, now)  # cancelled or closed meanwhile: the offer cannot be taken
             registration = await uow.events.registration(event.id, user_id)
             if (
                 registration is None
