@@ -97,7 +97,12 @@ def build_application(
     users = UserService(database, clock, admins=settings.admin_ids, wake_sender=sender.wake)
     approvals = ApprovalService(database, clock, admins=settings.admin_ids, wake_sender=sender.wake)
     events = EventService(
-        database, clock, settings.admin_ids, reminder_hours=settings.reminder_hours, wake_sender=sender.wake
+        database,
+        clock,
+        settings.admin_ids,
+        reminder_hours=settings.reminder_hours,
+        offer_hours=settings.offer_hours,
+        wake_sender=sender.wake,
     )
     broadcasts = BroadcastService(database, clock, admins=settings.admin_ids, wake_sender=sender.wake)
     dispatcher = create_dispatcher(settings, database, catalogs, clock, users, approvals, events, broadcasts)
@@ -107,7 +112,11 @@ def build_application(
         wake_every=settings.outbox_wake_interval,
         keep_sent=timedelta(days=settings.outbox_keep_days),
         # Events whose end has passed are marked finished (they read as finished at once anyway).
-        scans={"events-finish": (events.finish_ended, timedelta(minutes=5))},
+        # Waitlist offers nobody answered in time go to the next in line who fits.
+        scans={
+            "events-finish": (events.finish_ended, timedelta(minutes=5)),
+            "waitlist-offers-expire": (events.expire_offers, timedelta(minutes=1)),
+        },
     )
     notices = NoticeService(database, clock, sender.wake)
     return Application(

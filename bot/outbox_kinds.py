@@ -13,10 +13,12 @@ from enum import StrEnum
 from bot.sender import Renderer
 from bot.services.approvals import ROLE_DECISION, ROLE_REQUEST
 from bot.services.broadcasts import BROADCAST
+from bot.services.offers import WAITLIST_OFFER
 from bot.services.reminders import EVENT_REMINDER
 from bot.views.approvals import role_decision_view, role_request_view
 from bot.views.broadcasts import broadcast_view
 from bot.views.notices import notice_view
+from bot.views.offers import waitlist_offer_view
 from bot.views.reminders import event_reminder_view
 
 
@@ -31,6 +33,8 @@ class Kind(StrEnum):
     EVENT_REMINDER = EVENT_REMINDER
     # An admin's broadcast (params: broadcast_id, text_kk, text_ru; one may be None), with a mute button.
     BROADCAST = BROADCAST
+    # To the first in line whose seats fit when seats free: Accept / Decline; expires with the offer.
+    WAITLIST_OFFER = WAITLIST_OFFER
 
 
 RENDERERS: Mapping[str, Renderer] = {
@@ -39,4 +43,5 @@ RENDERERS: Mapping[str, Renderer] = {
     Kind.ROLE_DECISION: role_decision_view,
     Kind.EVENT_REMINDER: event_reminder_view,
     Kind.BROADCAST: broadcast_view,
+    Kind.WAITLIST_OFFER: waitlist_offer_view,
 }

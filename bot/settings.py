@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     inbox_keep_days: int = Field(default=7, ge=1)
     # Hours before an event's start at which its registered volunteers are reminded (comma-separated).
     reminder_hours: Annotated[tuple[int, ...], NoDecode] = (24, 2)
+    # Hours a volunteer in line has to answer an offer of freed seats (less when registration closes
+    # sooner: an offer never outlives the registration deadline).
+    offer_hours: int = Field(default=12, ge=1, le=24 * 7)
     # Outgoing Bot API calls (bot/telegram/resilience.py; defaults as its RetryPolicy's, kept here as
     # literals so that reading settings imports no aiogram): retries after a 429 and after a network
     # failure or 5xx, and the seconds one call may spend waiting in all before its error is raised.

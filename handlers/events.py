@@ -21,6 +21,7 @@ from bot.views.events import (
     refusal_text,
     registered_text,
 )
+from bot.views.offers import OfferAction, OfferCallback, offer_answer_text
 from storage.repositories.users import UserProfile
 
 
@@ -32,6 +33,7 @@ def router() -> Router:
     router.callback_query.register(on_register, EventsCallback.filter(F.action == EventsAction.REGISTER))
     router.callback_query.register(on_cancel, EventsCallback.filter(F.action == EventsAction.CANCEL))
     router.callback_query.register(on_mine, EventsCallback.filter(F.action == EventsAction.MINE))
+    router.callback_query.register(on_offer, OfferCallback.filter())
     return router
 
 
@@ -84,13 +86,35 @@ async def on_cancel(
     callback_answer: CallbackAnswer,
 ) -> None:
     try:
-        # What was freed goes to the waitlist with the outbox (issue 8, the offer); nothing to show here.
+        # What was freed is offered to the first in line who fits, through the outbox.
         await events.cancel(user.id, callback_data.event_id)
     except EventError as error:
         callback_answer.text = refusal_text(t, error.problem)
         return
     await _show_card(query, callback_data, user, events, t, callback_answer)
     callback_answer.text = cancelled_registration_text(t)
+
+
+async def on_offer(
+    query: CallbackQuery,
+    callback_data: OfferCallback,
+    user: UserProfile,
+    events: EventService,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """Accept or Decline on a waitlist offer; the offer's message becomes the event's card."""
+    try:
+        if callback_data.action is OfferAction.ACCEPT:
+            answer = await events.accept_offer(user.id, callback_data.offer_id)
+        else:
+            answer = await events.decline_offer(user.id, callback_data.offer_id)
+    except EventError as error:
+        callback_answer.text = refusal_text(t, error.problem)
+        return
+    card = EventsCallback(action=EventsAction.CARD, event_id=answer.event.id)
+    await _show_card(query, card, user, events, t, callback_answer)
+    callback_answer.text = offer_answer_text(t, answer)
 
 
 async def on_mine(query: CallbackQuery, user: UserProfile, events: EventService, t: Translator) -> None:

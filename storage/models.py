@@ -232,3 +232,26 @@ class Broadcast(Base):
     recipients: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
+
+
+class WaitlistOffer(Base):
+    """Freed seats offered to a volunteer in line (bot/services/events.py): held for them, counted in the
+    event's taken_seats, until they accept, decline, or the offer expires."""
+
+    __tablename__ = "waitlist_offers"
+    __table_args__ = (
+        Index("ix_waitlist_offers_status_expires_at", "status", "expires_at"),
+        Index("ix_waitlist_offers_registration_id", "registration_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(Integer, ForeignKey("events.id", ondelete="CASCADE"))
+    registration_id: Mapped[int] = mapped_column(Integer, ForeignKey("registrations.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    # The registration's seats, held for the offer.
+    seats: Mapped[int] = mapped_column(Integer)
+    # open, accepted, declined, expired, withdrawn (the volunteer left the line).
+    status: Mapped[str] = mapped_column(String(16))
+    expires_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

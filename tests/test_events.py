@@ -223,15 +223,20 @@ async def test_cancelling_frees_the_seats_until_the_cutoff(events: EventService,
     waiting = await events.register(2, event_id)
     assert waiting.place_in_line == 1
     cancelled = await events.cancel(1, event_id)
-    assert (cancelled.freed_seats, cancelled.event.taken_seats, cancelled.registration.status) == (
-        4,
-        0,
-        "cancelled",
-    )
-    # The waitlist offer comes with the outbox; until then the freed seats are open to the next to tap.
+    # 4 seats freed: 1 is held for user 2, first in line, with an offer (tests/test_waitlist_offers.py).
+    assert (
+        cancelled.freed_seats,
+        cancelled.offers_made,
+        cancelled.event.taken_seats,
+        cancelled.registration.status,
+    ) == (4, 1, 1, "cancelled")
+    # The 3 others are open to the next to tap.
     assert not (await events.register(3, event_id)).waitlisted
-    # Cancelling from the waitlist frees no seats.
-    assert (await events.cancel(2, event_id)).freed_seats == 0
+    assert (await events.register(4, event_id, companions=3)).waitlisted
+    # Leaving the line with an open offer gives back the seat held for it (4 needs more than are free).
+    assert (await events.cancel(2, event_id)).freed_seats == 1
+    # Cancelling from the waitlist with no offer frees no seats.
+    assert (await events.cancel(4, event_id)).freed_seats == 0
     with pytest.raises(RegistrationRefusedError) as refused:
         await events.cancel(2, event_id)
     assert refused.value.problem is EventProblem.NOT_REGISTERED
@@ -248,9 +253,10 @@ async def test_registering_again_after_cancelling_joins_anew(events: EventServic
     await events.register(2, event_id)
     await events.cancel(1, event_id)
     again = await events.register(1, event_id)
-    # User 2 was first in line: the freed seat is open (the offer comes later), so 1 takes it again.
+    # User 2 was first in line: the freed seat is held for their offer, so 1 joins the line behind them.
     assert again.created
-    assert not again.waitlisted
+    assert again.waitlisted
+    assert again.place_in_line == 2
     assert (await events.registration_of(2, event_id)) is not None
 
 

@@ -408,7 +408,13 @@ async def test_a_stop_gives_back_the_rows_claimed_and_not_sent(app: Application,
 
 def test_the_scheduler_only_wakes_and_scans_with_deliberate_job_settings(app: Application) -> None:
     jobs = {job.id: job for job in app.scheduler.get_jobs()}
-    assert set(jobs) == {WAKE_JOB, RELEASE_LEASES_JOB, PRUNE_JOB, SCAN_JOB_PREFIX + "events-finish"}
+    assert set(jobs) == {
+        WAKE_JOB,
+        RELEASE_LEASES_JOB,
+        PRUNE_JOB,
+        SCAN_JOB_PREFIX + "events-finish",
+        SCAN_JOB_PREFIX + "waitlist-offers-expire",
+    }
     for job in jobs.values():
         assert job.misfire_grace_time is None  # never silently skipped for being late
         assert job.coalesce is True

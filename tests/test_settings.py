@@ -250,3 +250,13 @@ def test_reminder_hours_are_read_as_a_list_and_checked(monkeypatch: pytest.Monke
     with pytest.raises(SettingsError) as error:
         load_settings(_env_file=None)
     assert error.value.variable == "REMINDER_HOURS"
+
+
+def test_offer_hours_are_read_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings(_env_file=None).offer_hours == 12
+    monkeypatch.setenv("OFFER_HOURS", "6")
+    assert load_settings(_env_file=None).offer_hours == 6
+    monkeypatch.setenv("OFFER_HOURS", "0")
+    with pytest.raises(SettingsError) as error:
+        load_settings(_env_file=None)
+    assert error.value.variable == "OFFER_HOURS"

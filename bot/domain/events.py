@@ -38,6 +38,17 @@ class RegistrationStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class OfferStatus(StrEnum):
+    """A waitlist offer's state: open (seats held) until accepted, declined, expired or withdrawn (the
+    volunteer left the line)."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+
+
 # Active registrations hold a place (a seat or a place in line); cancelled ones hold nothing.
 ACTIVE_REGISTRATIONS = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED)
 

@@ -28,15 +28,17 @@ from bot.domain.events import (
     TITLE_MAX,
     Category,
     EventStatus,
+    OfferStatus,
     RegistrationStatus,
     cancellation_closes_at,
     effective_status,
 )
 from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import Role
+from bot.services.offers import drop_offer_message, plan_offer_message
 from bot.services.reminders import drop_reminders, plan_reminders
 from storage.database import Database
-from storage.repositories.events import EventRecord, RegistrationRecord, UserEvent
+from storage.repositories.events import EventRecord, OfferRecord, RegistrationRecord, UserEvent
 from storage.unit_of_work import UnitOfWork
 
 PAGE_SIZE = 5
@@ -73,6 +75,10 @@ class EventProblem(StrEnum):
     NOT_REGISTERED = "not_registered"
     CUTOFF_PASSED = "cutoff_passed"
     ALREADY_PUBLISHED = "already_published"
+    # Answering a waitlist offer
+    NO_SUCH_OFFER = "no_such_offer"  # none, or someone else's (the same answer: nothing to learn)
+    OFFER_EXPIRED = "offer_expired"
+    OFFER_CLOSED = "offer_closed"  # answered the other way already, or the place in line was left
 
 
 class EventError(ValueError):
@@ -147,12 +153,24 @@ class Registration:
 
 @dataclass(frozen=True, slots=True)
 class Cancellation:
-    """The outcome of cancelling: the seats it gave back (0 for a waitlisted one), which the waitlist
-    offer (with the outbox) will hand on."""
+    """The outcome of cancelling: the seats it gave back (a waitlisted one: those held for its open
+    offer, else 0), and how many offers to people in line they made."""
 
     event: EventRecord
     registration: RegistrationRecord
     freed_seats: int
+    offers_made: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class OfferAnswer:
+    """The outcome of accepting or declining a waitlist offer. `changed` is False for a second tap
+    giving the same answer (nothing happened)."""
+
+    event: EventRecord
+    offer: OfferRecord
+    accepted: bool
+    changed: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +189,7 @@ class EventService:
         *,
         max_companions: int = DEFAULT_MAX_COMPANIONS,
         reminder_hours: Sequence[int] = (24, 2),
+        offer_hours: int = 12,
         wake_sender: Callable[[], None] = lambda: None,
     ) -> None:
         self.database = database
@@ -178,6 +197,7 @@ class EventService:
         self.admin_ids = frozenset(admin_ids)
         self.max_companions = max_companions
         self.reminder_hours = tuple(reminder_hours)
+        self.offer_hours = offer_hours
         self.wake_sender = wake_sender
 
     # Organizers
@@ -285,13 +305,147 @@ class EventService:
             freed = 0
             if registration.status == RegistrationStatus.REGISTERED:
                 freed = registration.seats
+            else:
+                offer = await uow.events.open_offer_of(registration.id)
+                if offer is not None and await uow.events.close_offer(
+                    offer.id, OfferStatus.WITHDRAWN.value, now=now
+                ):
+                    freed = offer.seats
+                    await drop_offer_message(uow, offer.id, "the volunteer left the line")
+            if freed:
                 event = replace(event, taken_seats=await uow.events.free_seats(event_id, freed, now=now))
             await uow.events.set_registration_status(
                 registration.id, RegistrationStatus.CANCELLED.value, now=now
             )
             await drop_reminders(uow, registration.id, "the registration was cancelled")
             registration = replace(registration, status=RegistrationStatus.CANCELLED.value)
-        return Cancellation(event, registration, freed)
+            offers = 0
+            if freed:
+                event, offers = await self._offer_freed_seats(uow, event, now)
+        if offers:
+            self.wake_sender()
+        return Cancellation(event, registration, freed, offers)
+
+    # Waitlist offers
+
+    async def accept_offer(self, user_id: int, offer_id: int) -> OfferAnswer:
+        """Take the seats an offer holds: the user's place in line becomes a registration (with its
+        reminders). Refused for someone else's offer, an expired or an otherwise answered one."""
+        async with self.database.transaction() as uow:
+            now = self.clock.now()
+            event, offer = await self._answerable(uow, user_id, offer_id, OfferStatus.ACCEPTED, now)
+            if offer.status == OfferStatus.ACCEPTED:
+                return OfferAnswer(event, offer, accepted=True, changed=False)
+            _check_open(event, now)  # cancelled or closed meanwhile: the offer cannot be taken
+            registration = await uow.events.registration(event.id, user_id)
+            if (
+                registration is None
+                or registration.id != offer.registration_id
+                or registration.status != RegistrationStatus.WAITLISTED
+                or not await uow.events.close_offer(offer.id, OfferStatus.ACCEPTED.value, now=now)
+            ):
+                raise RegistrationRefusedError(EventProblem.OFFER_CLOSED)
+            await uow.events.set_registration_status(
+                registration.id, RegistrationStatus.REGISTERED.value, now=now
+            )
+            registration = replace(registration, status=RegistrationStatus.REGISTERED.value)
+            planned = await plan_reminders(uow, event, registration, self.reminder_hours, now=now)
+            offer = replace(offer, status=OfferStatus.ACCEPTED.value)
+        if planned:
+            self.wake_sender()
+        return OfferAnswer(event, offer, accepted=True, changed=True)
+
+    async def decline_offer(self, user_id: int, offer_id: int) -> OfferAnswer:
+        """Say no to an offer: the user leaves the line, and the seats go to the next in line who fits."""
+        async with self.database.transaction() as uow:
+            now = self.clock.now()
+            event, offer = await self._answerable(uow, user_id, offer_id, OfferStatus.DECLINED, now)
+            if offer.status == OfferStatus.DECLINED:
+                return OfferAnswer(event, offer, accepted=False, changed=False)
+            if not await uow.events.close_offer(offer.id, OfferStatus.DECLINED.value, now=now):
+                raise RegistrationRefusedError(EventProblem.OFFER_CLOSED)
+            offers = await self._hand_on(uow, event, offer, now)
+            offer = replace(offer, status=OfferStatus.DECLINED.value)
+        if offers:
+            self.wake_sender()
+        return OfferAnswer(event, offer, accepted=False, changed=True)
+
+    async def expire_offers(self) -> int:
+        """Close the offers nobody answered in time (their holders leave the line) and offer the seats
+        to the next in line who fits (a scan; safe to run twice). Returns how many expired."""
+        expired = 0
+        offers = 0
+        async with self.database.transaction() as uow:
+            now = self.clock.now()
+            for offer in await uow.events.expired_offers(now=now):
+                event = await uow.events.get(offer.event_id, lock=True)
+                if event is None or not await uow.events.close_offer(
+                    offer.id, OfferStatus.EXPIRED.value, now=now
+                ):
+                    continue
+                expired += 1
+                offers += await self._hand_on(uow, event, offer, now)
+        if offers:
+            self.wake_sender()
+        return expired
+
+    async def _answerable(
+        self, uow: UnitOfWork, user_id: int, offer_id: int, answer: OfferStatus, now: datetime
+    ) -> tuple[EventRecord, OfferRecord]:
+        """The offer and its event (locked) if the user may answer it now; an offer already answered
+        the same way passes (a second tap)."""
+        offer = await uow.events.offer(offer_id)
+        if offer is None or offer.user_id != user_id:
+            raise RegistrationRefusedError(EventProblem.NO_SUCH_OFFER)
+        event = await uow.events.get(offer.event_id, lock=True)
+        offer = await uow.events.offer(offer_id)  # again, now that its event is locked
+        if event is None or offer is None:
+            raise RegistrationRefusedError(EventProblem.NO_SUCH_OFFER)
+        if offer.status == answer:
+            return event, offer
+        if offer.status == OfferStatus.EXPIRED or (
+            offer.status == OfferStatus.OPEN and now >= offer.expires_at
+        ):
+            raise RegistrationRefusedError(EventProblem.OFFER_EXPIRED)
+        if offer.status != OfferStatus.OPEN:
+            raise RegistrationRefusedError(EventProblem.OFFER_CLOSED)
+        return event, offer
+
+    async def _hand_on(self, uow: UnitOfWork, event: EventRecord, offer: OfferRecord, now: datetime) -> int:
+        """After an offer closed unaccepted: its holder leaves the line, its seats are given back and
+        offered on. Returns how many offers that made."""
+        await uow.events.set_registration_status(
+            offer.registration_id, RegistrationStatus.CANCELLED.value, now=now
+        )
+        event = replace(event, taken_seats=await uow.events.free_seats(event.id, offer.seats, now=now))
+        return (await self._offer_freed_seats(uow, event, now))[1]
+
+    async def _offer_freed_seats(
+        self, uow: UnitOfWork, event: EventRecord, now: datetime
+    ) -> tuple[EventRecord, int]:
+        """Offer the event's free seats to the people in line, earliest first, skipping those needing
+        more seats than are free; each offer holds its seats. None once registration has closed (the
+        seats are simply free then). Returns the event after it and how many offers were made."""
+        if (
+            event.capacity is None
+            or effective_status(event.status, event.ends_at, now) is not EventStatus.PUBLISHED
+            or now >= min(event.registration_deadline, event.starts_at)
+        ):
+            return event, 0
+        made = 0
+        while (free := event.capacity - event.taken_seats) > 0:
+            candidate = await uow.events.first_fitting_in_line(event.id, free)
+            if candidate is None:
+                break
+            taken = await uow.events.take_seats(event.id, candidate.seats, now=now)
+            if taken is None:  # pragma: no cover - the event's row is locked; a guard
+                break
+            event = replace(event, taken_seats=taken)
+            expires_at = min(now + timedelta(hours=self.offer_hours), event.registration_deadline)
+            offer = await uow.events.add_offer(candidate, expires_at=expires_at, now=now)
+            await plan_offer_message(uow, event, offer, now=now)
+            made += 1
+        return event, made
 
     async def upcoming(
         self, region: str, period: Period = Period.WEEK, category: str | None = None, page: int = 0

@@ -193,6 +193,9 @@ _REFUSALS = {
     EventProblem.DEADLINE_PASSED: N_("Registration for this event is closed."),
     EventProblem.COMPANIONS_OUT_OF_RANGE: N_("Too many companions for this event."),
     EventProblem.NOT_REGISTERED: N_("You are not registered for this event."),
+    EventProblem.NO_SUCH_OFFER: N_("This offer is not available."),
+    EventProblem.OFFER_EXPIRED: N_("This offer has expired: the place went to the next in line."),
+    EventProblem.OFFER_CLOSED: N_("This offer has already been answered."),
     EventProblem.CUTOFF_PASSED: N_(
         "It is too late to cancel: the event starts soon. Please tell the organizer."
     ),

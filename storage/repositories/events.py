@@ -13,6 +13,7 @@ from storage.models import Base
 
 _events = Base.metadata.tables["events"]
 _registrations = Base.metadata.tables["registrations"]
+_offers = Base.metadata.tables["waitlist_offers"]
 
 # Statuses as the database keeps them (bot/domain/events.py names them; storage imports nothing from bot).
 _PUBLISHED = "published"
@@ -20,6 +21,7 @@ _FINISHED = "finished"
 _REGISTERED = "registered"
 _WAITLISTED = "waitlisted"
 _CANCELLED = "cancelled"
+_OFFER_OPEN = "open"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +79,23 @@ class UserEvent:
     place_in_line: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class OfferRecord:
+    """Freed seats offered to a volunteer in line, held for them while the offer is open."""
+
+    id: int
+    event_id: int
+    registration_id: int
+    user_id: int
+    seats: int
+    status: str
+    expires_at: datetime
+    created_at: datetime
+
+
 _EVENT_COLUMNS = tuple(_events.c[field.name] for field in fields(EventRecord))
 _REGISTRATION_COLUMNS = tuple(_registrations.c[field.name] for field in fields(RegistrationRecord))
+_OFFER_COLUMNS = tuple(_offers.c[field.name] for field in fields(OfferRecord))
 EVENT_EDITABLE = frozenset(field.name for field in fields(EventRecord)) - {
     "id",
     "taken_seats",
@@ -300,10 +317,90 @@ class EventRepository:
         )
         for event_id, seats in (await self.connection.execute(held)).all():
             await self.free_seats(event_id, int(seats), now=now)
+        # Seats held for the user's open offers go back too (the offers go with the registrations).
+        offered = (
+            select(_offers.c.event_id, func.sum(_offers.c.seats))
+            .where(_offers.c.user_id == user_id, _offers.c.status == _OFFER_OPEN)
+            .group_by(_offers.c.event_id)
+        )
+        for event_id, seats in (await self.connection.execute(offered)).all():
+            await self.free_seats(event_id, int(seats), now=now)
+        await self.connection.execute(_offers.delete().where(_offers.c.user_id == user_id))
         result = await self.connection.execute(
             _registrations.delete().where(_registrations.c.user_id == user_id)
         )
         return int(result.rowcount)
+
+    # Waitlist offers
+
+    async def first_fitting_in_line(self, event_id: int, max_seats: int) -> RegistrationRecord | None:
+        """The earliest waitlisted registration of the event needing at most `max_seats` seats and
+        holding no open offer."""
+        open_offer = select(_offers.c.id).where(
+            _offers.c.registration_id == _registrations.c.id, _offers.c.status == _OFFER_OPEN
+        )
+        statement = (
+            select(*_REGISTRATION_COLUMNS)
+            .where(
+                _registrations.c.event_id == event_id,
+                _registrations.c.status == _WAITLISTED,
+                _registrations.c.seats <= max_seats,
+                ~open_offer.exists(),
+            )
+            .order_by(_registrations.c.waitlist_number, _registrations.c.id)
+            .limit(1)
+        )
+        row = (await self.connection.execute(statement)).first()
+        return RegistrationRecord(*row) if row else None
+
+    async def add_offer(
+        self, registration: RegistrationRecord, *, expires_at: datetime, now: datetime
+    ) -> OfferRecord:
+        statement = (
+            insert(_offers)
+            .values(
+                event_id=registration.event_id,
+                registration_id=registration.id,
+                user_id=registration.user_id,
+                seats=registration.seats,
+                status=_OFFER_OPEN,
+                expires_at=expires_at,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(*_OFFER_COLUMNS)
+        )
+        return OfferRecord(*(await self.connection.execute(statement)).one())
+
+    async def offer(self, offer_id: int) -> OfferRecord | None:
+        row = (await self.connection.execute(select(*_OFFER_COLUMNS).where(_offers.c.id == offer_id))).first()
+        return OfferRecord(*row) if row else None
+
+    async def open_offer_of(self, registration_id: int) -> OfferRecord | None:
+        statement = select(*_OFFER_COLUMNS).where(
+            _offers.c.registration_id == registration_id, _offers.c.status == _OFFER_OPEN
+        )
+        row = (await self.connection.execute(statement)).first()
+        return OfferRecord(*row) if row else None
+
+    async def close_offer(self, offer_id: int, status: str, *, now: datetime) -> bool:
+        """Close an open offer with `status`; False when it was no longer open (someone got there
+        first), so that it is closed once."""
+        statement = (
+            update(_offers)
+            .where(_offers.c.id == offer_id, _offers.c.status == _OFFER_OPEN)
+            .values(status=status, updated_at=now)
+        )
+        return int((await self.connection.execute(statement)).rowcount) == 1
+
+    async def expired_offers(self, *, now: datetime) -> list[OfferRecord]:
+        """Open offers whose time has run out, oldest first."""
+        statement = (
+            select(*_OFFER_COLUMNS)
+            .where(_offers.c.status == _OFFER_OPEN, _offers.c.expires_at <= now)
+            .order_by(_offers.c.expires_at, _offers.c.id)
+        )
+        return [OfferRecord(*row) for row in await self.connection.execute(statement)]
 
     @staticmethod
     def _check(values: dict[str, Any]) -> None:
