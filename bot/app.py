@@ -46,7 +46,7 @@ DRAIN_TIMEOUT = 60.0
 # Sends in flight at a stop get this long to be answered (each is one call; the sender does not retry
 # inside it); what is unanswered then goes again after its lease.
 SENDER_DRAIN_TIMEOUT = 10.0
-PRUNE_EVERY = timedelta(hours=1)
+INBOX_PRUNE_EVERY = timedelta(hours=1)
 MAX_CONNECT_DELAY = 60.0
 
 
@@ -107,6 +107,11 @@ def build_application(
     broadcasts = BroadcastService(database, clock, admins=settings.admin_ids, wake_sender=sender.wake)
     dispatcher = create_dispatcher(settings, database, catalogs, clock, users, approvals, events, broadcasts)
     inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
+    keep_updates = timedelta(days=settings.inbox_keep_days)
+
+    async def prune_inbox() -> int:
+        return await inbox.prune(keep_updates)
+
     scheduler = build_scheduler(
         sender,
         wake_every=settings.outbox_wake_interval,
@@ -114,6 +119,7 @@ def build_application(
         # Events whose end has passed are marked finished (they read as finished at once anyway).
         # Waitlist offers nobody answered in time go to the next in line who fits.
         scans={
+            "inbox-prune": (prune_inbox, INBOX_PRUNE_EVERY),
             "events-finish": (events.finish_ended, timedelta(minutes=5)),
             "waitlist-offers-expire": (events.expire_offers, timedelta(minutes=1)),
         },
@@ -174,7 +180,6 @@ async def run(settings: Settings) -> None:
             logger.info("ADMIN_IDS is empty: requests to be an organizer or an NGO reach nobody")
         await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
         await inbox.resume()
-        pruning = asyncio.create_task(_prune_regularly(inbox, timedelta(days=settings.inbox_keep_days)))
         # Due rows left from before the stop go out now (expired ones are dropped); then the scheduler
         # and the use cases that write rows wake it.
         app.sender.start()
@@ -193,7 +198,6 @@ async def run(settings: Settings) -> None:
                 )
                 await poller.run(stop)
         finally:
-            pruning.cancel()
             app.scheduler.shutdown(wait=False)
             await asyncio.gather(app.sender.stop(SENDER_DRAIN_TIMEOUT), inbox.stop(DRAIN_TIMEOUT))
         await dispatcher.emit_shutdown(bot=bot, **dispatcher.workflow_data)
@@ -230,14 +234,3 @@ async def _reach_telegram(bot: Bot, settings: Settings, stop: asyncio.Event) -> 
         logger.info("Bot @%s (id %s) starting in %s mode", me.username, me.id, settings.run_mode)
         return True
     return False
-
-
-async def _prune_regularly(inbox: Inbox, keep: timedelta) -> None:
-    while True:
-        try:
-            pruned = await inbox.prune(keep)
-            if pruned:
-                logger.info("Pruned %d handled update(s) from the inbox", pruned)
-        except Exception:
-            logger.exception("Could not prune the inbox")
-        await asyncio.sleep(PRUNE_EVERY.total_seconds())

@@ -137,7 +137,10 @@ class Inbox:
     async def prune(self, keep: timedelta) -> int:
         """Forget updates handled longer than `keep` ago; returns how many."""
         async with self.database.transaction() as uow:
-            return await uow.inbox.prune(before=self.clock.now() - keep)
+            pruned = await uow.inbox.prune(before=self.clock.now() - keep)
+        if pruned:
+            logger.info("Pruned %d handled update(s) from the inbox", pruned)
+        return pruned
 
     def _enqueue(self, update: StoredUpdate) -> None:
         # An update with no user or chat has a lane of its own.

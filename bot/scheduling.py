@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -70,5 +70,13 @@ def build_scheduler(
         scheduler.add_job(job, trigger, id=job_id, replace_existing=True, **JOB_DEFAULTS)
     for name, (scan, every) in (scans or {}).items():
         trigger = IntervalTrigger(seconds=every.total_seconds())
-        scheduler.add_job(scan, trigger, id=SCAN_JOB_PREFIX + name, replace_existing=True, **JOB_DEFAULTS)
+        # A scan also runs once at start-up: what fell due while the bot was down is dealt with then.
+        scheduler.add_job(
+            scan,
+            trigger,
+            id=SCAN_JOB_PREFIX + name,
+            replace_existing=True,
+            next_run_time=datetime.now(UTC),
+            **JOB_DEFAULTS,
+        )
     return scheduler

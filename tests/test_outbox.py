@@ -413,6 +413,7 @@ def test_the_scheduler_only_wakes_and_scans_with_deliberate_job_settings(app: Ap
         WAKE_JOB,
         RELEASE_LEASES_JOB,
         PRUNE_JOB,
+        SCAN_JOB_PREFIX + "inbox-prune",
         SCAN_JOB_PREFIX + "events-finish",
         SCAN_JOB_PREFIX + "waitlist-offers-expire",
     }
