@@ -28,8 +28,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import text
-
 from bot.clock import ManualClock
 from bot.services.events import EventDraft, EventService
 from storage.database import Database
@@ -110,20 +108,7 @@ async def _scenario(database: Database, name: str, users: int, at_once: int, cap
 
 async def _check(database: Database, event_id: int, capacity: int | None, users: int) -> tuple[int, int]:
     async with database.reading() as uow:
-        taken = (
-            await uow.connection.execute(
-                text("SELECT taken_seats FROM events WHERE id = :id"), {"id": event_id}
-            )
-        ).scalar_one()
-        rows = (
-            await uow.connection.execute(
-                text(
-                    "SELECT status, seats, waitlist_number FROM registrations "
-                    "WHERE event_id = :id ORDER BY id"
-                ),
-                {"id": event_id},
-            )
-        ).all()
+        taken, rows = await uow.events.seat_ledger(event_id)
     registered = [seats for status, seats, _ in rows if status == "registered"]
     numbers = [number for status, _, number in rows if status == "waitlisted"]
     if len(rows) != users:

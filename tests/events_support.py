@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
-from sqlalchemy import text
-
 from bot.services.events import EventDraft, EventService, Registration
 from storage.database import Database
 
@@ -46,20 +44,7 @@ async def check_no_overbooking(database: Database, event_id: int, capacity: int)
     """The event's taken seats equal its registrations' seats and stay within capacity; waitlist
     numbers run 1..N without gaps in arrival (creation) order. Returns (registered, waitlisted)."""
     async with database.reading() as uow:
-        taken = (
-            await uow.connection.execute(
-                text("SELECT taken_seats FROM events WHERE id = :id"), {"id": event_id}
-            )
-        ).scalar_one()
-        rows = (
-            await uow.connection.execute(
-                text(
-                    "SELECT status, seats, waitlist_number FROM registrations WHERE event_id = :id "
-                    "ORDER BY created_at, id"
-                ),
-                {"id": event_id},
-            )
-        ).all()
+        taken, rows = await uow.events.seat_ledger(event_id)
     registered_seats = sum(seats for status, seats, _ in rows if status == "registered")
     assert taken == registered_seats, (
         f"the event counts {taken} seats, its registrations hold {registered_seats}"

@@ -233,6 +233,19 @@ class EventRepository:
 
     # Registrations
 
+    async def seat_ledger(self, event_id: int) -> tuple[int, list[tuple[str, int, int | None]]]:
+        """The seats the event counts as taken, and its registrations as (status, seats, waitlist
+        number) in arrival order: what a check for overbooking compares."""
+        taken = (
+            await self.connection.execute(select(_events.c.taken_seats).where(_events.c.id == event_id))
+        ).scalar_one()
+        rows = await self.connection.execute(
+            select(_registrations.c.status, _registrations.c.seats, _registrations.c.waitlist_number)
+            .where(_registrations.c.event_id == event_id)
+            .order_by(_registrations.c.created_at, _registrations.c.id)
+        )
+        return int(taken), [(status, seats, number) for status, seats, number in rows]
+
     async def registration(self, event_id: int, user_id: int) -> RegistrationRecord | None:
         statement = select(*_REGISTRATION_COLUMNS).where(
             _registrations.c.event_id == event_id, _registrations.c.user_id == user_id
