@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -86,17 +86,25 @@ def recorder() -> Recorder:
     return Recorder()
 
 
+MakeInbox = Callable[..., Inbox]
+
+
 @pytest.fixture
-async def bare_inbox(app: Application, recorder: Recorder, catalogs: Catalogs) -> Inbox:
-    return Inbox(
-        app.database,
-        recorder.dispatcher,
-        app.bot,
-        app.clock,
-        catalogs,
-        retry_delays=(0.0,),
-        done_flush_delay=0.0,
-    )
+def make_inbox(app: Application, recorder: Recorder, catalogs: Catalogs) -> MakeInbox:
+    """An inbox over the recording dispatcher; the app's database and bot unless told otherwise."""
+
+    def make(*, database: Database | None = None, bot: Bot | None = None, **options: Any) -> Inbox:
+        options.setdefault("done_flush_delay", 0.0)
+        return Inbox(
+            database or app.database, recorder.dispatcher, bot or app.bot, app.clock, catalogs, **options
+        )
+
+    return make
+
+
+@pytest.fixture
+def bare_inbox(make_inbox: MakeInbox) -> Inbox:
+    return make_inbox(retry_delays=(0.0,))
 
 
 async def test_one_slow_update_does_not_hold_up_the_others(bare_inbox: Inbox, recorder: Recorder) -> None:
@@ -174,10 +182,10 @@ async def test_a_handler_that_keeps_failing_is_given_up_after_three_tries(
 
 
 async def test_after_a_crash_the_unfinished_updates_are_handled_on_start(
-    app: Application, recorder: Recorder, catalogs: Catalogs
+    app: Application, recorder: Recorder, make_inbox: MakeInbox
 ) -> None:
     recorder.hold["stuck"] = asyncio.Event()
-    crashed = Inbox(app.database, recorder.dispatcher, app.bot, app.clock, catalogs, done_flush_delay=0.0)
+    crashed = make_inbox()
     await crashed.receive([text_update(1, 7, "stuck"), text_update(2, 7, "waiting")])
     await asyncio.sleep(0.05)
     for task in list(crashed._lane_tasks):  # the process dies: nothing finishes
@@ -187,7 +195,7 @@ async def test_after_a_crash_the_unfinished_updates_are_handled_on_start(
     assert (await statuses(app.database))[InboxStatus.PENDING] == 2
 
     recorder.hold.clear()
-    restarted = Inbox(app.database, recorder.dispatcher, app.bot, app.clock, catalogs, done_flush_delay=0.0)
+    restarted = make_inbox()
     assert await restarted.resume() == 2
     await restarted.wait_idle()
     assert recorder.handled == ["stuck", "waiting"]
@@ -195,7 +203,7 @@ async def test_after_a_crash_the_unfinished_updates_are_handled_on_start(
 
 
 async def test_an_update_that_kills_the_process_every_time_is_given_up(
-    app: Application, recorder: Recorder, catalogs: Catalogs
+    app: Application, recorder: Recorder, make_inbox: MakeInbox
 ) -> None:
     async with app.database.transaction() as uow:
         from storage.repositories.inbox import StoredUpdate
@@ -203,7 +211,7 @@ async def test_an_update_that_kills_the_process_every_time_is_given_up(
         payload = json.dumps(text_update(1, 7, "deadly"))
         await uow.inbox.store([StoredUpdate(1, 7, payload, attempts=0)], now=app.clock.now())
     for start in range(3):
-        inbox = Inbox(app.database, recorder.dispatcher, app.bot, app.clock, catalogs, done_flush_delay=0.0)
+        inbox = make_inbox()
         recorder.hold["deadly"] = asyncio.Event()
         queued = await inbox.resume()
         await asyncio.sleep(0.02)
@@ -307,10 +315,10 @@ async def test_webhook_answers_at_once_and_a_retried_update_is_handled_once(
 
 
 async def test_webhook_does_not_wait_for_a_slow_handler(
-    app: Application, recorder: Recorder, settings: Settings, catalogs: Catalogs
+    app: Application, recorder: Recorder, settings: Settings, make_inbox: MakeInbox
 ) -> None:
     recorder.hold["slow"] = asyncio.Event()
-    inbox = Inbox(app.database, recorder.dispatcher, app.bot, app.clock, catalogs, done_flush_delay=0.0)
+    inbox = make_inbox()
     web_app = create_webhook_app(inbox, _webhook_settings(settings), app.database)
     async with TestClient(TestServer(web_app)) as client, asyncio.timeout(2):
         response = await client.post(
@@ -359,10 +367,14 @@ async def http_bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
 
 
 async def test_the_poller_confirms_only_what_the_inbox_stored(
-    tg: FakeTelegram, http_bot: Bot, app: Application, recorder: Recorder, catalogs: Catalogs
+    tg: FakeTelegram,
+    http_bot: Bot,
+    app: Application,
+    recorder: Recorder,
+    make_inbox: MakeInbox,
 ) -> None:
     recorder.hold["сәлем"] = asyncio.Event()
-    inbox = Inbox(app.database, recorder.dispatcher, http_bot, app.clock, catalogs, done_flush_delay=0.0)
+    inbox = make_inbox(bot=http_bot)
     stop = asyncio.Event()
     poller = Poller(http_bot, inbox, polling_timeout=1)
     running = asyncio.create_task(poller.run(stop))
@@ -381,10 +393,15 @@ async def test_the_poller_confirms_only_what_the_inbox_stored(
 
 
 async def test_the_poller_does_not_confirm_what_the_database_refused(
-    tg: FakeTelegram, http_bot: Bot, app: Application, recorder: Recorder, catalogs: Catalogs, tmp_path: Path
+    tg: FakeTelegram,
+    http_bot: Bot,
+    app: Application,
+    recorder: Recorder,
+    tmp_path: Path,
+    make_inbox: MakeInbox,
 ) -> None:
     unmigrated = Database(f"sqlite+aiosqlite:///{tmp_path / 'empty.sqlite3'}")
-    inbox = Inbox(unmigrated, recorder.dispatcher, http_bot, app.clock, catalogs)
+    inbox = make_inbox(database=unmigrated, bot=http_bot, done_flush_delay=0.02)
     stop = asyncio.Event()
     running = asyncio.create_task(Poller(http_bot, inbox, polling_timeout=0).run(stop))
     await tg.user(1).send("hello")
@@ -396,10 +413,15 @@ async def test_the_poller_does_not_confirm_what_the_database_refused(
 
 
 async def test_the_poller_beats_the_heartbeat_the_health_check_reads(
-    tg: FakeTelegram, http_bot: Bot, app: Application, recorder: Recorder, catalogs: Catalogs, tmp_path: Path
+    tg: FakeTelegram,
+    http_bot: Bot,
+    app: Application,
+    recorder: Recorder,
+    tmp_path: Path,
+    make_inbox: MakeInbox,
 ) -> None:
     heartbeat_file = tmp_path / "data" / "heartbeat"
-    inbox = Inbox(app.database, recorder.dispatcher, http_bot, app.clock, catalogs, done_flush_delay=0.0)
+    inbox = make_inbox(bot=http_bot)
     stop = asyncio.Event()
     poller = Poller(http_bot, inbox, polling_timeout=0, on_round_trip=Heartbeat(heartbeat_file))
     running = asyncio.create_task(poller.run(stop))
