@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
@@ -44,6 +45,21 @@ class ControlCallback(CallbackData, prefix="bx"):
 
 class MuteCallback(CallbackData, prefix="bm"):
     mute: bool = True
+
+
+class EventAudience(StrEnum):
+    """Whom an organizer writes to about their own event."""
+
+    REGISTERED = "r"
+    WAITLIST = "w"
+    ATTENDED = "a"
+
+
+class EventBroadcastStart(CallbackData, prefix="eb"):
+    """Starts the broadcast dialog scoped to one event's people (the organizer's tools show it)."""
+
+    event_id: int
+    audience: EventAudience
 
 
 def broadcast_view(t: Translator, params: Mapping[str, Any]) -> View:
