@@ -33,6 +33,7 @@ from bot.services.approvals import ApprovalService
 from bot.services.broadcasts import BroadcastService
 from bot.services.events import EventService
 from bot.services.notices import NoticeService
+from bot.services.publishing import PublishingService
 from bot.services.users import UserService
 from bot.settings import Settings
 from bot.telegram.resilience import find_resilience
@@ -66,6 +67,7 @@ class Application:
     approvals: ApprovalService
     events: EventService
     broadcasts: BroadcastService
+    publishing: PublishingService
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -105,7 +107,17 @@ def build_application(
         wake_sender=sender.wake,
     )
     broadcasts = BroadcastService(database, clock, admins=settings.admin_ids, wake_sender=sender.wake)
-    dispatcher = create_dispatcher(settings, database, catalogs, clock, users, approvals, events, broadcasts)
+    publishing = PublishingService(
+        database,
+        clock,
+        events,
+        settings.admin_ids,
+        reminder_hours=settings.reminder_hours,
+        wake_sender=sender.wake,
+    )
+    dispatcher = create_dispatcher(
+        settings, database, catalogs, clock, users, approvals, events, broadcasts, publishing
+    )
     inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
     keep_updates = timedelta(days=settings.inbox_keep_days)
 
@@ -140,6 +152,7 @@ def build_application(
         approvals,
         events,
         broadcasts,
+        publishing,
     )
 
 

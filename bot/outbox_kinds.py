@@ -14,11 +14,13 @@ from bot.sender import Renderer
 from bot.services.approvals import ROLE_DECISION, ROLE_REQUEST
 from bot.services.broadcasts import BROADCAST
 from bot.services.offers import WAITLIST_OFFER
+from bot.services.publishing import EVENT_CANCELLED, EVENT_CHANGED
 from bot.services.reminders import EVENT_REMINDER
 from bot.views.approvals import role_decision_view, role_request_view
 from bot.views.broadcasts import broadcast_view
 from bot.views.notices import notice_view
 from bot.views.offers import waitlist_offer_view
+from bot.views.publishing import event_cancelled_view, event_changed_view
 from bot.views.reminders import event_reminder_view
 
 
@@ -35,6 +37,11 @@ class Kind(StrEnum):
     BROADCAST = BROADCAST
     # To the first in line whose seats fit when seats free: Accept / Decline; expires with the offer.
     WAITLIST_OFFER = WAITLIST_OFFER
+    # To each registered and waitlisted volunteer when a published event's time or place changes:
+    # old → new (params: event_id, titles, starts_at, changes).
+    EVENT_CHANGED = EVENT_CHANGED
+    # To each registered and waitlisted volunteer when the event is cancelled (params: ..., reason).
+    EVENT_CANCELLED = EVENT_CANCELLED
 
 
 RENDERERS: Mapping[str, Renderer] = {
@@ -44,4 +51,6 @@ RENDERERS: Mapping[str, Renderer] = {
     Kind.EVENT_REMINDER: event_reminder_view,
     Kind.BROADCAST: broadcast_view,
     Kind.WAITLIST_OFFER: waitlist_offer_view,
+    Kind.EVENT_CHANGED: event_changed_view,
+    Kind.EVENT_CANCELLED: event_cancelled_view,
 }

@@ -15,6 +15,7 @@ from handlers import (
     onboarding,
     privacy,
     profile,
+    publishing,
     strangers,
 )
 
@@ -35,6 +36,7 @@ def setup_routers() -> Router:
         privacy.router(),  # open before onboarding's catch-all: one may ask before consenting
         onboarding.router(),
         profile.router(),
+        publishing.router(),  # its dialog's answers before the catch-alls
         events.router(),
         fallback.router(),
     )

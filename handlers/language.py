@@ -12,6 +12,7 @@ from bot.commands import set_chat_commands
 from bot.domain.onboarding import OnboardingStep, onboarding_step
 from bot.i18n import Catalogs, Translator
 from bot.replies import send, show
+from bot.services.publishing import PublishingService
 from bot.services.users import UserService
 from bot.settings import SUPPORTED_LOCALES
 from bot.views.language import LanguageChangeCallback, choose_language_view, language_changed_text
@@ -52,6 +53,7 @@ async def on_language_chosen(
     state: FSMContext,
     raw_state: str | None,
     bot: Bot,
+    publishing: PublishingService,
     callback_answer: CallbackAnswer,
 ) -> None:
     """A change of language, never a loss: then back where the picker was opened from (the open
@@ -68,4 +70,4 @@ async def on_language_chosen(
     elif callback_data.origin is Origin.START_OVER:
         await show(query, start_over_view(t))
     else:
-        await show(query, menu_view(t))
+        await show(query, menu_view(t, organizes=publishing.organizes(user)))

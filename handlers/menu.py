@@ -11,6 +11,7 @@ from bot.domain.onboarding import OnboardingStep, onboarding_step
 from bot.filters import Onboarded
 from bot.i18n import Catalogs, Translator
 from bot.replies import send, show
+from bot.services.publishing import PublishingService
 from bot.services.users import UserService
 from bot.views import View
 from bot.views.menu import (
@@ -71,15 +72,23 @@ async def on_cancel(
     await message.answer(cancelled_text(t), reply_markup=ReplyKeyboardRemove())
 
 
-async def on_menu(message: Message, state: FSMContext, raw_state: str | None, t: Translator) -> None:
+async def on_menu(
+    message: Message,
+    user: UserProfile,
+    publishing: PublishingService,
+    state: FSMContext,
+    raw_state: str | None,
+    t: Translator,
+) -> None:
     await end_conversation(state, raw_state)
-    await send(message, menu_view(t))
+    await send(message, menu_view(t, organizes=publishing.organizes(user)))
 
 
 async def on_menu_button(
     query: CallbackQuery,
     callback_data: MenuCallback,
     user: UserProfile,
+    publishing: PublishingService,
     state: FSMContext,
     raw_state: str | None,
     t: Translator,
@@ -90,4 +99,4 @@ async def on_menu_button(
     elif callback_data.action is MenuAction.START_OVER:
         await show(query, start_over_view(t))
     else:
-        await show(query, menu_view(t))
+        await show(query, menu_view(t, organizes=publishing.organizes(user)))

@@ -23,6 +23,7 @@ from bot.domain.roles import Role
 from bot.filters import Onboarded
 from bot.i18n import Catalogs, Translator
 from bot.replies import remove_buttons, send, show
+from bot.services.publishing import organizes
 from bot.services.users import UserService
 from bot.settings import SUPPORTED_LOCALES
 from bot.views import with_notice
@@ -242,7 +243,7 @@ async def continue_onboarding(
             await retire_question(event.bot, user.id, previous, shown)
             await start_conversation(state, Onboarding.question, {"message": shown.message_id})
         return
-    shown = await show(event, menu_view(t))
+    shown = await show(event, menu_view(t, organizes=organizes(user, users.admins)))
     await retire_question(event.bot, user.id, previous, shown)
     await end_conversation(state, raw_state)
     link = await users.take_start_payload(user)

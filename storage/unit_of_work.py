@@ -23,6 +23,7 @@ from storage.repositories.events import EventRepository
 from storage.repositories.fsm import FSMRepository
 from storage.repositories.inbox import InboxRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.publishing import PublishingRepository
 from storage.repositories.users import UserRepository
 
 _current: ContextVar[UnitOfWork | None] = ContextVar("unit_of_work", default=None)
@@ -111,3 +112,7 @@ class UnitOfWork:
     @cached_property
     def broadcasts(self) -> BroadcastRepository:
         return BroadcastRepository(self.connection)
+
+    @cached_property
+    def publishing(self) -> PublishingRepository:
+        return PublishingRepository(self.connection)

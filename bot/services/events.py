@@ -75,6 +75,10 @@ class EventProblem(StrEnum):
     NOT_REGISTERED = "not_registered"
     CUTOFF_PASSED = "cutoff_passed"
     ALREADY_PUBLISHED = "already_published"
+    # Managing one's event (bot/services/publishing.py)
+    BAD_TIME = "bad_time"  # a date and time that cannot be read
+    BAD_NUMBER = "bad_number"
+    CAPACITY_BELOW_TAKEN = "capacity_below_taken"
     # Answering a waitlist offer
     NO_SUCH_OFFER = "no_such_offer"  # none, or someone else's (the same answer: nothing to learn)
     OFFER_EXPIRED = "offer_expired"
@@ -498,7 +502,20 @@ class EventService:
                 return None
             return UserEvent(event, registration, await uow.events.place_in_line(registration.id))
 
-    # Rules
+    # Rules, shared with the publishing service (bot/services/publishing.py)
+
+    def validated(self, draft: EventDraft, *, start_may_be_past: bool = False) -> dict[str, Any]:
+        """The draft's values for the events table, or InvalidEventError naming the first problem;
+        `start_may_be_past` for an edit that leaves the start of a stale draft as it was."""
+        return self._validated(draft, start_may_be_past=start_may_be_past)
+
+    async def check_organizer(self, uow: UnitOfWork, user_id: int) -> None:
+        """NotAllowedError unless the user is an approved organizer or an admin."""
+        await self._check_organizer(uow, user_id)
+
+    async def offer_free_seats(self, uow: UnitOfWork, event: EventRecord, now: datetime) -> int:
+        """Offer the event's free seats to the people in line; how many offers that made."""
+        return (await self._offer_freed_seats(uow, event, now))[1]
 
     async def _check_organizer(self, uow: UnitOfWork, user_id: int) -> None:
         if user_id in self.admin_ids:
@@ -507,7 +524,7 @@ class EventService:
         if user is None or user.role != Role.ORGANIZER or user.consent_at is None:
             raise NotAllowedError
 
-    def _validated(self, draft: EventDraft) -> dict[str, Any]:
+    def _validated(self, draft: EventDraft, *, start_may_be_past: bool = False) -> dict[str, Any]:
         """The draft's values for the events table, or InvalidEventError naming the first problem."""
         titles = [_clean(draft.title_kk), _clean(draft.title_ru)]
         descriptions = [_clean(draft.description_kk), _clean(draft.description_ru)]
@@ -542,7 +559,7 @@ class EventService:
             raise InvalidEventError(EventProblem.BAD_MAP_POINT)
         if draft.starts_at.tzinfo is None or draft.ends_at.tzinfo is None:
             raise ValueError("event times must be aware")
-        if draft.starts_at <= self.clock.now():
+        if draft.starts_at <= self.clock.now() and not start_may_be_past:
             raise InvalidEventError(EventProblem.START_IN_PAST)
         if draft.ends_at <= draft.starts_at:
             raise InvalidEventError(EventProblem.END_BEFORE_START)

@@ -2,7 +2,8 @@
 
 Each is due a set time before the start (REMINDER_HOURS, by default 24 and 2) and expires at the start:
 the sender drops one that could only arrive late, so nobody is reminded of an event that has begun,
-even after the bot was down. Cancelling drops the ones still pending, in the same transaction.
+even after the bot was down. Cancelling drops the ones still pending, in the same transaction; a moved
+or renamed event drops them and plans them anew (bot/services/publishing.py).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ async def plan_reminders(
             recipient=registration.user_id,
             due_at=due,
             expires_at=event.starts_at,
-            # What the view shows, as it is now; a moved event re-plans (a new start: a new key).
+            # What the view shows, as it is now; a changed event re-plans them.
             params={
                 "event_id": event.id,
                 "hours": hours,
@@ -58,5 +59,8 @@ async def plan_reminders(
 
 
 async def drop_reminders(uow: UnitOfWork, registration_id: int, reason: str) -> int:
-    """Drop the reminders of a registration not sent yet."""
-    return await uow.outbox.drop_pending_with_key_prefix(_key_prefix(registration_id), reason)
+    """Drop the reminders of a registration not sent yet. Their keys are freed: the same reminders
+    may be planned again (a registration revived after a cancellation, an event re-planned)."""
+    return await uow.outbox.drop_pending_with_key_prefix(
+        _key_prefix(registration_id), reason, release_keys=True
+    )

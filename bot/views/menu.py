@@ -67,21 +67,24 @@ def bot_commands(t: Translator) -> list[BotCommand]:
     return [BotCommand(command=name, description=t._(description)) for name, description in COMMANDS]
 
 
-def menu_view(t: Translator) -> View:
-    # Here, not at the top: the events views import the menu's back button.
+def menu_view(t: Translator, *, organizes: bool = False) -> View:
+    """The main menu; `organizes`: the user creates events (an approved organizer or an admin), and
+    gets their events' entry."""
+    # Here, not at the top: the events and publishing views import the menu's back button.
     from bot.views.events import EventsAction, EventsCallback
+    from bot.views.publishing import organizer_menu_button
 
+    buttons = [button(t._("🌿 Eco events"), EventsCallback(action=EventsAction.LIST))]
+    if organizes:
+        buttons.append(organizer_menu_button(t))
+    buttons += [
+        button(t._("👤 My profile"), MenuCallback(action=MenuAction.PROFILE)),
+        button(t._("🌐 Language"), MenuCallback(action=MenuAction.LANGUAGE)),
+        button(t._("❓ Help"), MenuCallback(action=MenuAction.HELP)),
+    ]
     return View(
         t._("🏠 <b>Main menu</b>\nWhat would you like to do?"),
-        inline_keyboard(
-            [
-                button(t._("🌿 Eco events"), EventsCallback(action=EventsAction.LIST)),
-                button(t._("👤 My profile"), MenuCallback(action=MenuAction.PROFILE)),
-                button(t._("🌐 Language"), MenuCallback(action=MenuAction.LANGUAGE)),
-                button(t._("❓ Help"), MenuCallback(action=MenuAction.HELP)),
-            ],
-            (1, 1, 2),
-        ),
+        inline_keyboard(buttons, (1, 1, 1, 2) if organizes else (1, 1, 2)),
     )
 
 
