@@ -240,6 +240,9 @@ async def test_the_whole_dialog_explains_every_bad_answer_and_keeps_the_question
     assert (event.capacity, event.cancellation_cutoff_hours, event.contact) == (30, 2, "+7 701 000 00 01")
     # Volunteers find it.
     assert [e.id for e in (await app.events.upcoming("almaty")).events] == [event.id]
+    # The list's button shows the title as typed: a label is plain text, never HTML.
+    await user.press_text("⬅️ Мероприятия, которые я организую")
+    assert user.buttons()[0][0] == "📢 28 ноября, 10:00 · <b>Сенбілік</b> · 👥 0 · ⏳ 0"
 
 
 async def test_a_kazakh_organizer_saves_a_draft_and_publishes_it_later(

@@ -115,7 +115,7 @@ def organized_list_view(t: Translator, page: OrganizedPage, now: datetime) -> Vi
         label = t._("%(mark)s %(date)s · %(title)s · 👥 %(registered)d · ⏳ %(waitlisted)d") % {
             "mark": _STATUS_MARKS[status],
             "date": t.day_time(item.event.starts_at),
-            "title": event_title(t, item.event),
+            "title": _plain_title(t, item.event),
             "registered": item.registered,
             "waitlisted": item.waitlisted,
         }
@@ -133,6 +133,12 @@ def organized_list_view(t: Translator, page: OrganizedPage, now: datetime) -> Vi
     markup = inline_keyboard([])
     markup.inline_keyboard = rows
     return View(text, markup)
+
+
+def _plain_title(t: Translator, event: EventRecord) -> str:
+    """The title for a button's label, which Telegram shows as plain text (never HTML)."""
+    own, other = (event.title_ru, event.title_kk) if t.locale == "ru" else (event.title_kk, event.title_ru)
+    return own or other or ""
 
 
 def organizer_event_view(
