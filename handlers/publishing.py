@@ -45,6 +45,7 @@ from bot.views.publishing import (
     cancelled_event_text,
     changed_text,
     choose_with_buttons_text,
+    current_value,
     draft_saved_text,
     dropped_text,
     duplicated_text,
@@ -177,13 +178,14 @@ async def on_edit_field(
     callback_answer: CallbackAnswer,
 ) -> None:
     try:
-        await publishing.changeable(user.id, callback_data.event_id)
+        organized = await publishing.changeable(user.id, callback_data.event_id)
     except EventError as error:
         callback_answer.text = problem_text(t, error.problem)
         return
     step, event_id = callback_data.step, callback_data.event_id
     await start_conversation(state, PublishForm.answer, {"step": step, "values": {}, "edit": event_id})
-    await show(query, step_view(t, step, editing=event_id, region=user.region))
+    current = current_value(t, step, organized.event)
+    await show(query, step_view(t, step, editing=event_id, region=user.region, current=current))
 
 
 async def on_manage(
@@ -342,9 +344,16 @@ async def _take(
     else:
         following = EDITED_TOGETHER.get(step)
     if following is not None:
+        current = None
+        if editing is not None:
+            try:
+                current = current_value(t, following, (await publishing.event(user.id, int(editing))).event)
+            except EventError as error:
+                await _refuse(event, problem_text(t, error.problem), callback_answer)
+                return
         new_data = {"step": following, "values": values, "edit": editing}
         await start_conversation(state, PublishForm.answer, new_data)
-        await show(event, step_view(t, following, editing=editing, region=user.region))
+        await show(event, step_view(t, following, editing=editing, region=user.region, current=current))
         return
     if editing is not None:
         try:

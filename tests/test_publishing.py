@@ -324,7 +324,10 @@ async def test_moving_the_start_tells_the_volunteers_and_replans_their_reminders
     await boss.press_text("✏️ Өзгерту")
     question = last_text(await boss.press_text("Басталуы мен аяқталуы"))
     assert question.startswith("<i>✏️ Іс-шараны өзгерту</i>\n🕙 Қашан басталады?")
-    assert "Басталуы мен аяқталуы" not in texts(await boss.send("30.11.2026 11:00"))  # the end follows
+    assert "\nҚазір: 2026 жылғы 28 қараша, 11:00\n" in question
+    question = last_text(await boss.send("30.11.2026 11:00"))  # the end follows
+    assert question.startswith("<i>✏️ Іс-шараны өзгерту</i>\n🕛 Қашан аяқталады?")
+    assert "\nҚазір: 2026 жылғы 28 қараша, 14:00\n" in question
     screen = last_text(await boss.send("14:00"))
     assert screen.startswith("✅ Сақталды; 2 ерікті не өзгергенін біледі.\n\n")
     assert "Басталуы: 2026 жылғы 30 қараша, 11:00" in screen
@@ -378,12 +381,21 @@ async def test_moving_the_place_tells_the_volunteers_and_a_new_title_tells_nobod
     }
     await boss.press(EditFieldCallback(event_id=event_id, step=Step.TITLE_KK))
     assert last_text(await boss.send("Күзгі сенбілік")).startswith("✅ Сақталды.\n\n<b>Күзгі сенбілік</b>")
-    assert await delivered(app) == {}
+    assert await delivered(app) == {}  # a new title is no news to send
+    # A region comes with its city.
+    await boss.press(EditFieldCallback(event_id=event_id, step=Step.REGION))
+    question = last_text(await boss.press_text("Алматы облысы"))
+    assert "🏙 Қала немесе ауыл.\nҚазір: Алматы" in question
+    assert last_text(await boss.send("Талғар")).startswith("✅ Сақталды; 1 ерікті")
+    moved = await the_event(app, event_id)
+    assert (moved.region, moved.city) == ("almaty_reg", "Талғар")
+    (moved_city,) = (await delivered(app))[9522]
+    assert "Өтетін жері: Алматы, Орталық саябақ &lt;кіреберіс&gt; → Талғар, Орталық саябақ" in moved_city
     # The reminder reads as the event is now.
     clock.advance(timedelta(days=2, minutes=1))
     (reminder,) = (await delivered(app))[9522]
     assert reminder.startswith("⏰ <b>Күзгі сенбілік</b>")
-    assert "Орталық саябақ &lt;кіреберіс&gt;" in reminder
+    assert "Талғар, Орталық саябақ &lt;кіреберіс&gt;" in reminder
 
 
 async def test_an_edit_breaking_a_rule_is_explained_and_the_question_stays(
@@ -598,3 +610,24 @@ async def test_registering_again_after_cancelling_plans_the_reminders_again(
     await app.events.register(9571, event_id)
     clock.advance(timedelta(days=2, minutes=1))
     assert len((await delivered(app))[9571]) == 1
+
+
+async def test_the_organizers_list_is_theirs_by_start_five_a_page_with_counts(
+    harness: BotHarness, app: Application
+) -> None:
+    await organizer(harness, app, 9581, "kk")
+    await organizer(harness, app, 9582, "kk")
+    ids = [
+        await organizers_event(
+            app, 9581, starts_at=NOW + timedelta(days=n + 1), ends_at=NOW + timedelta(days=n + 1, hours=2)
+        )
+        for n in reversed(range(7))
+    ]
+    await organizers_event(app, 9582)  # someone else's
+    await app.events.register(1, ids[-1], companions=1)
+    first, second = await app.publishing.organized(9581, 0), await app.publishing.organized(9581, 1)
+    assert ([item.event.id for item in first.items], first.has_next) == (ids[::-1][:5], True)
+    assert ([item.event.id for item in second.items], second.has_next) == (ids[::-1][5:], False)
+    assert (first.items[0].registered, first.items[0].waitlisted) == (1, 0)
+    with pytest.raises(NotAllowedError):
+        await app.publishing.organized(9583)

@@ -259,10 +259,48 @@ _FIELD_NAMES = {
 }
 
 
-def step_view(t: Translator, step: Step, *, editing: int | None = None, region: str | None = None) -> View:
+def current_value(t: Translator, step: Step, event: EventRecord) -> str:
+    """What the event has now for the field a question asks, as the organizer reads it."""
+    if step is Step.CATEGORY:
+        return t._(CATEGORY_NAMES[Category(event.category)])
+    if step is Step.REGION:
+        region = REGIONS_BY_CODE.get(event.region)
+        return t._(region.name) if region else event.region
+    if step is Step.MAP:
+        return _point(t, None if event.latitude is None else [event.latitude, event.longitude])
+    if step is Step.STARTS:
+        return t.date_time(event.starts_at)
+    if step is Step.ENDS:
+        return t.date_time(event.ends_at)
+    if step is Step.DEADLINE:
+        return t.date_time(event.registration_deadline)
+    value = {
+        Step.TITLE_KK: event.title_kk,
+        Step.TITLE_RU: event.title_ru,
+        Step.DESCRIPTION_KK: event.description_kk,
+        Step.DESCRIPTION_RU: event.description_ru,
+        Step.CITY: event.city,
+        Step.ADDRESS: event.address,
+        Step.CONTACT: event.contact,
+        Step.CAPACITY: event.capacity,
+        Step.CUTOFF: event.cancellation_cutoff_hours,
+    }[step]
+    return t._("none") if value is None else escape(str(value))
+
+
+def step_view(
+    t: Translator,
+    step: Step,
+    *,
+    editing: int | None = None,
+    region: str | None = None,
+    current: str | None = None,
+) -> View:
     """A question of the dialog: creating (with its number), or editing event `editing` (with a way
-    back to it). `region`: the organizer's, offered first."""
+    back to it, and the `current` value). `region`: the organizer's, offered first."""
     question = t._(_PROMPTS[step]) % _LIMITS
+    if current is not None:
+        question += "\n" + t._("Now: %(value)s") % {"value": current}
     if editing is None:
         heading = t._("New event, step %(step)d of %(total)d") % {
             "step": CREATE_STEPS.index(step) + 1,
