@@ -333,16 +333,18 @@ async def _take(
     then the next question; at the end the preview (creating) or the change saved (editing)."""
     step, editing = Step(data["step"]), data.get("edit")
     values = {**data["values"], **answer}
-    try:
-        publishing.check_answer(values)
-    except EventError as error:
-        await _refuse(event, problem_text(t, error.problem), callback_answer)
-        return
     if editing is None:
         index = CREATE_STEPS.index(step) + 1
         following = CREATE_STEPS[index] if index < len(CREATE_STEPS) else None
     else:
         following = EDITED_TOGETHER.get(step)
+    # An edit's last answer is checked against the whole event when it is saved, not placeholders.
+    if editing is None or following is not None:
+        try:
+            publishing.check_answer(values)
+        except EventError as error:
+            await _refuse(event, problem_text(t, error.problem), callback_answer)
+            return
     if following is not None:
         current = None
         if editing is not None:

@@ -407,6 +407,11 @@ async def test_an_edit_breaking_a_rule_is_explained_and_the_question_stays(
     await boss.press(EditFieldCallback(event_id=event_id, step=Step.CAPACITY))
     assert texts(await boss.send("2")) == ["Мест уже занято больше: число не может быть меньше."]
     assert texts(await boss.send("1000000")) == ["Число мест должно быть от 1 до 10000."]
+    # Checked against the event itself: a deadline 2 days ahead is before its start, 3 days ahead.
+    await boss.press(EditFieldCallback(event_id=event_id, step=Step.DEADLINE))
+    assert texts(await boss.send("29.11.2026 11:00")) == ["Запись должна закрыться не позже начала."]
+    assert last_text(await boss.send("27.11.2026 11:00")).startswith("✅ Сохранено.")
+    assert (await the_event(app, event_id)).registration_deadline == datetime(2026, 11, 27, 11, tzinfo=ALMATY)
     await boss.press(EditFieldCallback(event_id=event_id, step=Step.TITLE_RU))
     await boss.press(StepCallback(step=Step.TITLE_RU, action=StepAction.SKIP))  # the Kazakh one stays
     await boss.press(EditFieldCallback(event_id=event_id, step=Step.TITLE_KK))
