@@ -91,7 +91,7 @@ def router() -> Router:
     router.message.register(on_reason, PublishForm.reason, not_a_command)
     # A photo, a file, a sticker... where text was expected: said so, and the question stays.
     router.message.register(on_not_text, PublishForm.answer, ~F.text)
-    router.message.register(on_not_text, PublishForm.reason, ~F.text)
+    router.message.register(on_not_reason, PublishForm.reason, ~F.text)
     return router
 
 
@@ -255,7 +255,7 @@ async def on_typed(
     data = await conversation_data(state, raw_state, PublishForm.answer)
     step = Step(data["step"])
     if step in NOT_TYPED:
-        await message.answer(location_expected_text(t) if step is Step.MAP else choose_with_buttons_text(t))
+        await message.answer(_expected(t, step))
         return
     try:
         answer = publishing.read_answer(step, message.text, t.tz, data["values"])
@@ -277,7 +277,7 @@ async def on_location(
 ) -> None:
     data = await conversation_data(state, raw_state, PublishForm.answer)
     if Step(data["step"]) is not Step.MAP or message.location is None:
-        await message.answer(text_expected_text(t))
+        await message.answer(_expected(t, Step(data["step"])))
         return
     answer = {"latitude": message.location.latitude, "longitude": message.location.longitude}
     await _take(message, answer, data, user, publishing, state, t, catalogs, clock)
@@ -313,8 +313,22 @@ async def on_step_button(
     await _take(query, answer, data, user, publishing, state, t, catalogs, clock, callback_answer)
 
 
-async def on_not_text(message: Message, t: Translator) -> None:
+async def on_not_text(message: Message, state: FSMContext, raw_state: str | None, t: Translator) -> None:
+    """Neither text nor a location: what the open question expects instead."""
+    step = (await conversation_data(state, raw_state, PublishForm.answer)).get("step")
+    await message.answer(_expected(t, Step(step) if step in set(Step) else None))
+
+
+async def on_not_reason(message: Message, t: Translator) -> None:
     await message.answer(text_expected_text(t))
+
+
+def _expected(t: Translator, step: Step | None) -> str:
+    if step is Step.MAP:
+        return location_expected_text(t)
+    if step in NOT_TYPED:
+        return choose_with_buttons_text(t)
+    return text_expected_text(t)
 
 
 async def _take(

@@ -177,6 +177,7 @@ async def test_the_whole_dialog_explains_every_bad_answer_and_keeps_the_question
     await user.press(StepCallback(step=Step.DESCRIPTION_KK, action=StepAction.SKIP))
     assert "шаг 5 из 15" in last_text(await user.send("Уборка & <i>парка</i>"))
     await refused("cleanup", "Выберите кнопкой выше или отправьте /cancel.")
+    await refused(None, "Выберите кнопкой выше или отправьте /cancel.")
     await user.press_text("Субботник")
     # The organizer's own region is offered first.
     assert user.buttons()[0] == (
@@ -187,11 +188,14 @@ async def test_the_whole_dialog_explains_every_bad_answer_and_keeps_the_question
     await user.send("Алматы")
     assert "шаг 9 из 15" in last_text(await user.send("Бас ботаникалық бақ"))
     await refused("тут", "Отправьте геопозицию (📎 → Геопозиция), пропустите шаг или отправьте /cancel.")
+    await refused(None, "Отправьте геопозицию (📎 → Геопозиция), пропустите шаг или отправьте /cancel.")
     assert "шаг 10 из 15" in last_text(await send_location(user, 43.2275, 76.9135))
     bad_time = (
         "Не удалось разобрать дату и время. Отправьте их в виде день.месяц.год часы:минуты по времени "
         "Казахстана, например 28.11.2026 10:00."
     )
+    requests = await send_location(user, 43.0, 76.0)  # a location where a time was expected
+    assert texts(requests) == ["Отправьте текст или /cancel."]
     await refused("завтра", bad_time)
     await refused("31.11.2026 10:00", bad_time)
     await refused("01.01.2020 10:00", "Это время уже прошло: начало должно быть в будущем.")
