@@ -291,9 +291,9 @@ class PublishingService:
         return await self.events.publish(user_id, event_id)
 
     async def edit(self, user_id: int, event_id: int, changes: Mapping[str, Any]) -> Edit:
-        """Change what the organizer entered (names of EventDraft; times as ISO strings or aware).
-        A published event's volunteers hear of a new time or place; a new start re-plans their
-        reminders; more places are offered to the people in line."""
+        """Change what the organizer entered (names of EventDraft; times as ISO strings or aware),
+        checked as a whole. A published event's volunteers hear of a new time or place; a new title,
+        start or place re-plans their reminders; more places are offered to the people in line."""
         woken = 0
         async with self.database.transaction() as uow:
             now = self.clock.now()
