@@ -562,6 +562,11 @@ async def test_a_forged_organizer_button_is_refused_and_changes_nothing(
     admin = await volunteer(harness, ADMIN, "ru")
     assert "Записались: 0" in last_text(await admin.press(OrganizerEventCallback(event_id=event_id)))
     assert (await app.publishing.edit(ADMIN, event_id, {"contact": "@akimat"})).event.contact == "@akimat"
+    # An organizer whose role was revoked manages their events no more.
+    async with app.database.transaction() as uow:
+        await uow.users.update(9551, now=NOW, role="volunteer")
+    with pytest.raises(NotAllowedError):
+        await app.publishing.cancel(9551, event_id)
 
 
 async def test_more_places_are_offered_to_the_people_in_line(harness: BotHarness, app: Application) -> None:
