@@ -352,45 +352,70 @@ async def _take(
         following = CREATE_STEPS[index] if index < len(CREATE_STEPS) else None
     else:
         following = EDITED_TOGETHER.get(step)
-    # An edit's last answer is checked against the whole event when it is saved, not placeholders.
-    if editing is None or following is not None:
-        try:
-            publishing.check_answer(values)
-        except EventError as error:
-            await _refuse(event, problem_text(t, error.problem), callback_answer)
-            return
-    if following is not None:
-        current = None
-        if editing is not None:
-            try:
-                current = current_value(t, following, (await publishing.event(user.id, int(editing))).event)
-            except EventError as error:
-                await _refuse(event, problem_text(t, error.problem), callback_answer)
-                return
-        new_data = {"step": following, "values": values, "edit": editing}
-        await start_conversation(state, PublishForm.answer, new_data)
-        await show(event, step_view(t, following, editing=editing, region=user.region, current=current))
-        return
-    if editing is not None:
-        try:
-            outcome = await publishing.edit(user.id, int(editing), values)
-            organized = await publishing.event(user.id, int(editing))
-        except EventError as error:
-            await _refuse(event, problem_text(t, error.problem), callback_answer)
-            return
-        await end_conversation(state, PublishForm.answer.state)
-        await show(event, organizer_event_view(t, organized, clock.now(), changed_text(t, outcome.notified)))
-        return
     try:
-        preview = publishing.preview(user.id, values)
-    except EventError as error:
+        # An edit's last answer is checked against the whole event when it is saved, not placeholders.
+        if editing is None or following is not None:
+            publishing.check_answer(values)
+        if following is not None:
+            await _ask(event, following, values, editing, user, publishing, state, t)
+        elif editing is not None:
+            await _save_edit(event, int(editing), values, user, publishing, state, t, clock)
+        else:
+            await _show_preview(event, values, user, publishing, state, t, catalogs)
+    except EventError as error:  # raised before anything was stored or shown
         await _refuse(event, problem_text(t, error.problem), callback_answer)
-        return
+
+
+async def _ask(
+    event: Message | CallbackQuery,
+    step: Step,
+    values: dict[str, Any],
+    editing: int | None,
+    user: UserProfile,
+    publishing: PublishingService,
+    state: FSMContext,
+    t: Translator,
+) -> None:
+    """The next question (editing: with the field's value now)."""
+    current = None
+    if editing is not None:
+        current = current_value(t, step, (await publishing.event(user.id, editing)).event)
+    await start_conversation(state, PublishForm.answer, {"step": step, "values": values, "edit": editing})
+    await show(event, step_view(t, step, editing=editing, region=user.region, current=current))
+
+
+async def _save_edit(
+    event: Message | CallbackQuery,
+    event_id: int,
+    changes: dict[str, Any],
+    user: UserProfile,
+    publishing: PublishingService,
+    state: FSMContext,
+    t: Translator,
+    clock: Clock,
+) -> None:
+    outcome = await publishing.edit(user.id, event_id, changes)
+    organized = await publishing.event(user.id, event_id)
+    await end_conversation(state, PublishForm.answer.state)
+    await show(event, organizer_event_view(t, organized, clock.now(), changed_text(t, outcome.notified)))
+
+
+async def _show_preview(
+    event: Message | CallbackQuery,
+    values: dict[str, Any],
+    user: UserProfile,
+    publishing: PublishingService,
+    state: FSMContext,
+    t: Translator,
+    catalogs: Catalogs,
+) -> None:
+    """Each language's card, exactly as volunteers will see it, then Publish / Save as a draft / Drop."""
+    preview = publishing.preview(user.id, values)
     await start_conversation(state, PublishForm.preview, {"values": values})
     message = event if isinstance(event, Message) else event.message
     if not isinstance(message, Message):
         return
-    for language in catalogs.all():  # each language's card, exactly as volunteers will see it
+    for language in catalogs.all():
         await send(message, View(preview_heading(t, language.locale)))
         await send(message, View(event_card_view(language, preview, None).text))
     await send(message, preview_prompt_view(t))
