@@ -22,8 +22,10 @@ from bot.middlewares.long_messages import SplitLongMessages
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.services.approvals import ApprovalService
+from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
 from bot.services.events import EventService
+from bot.services.ratings import RatingService
 from bot.services.users import UserService
 from bot.settings import Settings
 from bot.telegram.resilience import (
@@ -98,6 +100,8 @@ def create_dispatcher(
     approvals: ApprovalService,
     events: EventService,
     broadcasts: BroadcastService,
+    attendance: AttendanceService,
+    ratings: RatingService,
 ) -> Dispatcher:
     """The production dispatcher; tests build theirs with this same function."""
     dispatcher = Dispatcher(
@@ -113,6 +117,8 @@ def create_dispatcher(
         approvals=approvals,
         events=events,
         broadcasts=broadcasts,
+        attendance=attendance,
+        ratings=ratings,
     )
     dispatcher.update.outer_middleware(UserMiddleware(users, catalogs, dispatcher.fsm))
     dispatcher.update.outer_middleware(dispatcher.fsm)

@@ -14,11 +14,13 @@ from bot.sender import Renderer
 from bot.services.approvals import ROLE_DECISION, ROLE_REQUEST
 from bot.services.broadcasts import BROADCAST
 from bot.services.offers import WAITLIST_OFFER
+from bot.services.ratings import EVENT_RATING
 from bot.services.reminders import EVENT_REMINDER
 from bot.views.approvals import role_decision_view, role_request_view
 from bot.views.broadcasts import broadcast_view
 from bot.views.notices import notice_view
 from bot.views.offers import waitlist_offer_view
+from bot.views.ratings import rating_request_view
 from bot.views.reminders import event_reminder_view
 
 
@@ -35,6 +37,9 @@ class Kind(StrEnum):
     BROADCAST = BROADCAST
     # To the first in line whose seats fit when seats free: Accept / Decline; expires with the offer.
     WAITLIST_OFFER = WAITLIST_OFFER
+    # To an attendee after the event ended: rate it 1-5 (params: event_id, title_kk, title_ru);
+    # expires two weeks after the end.
+    EVENT_RATING = EVENT_RATING
 
 
 RENDERERS: Mapping[str, Renderer] = {
@@ -44,4 +49,5 @@ RENDERERS: Mapping[str, Renderer] = {
     Kind.EVENT_REMINDER: event_reminder_view,
     Kind.BROADCAST: broadcast_view,
     Kind.WAITLIST_OFFER: waitlist_offer_view,
+    Kind.EVENT_RATING: rating_request_view,
 }

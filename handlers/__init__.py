@@ -13,8 +13,10 @@ from handlers import (
     membership,
     menu,
     onboarding,
+    organizer_tools,
     privacy,
     profile,
+    ratings,
     strangers,
 )
 
@@ -36,6 +38,8 @@ def setup_routers() -> Router:
         onboarding.router(),
         profile.router(),
         events.router(),
+        organizer_tools.router(),
+        ratings.router(),
         fallback.router(),
     )
     return root

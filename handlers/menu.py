@@ -11,6 +11,7 @@ from bot.domain.onboarding import OnboardingStep, onboarding_step
 from bot.filters import Onboarded
 from bot.i18n import Catalogs, Translator
 from bot.replies import send, show
+from bot.services.attendance import AttendanceService
 from bot.services.users import UserService
 from bot.views import View
 from bot.views.menu import (
@@ -80,13 +81,14 @@ async def on_menu_button(
     query: CallbackQuery,
     callback_data: MenuCallback,
     user: UserProfile,
+    attendance: AttendanceService,
     state: FSMContext,
     raw_state: str | None,
     t: Translator,
 ) -> None:
     await end_conversation(state, raw_state)
     if callback_data.action is MenuAction.PROFILE:
-        await show(query, profile_view(t, user))
+        await show(query, profile_view(t, user, record=await attendance.volunteer_record(user.id)))
     elif callback_data.action is MenuAction.START_OVER:
         await show(query, start_over_view(t))
     else:

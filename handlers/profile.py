@@ -16,6 +16,7 @@ from bot.domain.roles import Role
 from bot.filters import ButtonText, Onboarded
 from bot.i18n import Translator
 from bot.replies import remove_buttons, send, show
+from bot.services.attendance import AttendanceService
 from bot.services.users import InvalidInputError, UserService
 from bot.views.language import choose_language_view
 from bot.views.profile import (
@@ -69,10 +70,15 @@ def router() -> Router:
 
 
 async def on_profile(
-    message: Message, user: UserProfile, state: FSMContext, raw_state: str | None, t: Translator
+    message: Message,
+    user: UserProfile,
+    attendance: AttendanceService,
+    state: FSMContext,
+    raw_state: str | None,
+    t: Translator,
 ) -> None:
     await end_conversation(state, raw_state)
-    await send(message, profile_view(t, user))
+    await send(message, profile_view(t, user, record=await attendance.volunteer_record(user.id)))
 
 
 async def on_profile_button(
