@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton
 
 from bot.domain.attendance import COMMENT_MAX, SCORES
 from bot.i18n import Translator
@@ -33,13 +34,13 @@ def _title(t: Translator, params: Mapping[str, Any]) -> str:
     return escape(str(params.get(own) or params.get(other) or ""))
 
 
-def _score_buttons(event_id: int, chosen: int | None = None) -> list[Any]:
-    return [
-        button(
-            f"{'• ' if score == chosen else ''}{score} {STAR}", RateCallback(event_id=event_id, score=score)
-        )
-        for score in SCORES
-    ]
+def _score_buttons(event_id: int, chosen: int | None = None) -> list[InlineKeyboardButton]:
+    """1 ⭐ … 5 ⭐ (digits and a star: the same in every language); the chosen one marked."""
+    buttons = []
+    for score in SCORES:
+        label = f"{'• ' if score == chosen else ''}{score} {STAR}"
+        buttons.append(button(label, RateCallback(event_id=event_id, score=score)))
+    return buttons
 
 
 def rating_request_view(t: Translator, params: Mapping[str, Any]) -> View:
