@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -82,16 +82,15 @@ class AttendanceRepository:
 
     async def registrants(self, event_id: int) -> list[Registrant]:
         """The event's registered and waitlisted volunteers, in arrival order."""
-        phone_if_consented = select(_users.c.phone).where(
-            _users.c.id == _registrations.c.user_id, _users.c.consent_at.is_not(None)
-        )
+        # Shared, and the volunteer consented to keeping their data: otherwise none.
+        phone_if_consented = case((_users.c.consent_at.is_not(None), _users.c.phone), else_=None)
         statement = (
             select(
                 _registrations.c.id,
                 _registrations.c.user_id,
                 _users.c.name,
                 _users.c.username,
-                phone_if_consented.scalar_subquery(),
+                phone_if_consented,
                 _registrations.c.status,
                 _registrations.c.companions,
                 _registrations.c.waitlist_number,
