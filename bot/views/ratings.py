@@ -94,7 +94,7 @@ def ratings_view(t: Translator, summary: RatingSummary) -> View:
         for score in reversed(SCORES):
             count = summary.distribution[score]
             bar = "▇" * round(8 * count / most) if most else ""
-            lines.append(f"{score} {STAR} {bar} {count}")
+            lines.append(" ".join(part for part in (f"{score} {STAR}", bar, str(count)) if part))
     if summary.recent_comments:
         lines += ["", t._("Latest comments:")]
         lines += [
