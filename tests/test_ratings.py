@@ -168,3 +168,14 @@ async def test_the_scheduler_asks_for_ratings_with_a_scan(app: Application, cloc
     assert await scan.func() == 1
     assert await scan.func() == 0  # safe to run twice
     assert event_id
+
+
+async def test_erasing_ones_data_deletes_ones_ratings(app: Application, clock: ManualClock) -> None:
+    async with app.database.transaction() as uow:
+        await uow.users.add(7601, now=clock.now(), consent_at=clock.now(), name="Дана")
+    event_id = await finished_event_with(app, clock, ADMIN, {7601: Attendance.ATTENDED})
+    await app.ratings.rate(7601, event_id, 5)
+    await app.ratings.comment(7601, event_id, "Керемет")
+    await app.users.erase(7601)
+    summary = await app.ratings.summary(ADMIN, event_id)
+    assert (summary.count, summary.recent_comments) == (0, [])
