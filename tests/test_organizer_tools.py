@@ -93,6 +93,30 @@ async def test_export_lists_the_registrants_with_phones_only_where_shared_with_c
     assert [row[-1] for row in table(document)[1:]] == [ATTENDED[language], "", ""]
 
 
+async def test_export_gives_places_in_line_as_they_are_now(
+    harness: BotHarness, app: Application, clock: ManualClock
+) -> None:
+    boss = await organizer(harness, app, 5007, "ru")
+    event_id = await organizers_event(app, 5007, clock.now(), capacity=1)
+    for user_id, name in ((6701, "Айдана"), (6702, "Болат"), (6703, "Сауле")):
+        await known_volunteer(app, user_id, name)
+        await app.events.register(user_id, event_id)
+    await app.events.cancel(6701, event_id)  # Болат, first in line, gets an offer and takes it
+    waiting = await app.events.registration_of(6702, event_id)
+    assert waiting is not None
+    async with app.database.reading() as uow:
+        offer = await uow.events.open_offer_of(waiting.registration.id)
+    assert offer is not None
+    await app.events.accept_offer(6702, offer.id)
+    document, _ = exported(
+        await boss.press(OrganizerEventCallback(event_id=event_id, action=OrganizerAction.EXPORT))
+    )
+    assert [row[:3] for row in table(document)[1:]] == [
+        ["Болат", "", "записан(а)"],
+        ["Сауле", "", "лист ожидания, место 1"],  # Болат's number was 1: Сауле is first now
+    ]
+
+
 async def test_export_of_an_event_nobody_registered_for_sends_no_file(
     harness: BotHarness, app: Application, clock: ManualClock
 ) -> None:

@@ -9,7 +9,7 @@ import io
 from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.collation import sorted_by_alphabet
 from bot.domain.attendance import COMMENT_MAX, HOURS_CHOICES, Attendance
@@ -76,16 +76,11 @@ def export_file_name(event: EventRecord, t: Translator) -> str:
 def registrants_csv(t: Translator, registrants: list[Registrant]) -> bytes:
     """The registrants as CSV for a spreadsheet: UTF-8 with a BOM (Excel then reads Cyrillic right),
     `;` between cells (what Excel expects in Kazakh and Russian settings), times in the bot's zone."""
-    places = {
-        person.registration_id: place
-        for place, person in enumerate(
-            sorted(
-                (person for person in registrants if person.waitlist_number is not None),
-                key=lambda person: person.waitlist_number or 0,
-            ),
-            start=1,
-        )
-    }
+    # The live place in line: those still waiting, by the number each got on arrival (someone who took
+    # an offer keeps their number but no longer waits).
+    waiting = [person for person in registrants if person.status == RegistrationStatus.WAITLISTED]
+    waiting.sort(key=lambda person: person.waitlist_number or 0)
+    places = {person.registration_id: place for place, person in enumerate(waiting, start=1)}
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(
@@ -211,11 +206,9 @@ def roster_view(t: Translator, roster: Roster, page: int = 0) -> View:
     if paging:
         rows.append(paging)
     rows.append([button(t._("⏱ Hours"), HoursCallback(event_id=event_id)), _back_to_event(t, event_id)])
-    keyboard = inline_keyboard([])
-    keyboard.inline_keyboard = rows
     if pages > 1:
         lines.append(t._("Page %(page)d of %(pages)d") % {"page": page + 1, "pages": pages})
-    return View("\n".join(lines), keyboard)
+    return View("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 def _hours_line(t: Translator, roster: Roster) -> str:
