@@ -238,7 +238,7 @@ async def test_attendance_roster_marks_with_taps_and_credits_hours_seen_in_profi
 
     (profile,) = texts(await bakyt.send("/profile"))
     assert "Посещено мероприятий: 0" in profile
-    assert "Время волонтёрства: 0 минут" in profile
+    assert "Время волонтёрства: 0 часов" in profile
     assert "Неявки за последние 90 дней: 1" in profile
     clock.advance(timedelta(days=91))
     (profile,) = texts(await bakyt.send("/profile"))

@@ -157,12 +157,12 @@ def audiences_view(t: Translator, event: EventRecord, counts: PeopleCounts) -> V
 
 
 def duration_text(t: Translator, minutes: int) -> str:
-    """ "3 hours", "1 hour 30 minutes", "45 minutes", in the reader's language and plural forms."""
+    """A time as people say it: 3 hours, 1 hour 30 minutes, 45 minutes, 0 hours (in plural forms)."""
     hours, rest = divmod(minutes, 60)
     parts = []
-    if hours:
+    if hours or not rest:  # nothing yet reads "0 hours"
         parts.append(t.ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours})
-    if rest or not hours:
+    if rest:
         parts.append(t.ngettext("%(count)d minute", "%(count)d minutes", rest) % {"count": rest})
     return " ".join(parts)
 
