@@ -22,8 +22,9 @@ from bot.views.menu import (
     menu_view,
     nothing_to_cancel_text,
 )
-from bot.views.profile import profile_view, start_over_view
+from bot.views.profile import start_over_view
 from handlers.onboarding import show_open_question
+from handlers.profile import profile_screen
 from storage.fsm import end_conversation
 from storage.repositories.users import UserProfile
 
@@ -88,7 +89,7 @@ async def on_menu_button(
 ) -> None:
     await end_conversation(state, raw_state)
     if callback_data.action is MenuAction.PROFILE:
-        await show(query, profile_view(t, user, record=await attendance.volunteer_record(user.id)))
+        await show(query, await profile_screen(t, user, attendance))
     elif callback_data.action is MenuAction.START_OVER:
         await show(query, start_over_view(t))
     else:

@@ -18,7 +18,9 @@ from bot.clock import ManualClock
 from bot.domain.attendance import Attendance
 from bot.views.attendance import HoursCallback, Mark, MarkCallback, RosterCallback
 from bot.views.broadcasts import EventAudience, EventBroadcastStart
+from bot.views.menu import Origin
 from bot.views.organizer import OrganizerAction, OrganizerEventCallback
+from bot.views.profile import RegionEditCallback
 from tests.events_support import ADMIN
 from tests.harness import BotHarness, texts
 from tests.organizer_support import answers, known_volunteer, organizer, organizers_event, volunteer
@@ -259,6 +261,10 @@ async def test_hours_are_pluralized_in_russian(
         await app.attendance.set_hours(ADMIN, event_id, minutes)
         (profile,) = texts(await user.send("/profile"))
         assert f"Время волонтёрства: {hours}" in profile
+    # The profile shown after an edit keeps the record too.
+    (edited,) = texts(await user.press(RegionEditCallback(code="astana", origin=Origin.PROFILE)))
+    assert "Посещено мероприятий: 1" in edited
+    assert "Время волонтёрства: 1 час 30 минут" in edited
 
 
 # Permissions
