@@ -30,10 +30,12 @@ from bot.polling import Poller
 from bot.scheduling import build_scheduler
 from bot.sender import Sender
 from bot.services.approvals import ApprovalService
+from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
 from bot.services.events import EventService
 from bot.services.notices import NoticeService
 from bot.services.publishing import PublishingService
+from bot.services.ratings import RatingService
 from bot.services.users import UserService
 from bot.settings import Settings
 from bot.telegram.resilience import find_resilience
@@ -68,6 +70,8 @@ class Application:
     events: EventService
     broadcasts: BroadcastService
     publishing: PublishingService
+    attendance: AttendanceService
+    ratings: RatingService
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -115,8 +119,20 @@ def build_application(
         reminder_hours=settings.reminder_hours,
         wake_sender=sender.wake,
     )
+    attendance = AttendanceService(database, clock, settings.admin_ids)
+    ratings = RatingService(database, clock, settings.admin_ids, wake_sender=sender.wake)
     dispatcher = create_dispatcher(
-        settings, database, catalogs, clock, users, approvals, events, broadcasts, publishing
+        settings,
+        database,
+        catalogs,
+        clock,
+        users,
+        approvals,
+        events,
+        broadcasts,
+        publishing,
+        attendance,
+        ratings,
     )
     inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
     keep_updates = timedelta(days=settings.inbox_keep_days)
@@ -134,6 +150,8 @@ def build_application(
             "inbox-prune": (prune_inbox, INBOX_PRUNE_EVERY),
             "events-finish": (events.finish_ended, timedelta(minutes=5)),
             "waitlist-offers-expire": (events.expire_offers, timedelta(minutes=1)),
+            # Attendees of events that have ended are asked to rate them (once each).
+            "event-ratings-ask": (ratings.ask_attendees, timedelta(minutes=5)),
         },
     )
     notices = NoticeService(database, clock, sender.wake)
@@ -153,6 +171,8 @@ def build_application(
         events,
         broadcasts,
         publishing,
+        attendance,
+        ratings,
     )
 
 

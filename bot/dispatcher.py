@@ -22,9 +22,11 @@ from bot.middlewares.long_messages import SplitLongMessages
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.services.approvals import ApprovalService
+from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
 from bot.services.events import EventService
 from bot.services.publishing import PublishingService
+from bot.services.ratings import RatingService
 from bot.services.users import UserService
 from bot.settings import Settings
 from bot.telegram.resilience import (
@@ -100,6 +102,8 @@ def create_dispatcher(
     events: EventService,
     broadcasts: BroadcastService,
     publishing: PublishingService,
+    attendance: AttendanceService,
+    ratings: RatingService,
 ) -> Dispatcher:
     """The production dispatcher; tests build theirs with this same function."""
     dispatcher = Dispatcher(
@@ -116,6 +120,8 @@ def create_dispatcher(
         events=events,
         broadcasts=broadcasts,
         publishing=publishing,
+        attendance=attendance,
+        ratings=ratings,
     )
     dispatcher.update.outer_middleware(UserMiddleware(users, catalogs, dispatcher.fsm))
     dispatcher.update.outer_middleware(dispatcher.fsm)

@@ -15,12 +15,14 @@ from bot.services.approvals import ROLE_DECISION, ROLE_REQUEST
 from bot.services.broadcasts import BROADCAST
 from bot.services.offers import WAITLIST_OFFER
 from bot.services.publishing import EVENT_CANCELLED, EVENT_CHANGED
+from bot.services.ratings import EVENT_RATING
 from bot.services.reminders import EVENT_REMINDER
 from bot.views.approvals import role_decision_view, role_request_view
 from bot.views.broadcasts import broadcast_view
 from bot.views.notices import notice_view
 from bot.views.offers import waitlist_offer_view
 from bot.views.publishing import event_cancelled_view, event_changed_view
+from bot.views.ratings import rating_request_view
 from bot.views.reminders import event_reminder_view
 
 
@@ -42,6 +44,9 @@ class Kind(StrEnum):
     EVENT_CHANGED = EVENT_CHANGED
     # To each registered and waitlisted volunteer when the event is cancelled (params: ..., reason).
     EVENT_CANCELLED = EVENT_CANCELLED
+    # To an attendee after the event ended: rate it 1-5 (params: event_id, title_kk, title_ru);
+    # expires two weeks after the end.
+    EVENT_RATING = EVENT_RATING
 
 
 RENDERERS: Mapping[str, Renderer] = {
@@ -53,4 +58,5 @@ RENDERERS: Mapping[str, Renderer] = {
     Kind.WAITLIST_OFFER: waitlist_offer_view,
     Kind.EVENT_CHANGED: event_changed_view,
     Kind.EVENT_CANCELLED: event_cancelled_view,
+    Kind.EVENT_RATING: rating_request_view,
 }

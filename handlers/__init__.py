@@ -13,9 +13,11 @@ from handlers import (
     membership,
     menu,
     onboarding,
+    organizer_tools,
     privacy,
     profile,
     publishing,
+    ratings,
     strangers,
 )
 
@@ -38,6 +40,8 @@ def setup_routers() -> Router:
         profile.router(),
         publishing.router(),  # its dialog's answers before the catch-alls
         events.router(),
+        organizer_tools.router(),
+        ratings.router(),
         fallback.router(),
     )
     return root

@@ -12,13 +12,15 @@ from bot.commands import set_chat_commands
 from bot.domain.onboarding import OnboardingStep, onboarding_step
 from bot.i18n import Catalogs, Translator
 from bot.replies import send, show
+from bot.services.attendance import AttendanceService
 from bot.services.publishing import PublishingService
 from bot.services.users import UserService
 from bot.settings import SUPPORTED_LOCALES
 from bot.views.language import LanguageChangeCallback, choose_language_view, language_changed_text
 from bot.views.menu import MenuAction, MenuCallback, Origin, menu_view
-from bot.views.profile import profile_view, start_over_view
+from bot.views.profile import start_over_view
 from handlers.onboarding import continue_onboarding
+from handlers.profile import profile_screen
 from storage.repositories.users import UserProfile
 
 
@@ -49,6 +51,7 @@ async def on_language_chosen(
     callback_data: LanguageChangeCallback,
     user: UserProfile,
     users: UserService,
+    attendance: AttendanceService,
     catalogs: Catalogs,
     state: FSMContext,
     raw_state: str | None,
@@ -66,7 +69,7 @@ async def on_language_chosen(
         return
     callback_answer.text = language_changed_text(t)
     if callback_data.origin is Origin.PROFILE:
-        await show(query, profile_view(t, user))
+        await show(query, await profile_screen(t, user, attendance))
     elif callback_data.origin is Origin.START_OVER:
         await show(query, start_over_view(t))
     else:

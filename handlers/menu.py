@@ -11,6 +11,7 @@ from bot.domain.onboarding import OnboardingStep, onboarding_step
 from bot.filters import Onboarded
 from bot.i18n import Catalogs, Translator
 from bot.replies import send, show
+from bot.services.attendance import AttendanceService
 from bot.services.publishing import PublishingService
 from bot.services.users import UserService
 from bot.views import View
@@ -22,8 +23,9 @@ from bot.views.menu import (
     menu_view,
     nothing_to_cancel_text,
 )
-from bot.views.profile import profile_view, start_over_view
+from bot.views.profile import start_over_view
 from handlers.onboarding import show_open_question
+from handlers.profile import profile_screen
 from storage.fsm import end_conversation
 from storage.repositories.users import UserProfile
 
@@ -89,13 +91,14 @@ async def on_menu_button(
     callback_data: MenuCallback,
     user: UserProfile,
     publishing: PublishingService,
+    attendance: AttendanceService,
     state: FSMContext,
     raw_state: str | None,
     t: Translator,
 ) -> None:
     await end_conversation(state, raw_state)
     if callback_data.action is MenuAction.PROFILE:
-        await show(query, profile_view(t, user))
+        await show(query, await profile_screen(t, user, attendance))
     elif callback_data.action is MenuAction.START_OVER:
         await show(query, start_over_view(t))
     else:

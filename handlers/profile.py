@@ -16,7 +16,9 @@ from bot.domain.roles import Role
 from bot.filters import ButtonText, Onboarded
 from bot.i18n import Translator
 from bot.replies import remove_buttons, send, show
+from bot.services.attendance import AttendanceService
 from bot.services.users import InvalidInputError, UserService
+from bot.views import View
 from bot.views.language import choose_language_view
 from bot.views.profile import (
     CANCEL_PHONE,
@@ -48,6 +50,13 @@ class ProfileForm(StatesGroup):
     phone = State()
 
 
+async def profile_screen(
+    t: Translator, user: UserProfile, attendance: AttendanceService, notice: str | None = None
+) -> View:
+    """The profile with the user's record of events attended, hours and no-shows."""
+    return profile_view(t, user, notice, await attendance.volunteer_record(user.id))
+
+
 def router() -> Router:
     router = Router(name="profile")
     # Every handler here re-checks that the user finished onboarding (and so gave consent).
@@ -69,16 +78,22 @@ def router() -> Router:
 
 
 async def on_profile(
-    message: Message, user: UserProfile, state: FSMContext, raw_state: str | None, t: Translator
+    message: Message,
+    user: UserProfile,
+    attendance: AttendanceService,
+    state: FSMContext,
+    raw_state: str | None,
+    t: Translator,
 ) -> None:
     await end_conversation(state, raw_state)
-    await send(message, profile_view(t, user))
+    await send(message, await profile_screen(t, user, attendance))
 
 
 async def on_profile_button(
     query: CallbackQuery,
     callback_data: ProfileCallback,
     user: UserProfile,
+    attendance: AttendanceService,
     users: UserService,
     state: FSMContext,
     t: Translator,
@@ -98,36 +113,39 @@ async def on_profile_button(
         await show(query, ask_phone_view(t))
     elif action is ProfileAction.PHONE_REMOVE:
         user = await users.remove_phone(user.id)
-        await show(query, profile_view(t, user, phone_removed_text(t)))
+        await show(query, await profile_screen(t, user, attendance, phone_removed_text(t)))
 
 
 async def on_region_chosen(
     query: CallbackQuery,
     callback_data: RegionEditCallback,
     user: UserProfile,
+    attendance: AttendanceService,
     users: UserService,
     t: Translator,
 ) -> None:
     user = await users.choose_region(user.id, callback_data.code)
-    await show(query, profile_view(t, user, region_saved_text(t)))
+    await show(query, await profile_screen(t, user, attendance, region_saved_text(t)))
 
 
 async def on_role_chosen(
     query: CallbackQuery,
     callback_data: RoleEditCallback,
     user: UserProfile,
+    attendance: AttendanceService,
     users: UserService,
     t: Translator,
 ) -> None:
     """NGO and organizer stay requests for an admin; volunteer is granted at once (and a request
     waiting is dropped)."""
     user = await users.choose_role(user.id, Role(callback_data.role))
-    await show(query, profile_view(t, user, role_saved_text(t, user)))
+    await show(query, await profile_screen(t, user, attendance, role_saved_text(t, user)))
 
 
 async def on_name(
     message: Message,
     user: UserProfile,
+    attendance: AttendanceService,
     users: UserService,
     state: FSMContext,
     raw_state: str | None,
@@ -143,13 +161,14 @@ async def on_name(
     await end_conversation(state, raw_state)
     if isinstance(prompt, int):
         await remove_buttons(bot, user.id, prompt)  # its cancel button has nothing left to cancel
-    await send(message, profile_view(t, user, name_saved_text(t)))
+    await send(message, await profile_screen(t, user, attendance, name_saved_text(t)))
 
 
 async def on_contact(
     message: Message,
     user: UserProfile,
     users: UserService,
+    attendance: AttendanceService,
     state: FSMContext,
     raw_state: str | None,
     t: Translator,
@@ -161,27 +180,35 @@ async def on_contact(
         # Someone else's card forwarded or attached: only one's own number counts.
         await message.answer(not_your_contact_text(t))
         return
-    await _save_phone(message, state, raw_state, users.set_phone(user.id, contact.phone_number), t)
+    await _save_phone(
+        message, attendance, state, raw_state, users.set_phone(user.id, contact.phone_number), t
+    )
 
 
 async def on_typed_phone(
     message: Message,
     user: UserProfile,
     users: UserService,
+    attendance: AttendanceService,
     state: FSMContext,
     raw_state: str | None,
     t: Translator,
 ) -> None:
     edit = users.set_phone(user.id, message.text or "", typed=True)
-    await _save_phone(message, state, raw_state, edit, t)
+    await _save_phone(message, attendance, state, raw_state, edit, t)
 
 
 async def on_phone_cancel(
-    message: Message, user: UserProfile, state: FSMContext, raw_state: str | None, t: Translator
+    message: Message,
+    user: UserProfile,
+    attendance: AttendanceService,
+    state: FSMContext,
+    raw_state: str | None,
+    t: Translator,
 ) -> None:
     await end_conversation(state, raw_state)
     await send(message, phone_cancelled_view(t))
-    await send(message, profile_view(t, user))
+    await send(message, await profile_screen(t, user, attendance))
 
 
 async def on_not_text(message: Message, t: Translator) -> None:
@@ -194,6 +221,7 @@ async def on_no_contact(message: Message, t: Translator) -> None:
 
 async def _save_phone(
     message: Message,
+    attendance: AttendanceService,
     state: FSMContext,
     raw_state: str | None,
     edit: Coroutine[Any, Any, UserProfile],
@@ -208,4 +236,4 @@ async def _save_phone(
         return
     await end_conversation(state, raw_state)
     await send(message, phone_saved_view(t))
-    await send(message, profile_view(t, user))
+    await send(message, await profile_screen(t, user, attendance))

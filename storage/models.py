@@ -182,6 +182,9 @@ class Event(Base):
     status: Mapped[str] = mapped_column(String(16), default="draft")
     # The id in another system it was imported from.
     external_id: Mapped[str | None] = mapped_column(String(64))
+    # The time each attendee is credited with, in minutes, set by the organizer (None: the event's
+    # duration); see bot/services/attendance.py.
+    volunteer_minutes: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -209,6 +212,11 @@ class Registration(Base):
     status: Mapped[str] = mapped_column(String(16))
     # The place in line handed out on arrival (waitlisted only); the live place counts those ahead.
     waitlist_number: Mapped[int | None] = mapped_column(Integer)
+    # What the organizer marked after the start: attended or no_show (None: not marked).
+    attendance: Mapped[str | None] = mapped_column(String(16))
+    attendance_marked_at: Mapped[datetime | None]
+    # When the attendee was asked to rate the event (once; None: not asked yet).
+    rating_asked_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -253,5 +261,21 @@ class WaitlistOffer(Base):
     # open, accepted, declined, expired, withdrawn (the volunteer left the line).
     status: Mapped[str] = mapped_column(String(16))
     expires_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class EventRating(Base):
+    """An attendee's rating of an event (1-5) with an optional comment (bot/services/ratings.py): one per
+    attendee and event; rating again changes it."""
+
+    __tablename__ = "event_ratings"
+    __table_args__ = (UniqueConstraint("event_id", "user_id", name="uq_event_ratings_event_id_user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(Integer, ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -18,6 +18,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.events import EventRepository
 from storage.repositories.fsm import FSMRepository
@@ -116,3 +117,7 @@ class UnitOfWork:
     @cached_property
     def publishing(self) -> PublishingRepository:
         return PublishingRepository(self.connection)
+
+    @cached_property
+    def attendance(self) -> AttendanceRepository:
+        return AttendanceRepository(self.connection)

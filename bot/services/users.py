@@ -220,6 +220,7 @@ class UserService:
         async with self.database.transaction() as uow:
             # Their event registrations go too, and the seats they held are given back.
             await uow.events.release_user(user_id, now=self.clock.now())
+            await uow.attendance.forget_user(user_id)  # their ratings of events
             # Nothing more goes out to them: reminders, notices, decisions still waiting.
             await uow.outbox.drop_for_recipient(user_id, "the user deleted their data", owner="")
             await uow.users.delete(user_id)

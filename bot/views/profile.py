@@ -11,9 +11,11 @@ from bot.domain.names import NAME_MAX
 from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import ROLE_NAMES, Role
 from bot.i18n import LANGUAGE_NAMES_TRANSLATED, N_, Translator
+from bot.services.attendance import VolunteerRecord
 from bot.services.users import Problem
 from bot.text import escape
 from bot.views import View, button, inline_keyboard, with_notice, with_row
+from bot.views.attendance import record_lines
 from bot.views.menu import MenuAction, MenuCallback, Origin, back_button
 from bot.views.onboarding import region_keyboard, role_buttons
 from bot.views.privacy import PrivacyAction, PrivacyCallback
@@ -81,8 +83,11 @@ def region_text(t: Translator, user: UserProfile) -> str:
     return t._(region.name) if region else MISSING
 
 
-def profile_view(t: Translator, user: UserProfile, notice: str | None = None) -> View:
-    """The profile, with a `notice` on top saying what an edit changed."""
+def profile_view(
+    t: Translator, user: UserProfile, notice: str | None = None, record: VolunteerRecord | None = None
+) -> View:
+    """The profile, with a `notice` on top saying what an edit changed, and the user's `record` of
+    events attended, hours and no-shows when given."""
     language = LANGUAGE_NAMES_TRANSLATED.get(user.language or "")
     lines = [
         t._("👤 <b>My profile</b>"),
@@ -95,6 +100,8 @@ def profile_view(t: Translator, user: UserProfile, notice: str | None = None) ->
         t._("Language: %(language)s") % {"language": t._(language) if language else MISSING},
         t._("Joined Belsendi: %(date)s") % {"date": t.date(user.created_at)},
     ]
+    if record is not None:  # above the last line, the date they joined
+        lines[-1:-1] = record_lines(t, record)
     return with_notice(View("\n".join(lines), profile_keyboard(t, has_phone=user.phone is not None)), notice)
 
 

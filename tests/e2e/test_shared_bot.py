@@ -6,12 +6,20 @@ seconds each (README: Tests).
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 
+from bot.clock import SystemClock
+from bot.services.events import EventService
 from fake_telegram import FakeTelegram
 from fake_telegram.bot_process import BotProcess
+from storage.database import Database
 from tests.e2e.conftest import Conversation, until
 from tests.e2e.test_bot_process import onboard_kazakh
+from tests.events_support import draft
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
@@ -83,3 +91,78 @@ async def test_unknown_input_and_files_get_a_hint(shared_tg: FakeTelegram, share
     await chat.user.press_data("rg:narnia")
     await until(lambda: shared_tg.unanswered_callbacks() == [])
     assert chat.user.answers[-1].text == "Бұл батырма ескірген. /menu жіберіңіз."
+
+
+# Organizer tools
+
+ALMATY = ZoneInfo("Asia/Almaty")
+ORGANIZER = 5401
+
+
+async def onboard_russian(tg: FakeTelegram, user_id: int, first_name: str) -> Conversation:
+    user = tg.user(user_id, first_name=first_name, language_code="ru")
+    chat = Conversation(tg, user)
+    await user.send("/start")
+    await chat.expect("На каком языке Belsendi будет с вами говорить?")
+    await user.press("Русский")
+    await chat.expect("Вы согласны, что Belsendi будет хранить эти данные?")
+    await user.press("✅ Даю согласие")
+    await chat.expect("Кто вы в Belsendi?")
+    await user.press("Волонтёр")
+    await chat.expect("Где вы находитесь?")
+    await user.press("Шымкент")
+    await chat.expect("Главное меню")
+    return chat
+
+
+async def test_an_organizers_export_roster_hours_and_a_forged_press(
+    shared_tg: FakeTelegram, shared_bot: BotProcess
+) -> None:
+    """The CSV export arrives as a document with its BOM (a multipart upload the fake checks), the
+    roster marks with a tap, the volunteer's profile shows the hours, a volunteer's forged press is
+    refused."""
+    organizer = await onboard_kazakh(shared_tg, ORGANIZER, first_name="Ұйымдастырушы")
+    volunteer = await onboard_russian(shared_tg, 5402, "Әсел")
+    # An admin's approval and the event are written to the bot's database the way the services do it;
+    # the event starts in a moment.
+    database = Database(shared_bot.env["DATABASE_URL"])
+    try:
+        async with database.transaction() as uow:
+            await uow.users.update(ORGANIZER, now=datetime.now(UTC), role="organizer")
+        events = EventService(database, SystemClock())
+        now = datetime.now(UTC)
+        start = now + timedelta(seconds=1)
+        event = await events.create(
+            ORGANIZER, draft(now, starts_at=start, ends_at=start + timedelta(hours=2))
+        )
+        await events.publish(ORGANIZER, event.id)
+        await events.register(5402, event.id)
+    finally:
+        await database.dispose()
+
+    await organizer.user.press_data(f"oe:{event.id}:x")
+    document = await organizer.expect("1 адам")
+    assert document.kind == "document"
+    assert document.file is not None
+    assert document.file.file_name == f"event-{event.id}-{start.astimezone(ALMATY):%Y-%m-%d}.csv"
+    assert document.file.data.startswith(b"\xef\xbb\xbf")
+    assert "Әсел;" in document.file.data.decode("utf-8-sig")
+
+    await asyncio.sleep(max((start - datetime.now(UTC)).total_seconds(), 0) + 0.2)  # started
+    await organizer.user.press_data(f"oe:{event.id}:a")
+    await organizer.expect("Қатысу: Көктемгі сенбілік")
+    await organizer.user.press("⬜ Әсел")
+    await organizer.expect("Келді: 1")
+
+    await volunteer.user.send("/profile")
+    profile = await volunteer.expect("Мой профиль")
+    assert "Посещено мероприятий: 1" in profile.text
+    assert "Время волонтёрства: 2 часа" in profile.text
+
+    answered = len(volunteer.user.answers)
+    await volunteer.user.press_data(f"oe:{event.id}:x")
+    await until(lambda: len(volunteer.user.answers) > answered)
+    assert (
+        volunteer.user.answers[-1].text == "Это доступно только организатору мероприятия и администраторам."
+    )
+    assert not [message for message in volunteer.user.messages if message.kind == "document"]
