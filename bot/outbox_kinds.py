@@ -14,12 +14,12 @@ from bot.sender import Renderer
 from bot.services.approvals import ROLE_DECISION, ROLE_REQUEST
 from bot.services.broadcasts import BROADCAST
 from bot.services.offers import WAITLIST_OFFER
-from bot.services.reminders import EVENT_REMINDER
+from bot.services.reminders import EVENT_REMINDER, STILL_COMING
 from bot.views.approvals import role_decision_view, role_request_view
 from bot.views.broadcasts import broadcast_view
 from bot.views.notices import notice_view
 from bot.views.offers import waitlist_offer_view
-from bot.views.reminders import event_reminder_view
+from bot.views.reminders import event_reminder_view, still_coming_view
 
 
 class Kind(StrEnum):
@@ -35,6 +35,9 @@ class Kind(StrEnum):
     BROADCAST = BROADCAST
     # To the first in line whose seats fit when seats free: Accept / Decline; expires with the offer.
     WAITLIST_OFFER = WAITLIST_OFFER
+    # To a registered volunteer a day before the start: the reminder with "still coming?" Yes / No
+    # (a no releases the seat to the waitlist); expires at the start.
+    STILL_COMING = STILL_COMING
 
 
 RENDERERS: Mapping[str, Renderer] = {
@@ -44,4 +47,5 @@ RENDERERS: Mapping[str, Renderer] = {
     Kind.EVENT_REMINDER: event_reminder_view,
     Kind.BROADCAST: broadcast_view,
     Kind.WAITLIST_OFFER: waitlist_offer_view,
+    Kind.STILL_COMING: still_coming_view,
 }

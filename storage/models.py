@@ -211,6 +211,8 @@ class Registration(Base):
     waitlist_number: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # When the volunteer answered yes to "still coming?" a day before the start (None: not yet).
+    confirmed_at: Mapped[datetime | None]
 
 
 class Broadcast(Base):
