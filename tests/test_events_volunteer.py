@@ -11,10 +11,10 @@ from typing import Any
 from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage, SendVenue
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
-from bot.app import Application
+from bot.app import Application, build_application
 from bot.clock import ManualClock
 from bot.views.calendar import LINE_OCTETS, escape_text, fold
-from bot.views.events import ALL_REGIONS, EventsAction, EventsCallback
+from bot.views.events import ALL_REGIONS, EventsAction, EventsCallback, event_card_view
 from bot.views.menu import MenuAction, MenuCallback
 from bot.views.reminders import StillComingCallback
 from fake_telegram.recording import RecordingSession
@@ -216,6 +216,23 @@ async def test_a_group_larger_than_the_seats_left_may_come_smaller_or_wait_in_li
     requests = await kazakh.press_text("✅ 1 серікпен тіркелу")
     assert answers(requests) == ["✅ Сіз 1 серігіңізбен бірге тіркелдіңіз."]
     assert await taken(app, event_id) == 3
+
+
+async def test_the_companion_buttons_follow_max_companions(clock: ManualClock, app: Application) -> None:
+    assert app.events.max_companions == app.settings.max_companions == 3
+    settings = app.settings.model_copy(update={"max_companions": 5})
+    five = build_application(settings, clock=clock, bot_session=RecordingSession())
+    try:
+        event_id = await published_event(five.events, clock.now())
+        event = await five.events.get(event_id)
+        assert event is not None
+        card = event_card_view(five.catalogs["kk"], event, None, max_companions=five.events.max_companions)
+        assert isinstance(card.markup, InlineKeyboardMarkup)
+        labels = [b.text for row in card.markup.inline_keyboard for b in row]
+        assert [label for label in labels if label.startswith("+")] == [f"+{n} серік" for n in range(1, 6)]
+        assert (await five.events.register(1, event_id, companions=5)).registration.seats == 6
+    finally:
+        await five.close()
 
 
 # Map

@@ -108,6 +108,8 @@ class RowProblem:
     reason: str
 
     def __str__(self) -> str:
+        if not self.line:  # the file as a whole
+            return self.reason
         where = f"line {self.line}, {self.field}" if self.field else f"line {self.line}"
         return f"{where}: {self.reason}"
 
