@@ -8,11 +8,13 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage, SendVenue
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
 from bot.app import Application, build_application
 from bot.clock import ManualClock
+from bot.services.events import EventProblem, RegistrationRefusedError
 from bot.views.calendar import LINE_OCTETS, escape_text, fold
 from bot.views.events import ALL_REGIONS, EventsAction, EventsCallback, event_card_view
 from bot.views.menu import MenuAction, MenuCallback
@@ -457,3 +459,16 @@ async def test_registering_less_than_a_day_before_asks_nothing(
     clock.advance(timedelta(hours=18, minutes=1))
     (reminder,) = await delivered(app)  # the 2 h reminder only
     assert "Келесіз бе?" not in reminder.text
+
+
+async def test_only_a_seat_holder_can_say_they_are_not_coming(app: Application, clock: ManualClock) -> None:
+    event_id = await published_event(app.events, clock.now(), capacity=1)
+    await app.events.register(1, event_id)
+    assert (await app.events.register(2, event_id)).waitlisted
+    for user_id in (2, 3):  # in line; never registered (a forged button)
+        with pytest.raises(RegistrationRefusedError) as refused:
+            await app.events.answer_still_coming(user_id, event_id, coming=False)
+        assert refused.value.problem is EventProblem.NOT_REGISTERED
+    mine = await app.events.registration_of(2, event_id)
+    assert mine is not None
+    assert mine.place_in_line == 1  # kept

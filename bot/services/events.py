@@ -322,13 +322,16 @@ class EventService:
     async def cancel(self, user_id: int, event_id: int, *, honour_cutoff: bool = True) -> Cancellation:
         """Cancel the user's registration (or place in line) until the event's cutoff; the seats it
         held are given back, and returned so that the waitlist can be offered them. A "no" to "still
-        coming?" does not `honour_cutoff`: a seat nobody will use is better given on late than never."""
+        coming?" does not `honour_cutoff`: a seat nobody will use is better given on late than never
+        (its own rules then: a seat, before the start)."""
         async with self.database.transaction() as uow:
             now = self.clock.now()
             event = await uow.events.get(event_id, lock=True)
             if event is None:
                 raise RegistrationRefusedError(EventProblem.NO_SUCH_EVENT)
             registration = await uow.events.registration(event_id, user_id)
+            if not honour_cutoff:
+                _check_still_coming(event, registration, now)
             if registration is None or registration.status not in ACTIVE_REGISTRATIONS:
                 raise RegistrationRefusedError(EventProblem.NOT_REGISTERED)
             if honour_cutoff and now >= cancellation_closes_at(
@@ -364,42 +367,17 @@ class EventService:
         their seats at once, even past the cancellation cutoff, and offers them to the waitlist. An
         answer after the start, or after they cancelled, is refused saying so."""
         if not coming:
-            await self._check_still_coming(user_id, event_id)
-            try:
-                cancellation = await self.cancel(user_id, event_id, honour_cutoff=False)
-            except RegistrationRefusedError as error:
-                if error.problem is EventProblem.NOT_REGISTERED:  # cancelled meanwhile
-                    raise RegistrationRefusedError(EventProblem.ALREADY_CANCELLED) from error
-                raise
+            cancellation = await self.cancel(user_id, event_id, honour_cutoff=False)
             return StillComingAnswer(cancellation.event, coming=False, cancellation=cancellation)
         async with self.database.transaction() as uow:
-            event, registration = await self._still_registered(uow, user_id, event_id)
+            event = await uow.events.get(event_id, lock=True)
+            if event is None:
+                raise RegistrationRefusedError(EventProblem.NO_SUCH_EVENT)
+            registration = _check_still_coming(
+                event, await uow.events.registration(event_id, user_id), self.clock.now()
+            )
             await uow.events.confirm_registration(registration.id, now=self.clock.now())
         return StillComingAnswer(event, coming=True)
-
-    async def _check_still_coming(self, user_id: int, event_id: int) -> None:
-        async with self.database.reading() as uow:
-            await self._still_registered(uow, user_id, event_id)
-
-    async def _still_registered(
-        self, uow: UnitOfWork, user_id: int, event_id: int
-    ) -> tuple[EventRecord, RegistrationRecord]:
-        """The event and the user's registration, if "still coming?" can still be answered."""
-        event = await uow.events.get(event_id)
-        if event is None:
-            raise RegistrationRefusedError(EventProblem.NO_SUCH_EVENT)
-        now = self.clock.now()
-        status = effective_status(event.status, event.ends_at, now)
-        if status is EventStatus.CANCELLED:
-            raise RegistrationRefusedError(EventProblem.EVENT_CANCELLED)
-        if status is not EventStatus.PUBLISHED or now >= event.starts_at:
-            raise RegistrationRefusedError(EventProblem.EVENT_STARTED)
-        registration = await uow.events.registration(event_id, user_id)
-        if registration is None:
-            raise RegistrationRefusedError(EventProblem.NOT_REGISTERED)
-        if registration.status != RegistrationStatus.REGISTERED:
-            raise RegistrationRefusedError(EventProblem.ALREADY_CANCELLED)
-        return event, registration
 
     async def confirmed_at(self, user_id: int, event_id: int) -> datetime | None:
         """When the user said yes to "still coming?" for the event (None: not, or not registered)."""
@@ -695,6 +673,24 @@ def _check_open(event: EventRecord, now: datetime) -> None:
         raise RegistrationRefusedError(EventProblem.EVENT_STARTED)
     if now >= event.registration_deadline:
         raise RegistrationRefusedError(EventProblem.DEADLINE_PASSED)
+
+
+def _check_still_coming(
+    event: EventRecord, registration: RegistrationRecord | None, now: datetime
+) -> RegistrationRecord:
+    """The registration an answer to "still coming?" is about; refused, saying why, when the answer no
+    longer means anything: the event has begun (or is over, or cancelled), or the user holds no seat
+    for it (any more)."""
+    status = effective_status(event.status, event.ends_at, now)
+    if status is EventStatus.CANCELLED:
+        raise RegistrationRefusedError(EventProblem.EVENT_CANCELLED)
+    if status is not EventStatus.PUBLISHED or now >= event.starts_at:
+        raise RegistrationRefusedError(EventProblem.EVENT_STARTED)
+    if registration is not None and registration.status == RegistrationStatus.CANCELLED:
+        raise RegistrationRefusedError(EventProblem.ALREADY_CANCELLED)
+    if registration is None or registration.status != RegistrationStatus.REGISTERED:
+        raise RegistrationRefusedError(EventProblem.NOT_REGISTERED)  # never, or only in line
+    return registration
 
 
 def _clean(text: str | None) -> str | None:
