@@ -441,6 +441,10 @@ async def test_yes_to_still_coming_is_recorded_and_an_answer_after_the_start_is_
     assert await app.events.confirmed_at(4403, event_id) == clock.now()
     assert (await app.events.registration_of(4403, event_id)) is not None
 
+    # Cancelling and registering again asks anew.
+    await app.events.cancel(4403, event_id)
+    await app.events.register(4403, event_id)
+    assert await app.events.confirmed_at(4403, event_id) is None
     clock.advance(timedelta(days=1))  # the event has started
     late = await user.press(StillComingCallback(event_id=event_id, coming=False))
     assert answers(late) == ["Это мероприятие уже началось."]

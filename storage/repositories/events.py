@@ -281,6 +281,7 @@ class EventRepository:
             "waitlist_number": waitlist_number,
             "created_at": now,
             "updated_at": now,
+            "confirmed_at": None,  # a revived registration has not answered "still coming?" yet
         }
         if revive:
             statement: Any = (
