@@ -150,6 +150,17 @@ async def test_forged_filter_codes_read_as_the_defaults(
     assert event_labels(user) == ["Весенний субботник"]
 
 
+async def test_buttons_sent_before_the_filters_still_work(
+    harness: BotHarness, app: Application, clock: ManualClock
+) -> None:
+    event_id = await published_event(app.events, clock.now())
+    user = await volunteer(harness, 4006, "ru")
+    (listing,) = texts(await user.press("ev:l:0:m:0"))  # an old menu's Eco events, this month
+    assert "Когда: в этом месяце" in listing
+    (card,) = texts(await user.press(f"ev:c:{event_id}:w:0"))  # an old reminder's Open the event
+    assert card.startswith("<b>Весенний субботник</b>")
+
+
 def test_the_widest_event_button_fits_telegrams_64_bytes() -> None:
     widest = EventsCallback(
         action=EventsAction.REGISTER,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Self
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
@@ -40,6 +41,8 @@ OWN_REGION = ""
 ALL_REGIONS = "*"
 # The category filter: every category, or a category's value.
 ALL_CATEGORIES = ""
+# action, event_id, period, page: what the button data held before the filters and companions.
+_FIELDS_BEFORE_FILTERS = 4
 
 
 class EventsCallback(CallbackData, prefix="ev"):
@@ -52,6 +55,14 @@ class EventsCallback(CallbackData, prefix="ev"):
     # Register: with this many companions; `wait`: join the waitlist even if some seats are free.
     companions: int = 0
     wait: bool = False
+
+    @classmethod
+    def unpack(cls, value: str) -> Self:
+        """Also the buttons sent before the list had filters (`ev:<action>:<id>:<period>:<page>`, in
+        chats and in outbox rows already delivered): they read with today's defaults."""
+        if value.count(cls.__separator__) == _FIELDS_BEFORE_FILTERS:
+            value += f":{OWN_REGION}:{ALL_CATEGORIES}:0:0"
+        return super().unpack(value)
 
 
 @dataclass(frozen=True, slots=True)
