@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Self
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.events import CATEGORY_NAMES, Category, RegistrationStatus
 from bot.domain.regions import REGIONS_BY_CODE
@@ -97,9 +97,9 @@ class EventFilters:
 
 
 def event_title(t: Translator, event: EventRecord) -> str:
-    """The title in the reader's language, else the other one (one is enough for an organizer)."""
-    own, other = (event.title_ru, event.title_kk) if t.locale == "ru" else (event.title_kk, event.title_ru)
-    return escape(own or other or "")
+    """The title in the reader's language, else the other one (one is enough for an organizer), as
+    HTML."""
+    return escape(plain_title(t, event))
 
 
 def _description(t: Translator, event: EventRecord) -> str | None:
@@ -196,8 +196,7 @@ def events_list_view(t: Translator, filters: EventFilters, own_region: str | Non
     rows.append(
         [button(t._("📋 My events"), EventsCallback(action=EventsAction.MINE)), back_button(t, Origin.MENU)]
     )
-    keyboard = inline_keyboard([])
-    keyboard.inline_keyboard = rows
+    keyboard = InlineKeyboardMarkup(inline_keyboard=rows)
     return View("\n".join(lines), keyboard)
 
 
@@ -332,8 +331,7 @@ def event_card_view(
     if event.latitude is not None and event.longitude is not None:
         rows.append([button(t._("📍 Map"), filters.data(EventsAction.MAP, **ids))])
     rows.append([button(t._("⬅️ Events"), filters.data(EventsAction.LIST, page=page))])
-    keyboard = inline_keyboard([])
-    keyboard.inline_keyboard = rows
+    keyboard = InlineKeyboardMarkup(inline_keyboard=rows)
     return View("\n".join(lines), keyboard)
 
 
