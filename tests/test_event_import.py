@@ -136,6 +136,12 @@ async def test_importing_again_updates_and_never_duplicates(
     assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 1)
     assert await published(events) == [("aktobe-2026-12-05", "Уборка берега Илека"), ("second", "Второе")]
 
+    # Once the events have begun, the same file is still accepted: they are left as they are.
+    assert isinstance(events.clock, ManualClock)
+    events.clock.advance(timedelta(days=20))
+    late = await importer.import_file(path)
+    assert (late.created, late.updated, late.unchanged) == (0, 0, 2)
+
 
 async def test_one_bad_row_imports_nothing_and_every_problem_is_reported(
     importer: EventImporter, events: EventService, tmp_path: Path

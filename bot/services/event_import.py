@@ -399,6 +399,9 @@ class EventImporter:
                 try:
                     values = self.events.check_draft(row.draft)
                 except InvalidEventError as refused:
+                    if refused.problem is EventProblem.START_IN_PAST and await self._begun(uow, row):
+                        unchanged += 1  # a file imported again after some of its events began
+                        continue
                     name, reason = _RULES.get(refused.problem, ("", refused.problem.value))
                     row.problems.append(RowProblem(row.line, name, reason))
                     continue
@@ -426,6 +429,13 @@ class EventImporter:
             if problems:
                 raise ImportRejectedError(sorted(problems, key=lambda problem: problem.line))
         return ImportReport(created, updated, unchanged)
+
+    @staticmethod
+    async def _begun(uow: UnitOfWork, row: _Row) -> bool:
+        """Whether the row is an event imported before that has begun, at the start it had: it is
+        left as it is (an event under way or over is changed in the bot, if at all)."""
+        existing = await uow.events.by_external_id(row.external_id)
+        return existing is not None and row.draft is not None and existing.starts_at == row.draft.starts_at
 
     @staticmethod
     async def _changes(
