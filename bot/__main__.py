@@ -1,4 +1,5 @@
-"""`python -m bot` runs the bot; `python -m bot migrate` only migrates; `healthcheck` probes it."""
+"""`python -m bot` runs the bot; `python -m bot migrate` only migrates; `healthcheck` probes it;
+`events import FILE` imports events."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ COMMANDS = {
     "inbox": "show how many updates are pending, done and failed, and why the failed ones failed",
     "outbox": "show the outbox by kind and status, and the latest failures; "
     "`outbox retry ID ...|--all-failed` sends failed ones again",
+    "events": "`events import FILE` imports events from a CSV or JSON file, all or nothing "
+    "(README: Importing events)",
     "healthcheck": "exit 0 if the running bot is healthy (webhook: GET /healthz; polling: HEARTBEAT_FILE)",
     "help": "print this help (also -h, --help)",
 }
@@ -44,9 +47,16 @@ def main(argv: list[str]) -> int:
     if command in ("help", "-h", "--help") and len(argv) == 1:
         print(HELP)
         return 0
-    # Only `outbox` takes arguments: `outbox retry ID ...` or `outbox retry --all-failed`.
-    takes_arguments = command == "outbox" and len(argv) > 2 and argv[1] == "retry"
-    if command not in COMMANDS or (len(argv) > 1 and not takes_arguments):
+    # Only `outbox` and `events` take arguments: `outbox retry ID ...` or `outbox retry --all-failed`,
+    # and `events import FILE`.
+    takes_arguments = (command == "outbox" and len(argv) > 2 and argv[1] == "retry") or (
+        command == "events" and len(argv) == 3 and argv[1] == "import"
+    )
+    if (
+        command not in COMMANDS
+        or (len(argv) > 1 and not takes_arguments)
+        or (command == "events" and not takes_arguments)
+    ):
         print(USAGE, file=sys.stderr)
         print("Run `python -m bot --help` for what each command does.", file=sys.stderr)
         return 2
@@ -87,6 +97,13 @@ def main(argv: list[str]) -> int:
         if takes_arguments:
             return asyncio.run(retry_failed(settings, argv[2:]))
         return asyncio.run(print_outbox_report(settings))
+    if command == "events":
+        from pathlib import Path
+
+        from bot.event_import_report import import_events
+
+        upgrade(settings.database_url)
+        return asyncio.run(import_events(settings, Path(argv[2])))
     if settings.bot_token is None:
         print(BOTFATHER_HELP, file=sys.stderr)
         return 2

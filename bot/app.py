@@ -108,6 +108,7 @@ def build_application(
         settings.admin_ids,
         reminder_hours=settings.reminder_hours,
         offer_hours=settings.offer_hours,
+        max_companions=settings.max_companions,
         wake_sender=sender.wake,
     )
     broadcasts = BroadcastService(database, clock, admins=settings.admin_ids, wake_sender=sender.wake)

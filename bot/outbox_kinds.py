@@ -16,14 +16,14 @@ from bot.services.broadcasts import BROADCAST
 from bot.services.offers import WAITLIST_OFFER
 from bot.services.publishing import EVENT_CANCELLED, EVENT_CHANGED
 from bot.services.ratings import EVENT_RATING
-from bot.services.reminders import EVENT_REMINDER
+from bot.services.reminders import EVENT_REMINDER, STILL_COMING
 from bot.views.approvals import role_decision_view, role_request_view
 from bot.views.broadcasts import broadcast_view
 from bot.views.notices import notice_view
 from bot.views.offers import waitlist_offer_view
 from bot.views.publishing import event_cancelled_view, event_changed_view
 from bot.views.ratings import rating_request_view
-from bot.views.reminders import event_reminder_view
+from bot.views.reminders import event_reminder_view, still_coming_view
 
 
 class Kind(StrEnum):
@@ -47,6 +47,9 @@ class Kind(StrEnum):
     # To an attendee after the event ended: rate it 1-5 (params: event_id, title_kk, title_ru);
     # expires two weeks after the end.
     EVENT_RATING = EVENT_RATING
+    # To a registered volunteer a day before the start: the reminder with "still coming?" Yes / No
+    # (a no releases the seat to the waitlist); expires at the start.
+    STILL_COMING = STILL_COMING
 
 
 RENDERERS: Mapping[str, Renderer] = {
@@ -59,4 +62,5 @@ RENDERERS: Mapping[str, Renderer] = {
     Kind.EVENT_CHANGED: event_changed_view,
     Kind.EVENT_CANCELLED: event_cancelled_view,
     Kind.EVENT_RATING: rating_request_view,
+    Kind.STILL_COMING: still_coming_view,
 }

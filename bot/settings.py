@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     # Hours a volunteer in line has to answer an offer of freed seats (less when registration closes
     # sooner: an offer never outlives the registration deadline).
     offer_hours: int = Field(default=12, ge=1, le=24 * 7)
+    # Companions a volunteer may register with (each takes a seat of the event's capacity).
+    max_companions: int = Field(default=3, ge=0, le=10)
     # Outgoing Bot API calls (bot/telegram/resilience.py; defaults as its RetryPolicy's, kept here as
     # literals so that reading settings imports no aiogram): retries after a 429 and after a network
     # failure or 5xx, and the seconds one call may spend waiting in all before its error is raised.

@@ -219,6 +219,8 @@ class Registration(Base):
     rating_asked_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # When the volunteer answered yes to "still coming?" a day before the start (None: not yet).
+    confirmed_at: Mapped[datetime | None]
 
 
 class Broadcast(Base):

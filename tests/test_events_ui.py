@@ -41,7 +41,9 @@ async def test_a_volunteer_registers_from_the_menu_and_cancels(
     await published_event(app.events, now, region="astana")  # another region: not listed
     user = await volunteer(harness, 3001, "ru")
     (listing,) = texts(await user.press_text("🌿 Экомероприятия"))
-    assert listing.startswith("🌿 <b>Экомероприятия на этой неделе</b>\nРегион: Алматы")
+    assert listing == (
+        "🌿 <b>Экомероприятия</b>\nРегион: Алматы\nКогда: на этой неделе\nКатегория: все категории"
+    )
     event_buttons = [label for label, _ in user.buttons() if "·" in label]
     assert len(event_buttons) == 1
     assert event_buttons[0].endswith("· Субботник &lt;в парке&gt;")
@@ -81,7 +83,7 @@ async def test_a_full_event_puts_a_kazakh_volunteer_on_the_waitlist(
     (card,) = texts(await user.press(EventsCallback(action=EventsAction.CARD, event_id=event_id)))
     assert "Бос орын қалмады" in card
     assert "жылғы" in card  # the date in Kazakh
-    requests = await user.press_text("✅ Тіркелу")
+    requests = await user.press_text("⏳ Күту тізіміне жазылу")  # full: the button says so
     assert answers(requests) == ["⏳ Барлық орын толды: сіз күту тізіміндесіз, кезектегі орныңыз: 1."]
 
 

@@ -260,3 +260,13 @@ def test_offer_hours_are_read_and_checked(monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(SettingsError) as error:
         load_settings(_env_file=None)
     assert error.value.variable == "OFFER_HOURS"
+
+
+def test_max_companions_are_read_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings(_env_file=None).max_companions == 3
+    monkeypatch.setenv("MAX_COMPANIONS", "0")
+    assert load_settings(_env_file=None).max_companions == 0
+    monkeypatch.setenv("MAX_COMPANIONS", "11")
+    with pytest.raises(SettingsError) as error:
+        load_settings(_env_file=None)
+    assert error.value.variable == "MAX_COMPANIONS"

@@ -72,6 +72,7 @@ class EventProblem(StrEnum):
     EVENT_STARTED = "event_started"
     DEADLINE_PASSED = "deadline_passed"
     COMPANIONS_OUT_OF_RANGE = "companions_out_of_range"
+    NOT_ENOUGH_SEATS = "not_enough_seats"  # some seats are free, fewer than the group needs
     NOT_REGISTERED = "not_registered"
     CUTOFF_PASSED = "cutoff_passed"
     ALREADY_PUBLISHED = "already_published"
@@ -79,6 +80,8 @@ class EventProblem(StrEnum):
     BAD_TIME = "bad_time"  # a date and time that cannot be read
     BAD_NUMBER = "bad_number"
     CAPACITY_BELOW_TAKEN = "capacity_below_taken"
+    # Answering "still coming?"
+    ALREADY_CANCELLED = "already_cancelled"
     # Answering a waitlist offer
     NO_SUCH_OFFER = "no_such_offer"  # none, or someone else's (the same answer: nothing to learn)
     OFFER_EXPIRED = "offer_expired"
@@ -108,9 +111,19 @@ class RegistrationRefusedError(EventError):
     """Registering or cancelling is not possible now: no such event, closed, past the cutoff..."""
 
 
+class NotEnoughSeatsError(RegistrationRefusedError):
+    """Seats are free, but fewer than the volunteer and their companions need; `seats_left` says how
+    many, so that they can come with fewer or join the waitlist."""
+
+    def __init__(self, seats_left: int) -> None:
+        super().__init__(EventProblem.NOT_ENOUGH_SEATS)
+        self.seats_left = seats_left
+
+
 class Period(StrEnum):
     WEEK = "w"
     MONTH = "m"
+    ALL = "a"  # every upcoming event
 
 
 PERIOD_LENGTHS = {Period.WEEK: timedelta(days=7), Period.MONTH: timedelta(days=30)}
@@ -175,6 +188,16 @@ class OfferAnswer:
     offer: OfferRecord
     accepted: bool
     changed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StillComingAnswer:
+    """The outcome of answering "still coming?": yes (recorded) or no (the seats released as by a
+    cancellation, whatever the cutoff)."""
+
+    event: EventRecord
+    coming: bool
+    cancellation: Cancellation | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,9 +272,13 @@ class EventService:
         async with self.database.reading() as uow:
             return await uow.events.get(event_id)
 
-    async def register(self, user_id: int, event_id: int, companions: int = 0) -> Registration:
+    async def register(
+        self, user_id: int, event_id: int, companions: int = 0, *, wait_if_short: bool = True
+    ) -> Registration:
         """Register the user with `companions` (1 + companions seats), or put them on the waitlist when
-        the seats are taken. A second tap returns the registration the first one made."""
+        the seats are taken. A second tap returns the registration the first one made. Without
+        `wait_if_short`, a group for which some seats are free but too few is refused with
+        NotEnoughSeatsError (saying how many are left) instead of waitlisted."""
         if not 0 <= companions <= self.max_companions:
             raise RegistrationRefusedError(EventProblem.COMPANIONS_OUT_OF_RANGE)
         seats = 1 + companions
@@ -267,6 +294,9 @@ class EventService:
                 place = await uow.events.place_in_line(existing.id)
                 return Registration(event, existing, place, created=False)
             _check_open(event, now)
+            left = event.seats_left
+            if not wait_if_short and left is not None and 0 < left < seats:
+                raise NotEnoughSeatsError(left)
             taken = await uow.events.take_seats(event_id, seats, now=now)
             if taken is not None:
                 status, number = RegistrationStatus.REGISTERED, None
@@ -293,18 +323,24 @@ class EventService:
             self.wake_sender()
         return Registration(event, registration, place, created=True)
 
-    async def cancel(self, user_id: int, event_id: int) -> Cancellation:
+    async def cancel(self, user_id: int, event_id: int, *, honour_cutoff: bool = True) -> Cancellation:
         """Cancel the user's registration (or place in line) until the event's cutoff; the seats it
-        held are given back, and returned so that the waitlist can be offered them."""
+        held are given back, and returned so that the waitlist can be offered them. A "no" to "still
+        coming?" does not `honour_cutoff`: a seat nobody will use is better given on late than never
+        (its own rules then: a seat, before the start)."""
         async with self.database.transaction() as uow:
             now = self.clock.now()
             event = await uow.events.get(event_id, lock=True)
             if event is None:
                 raise RegistrationRefusedError(EventProblem.NO_SUCH_EVENT)
             registration = await uow.events.registration(event_id, user_id)
+            if not honour_cutoff:
+                _check_still_coming(event, registration, now)
             if registration is None or registration.status not in ACTIVE_REGISTRATIONS:
                 raise RegistrationRefusedError(EventProblem.NOT_REGISTERED)
-            if now >= cancellation_closes_at(event.starts_at, event.cancellation_cutoff_hours):
+            if honour_cutoff and now >= cancellation_closes_at(
+                event.starts_at, event.cancellation_cutoff_hours
+            ):
                 raise RegistrationRefusedError(EventProblem.CUTOFF_PASSED)
             freed = 0
             if registration.status == RegistrationStatus.REGISTERED:
@@ -329,6 +365,40 @@ class EventService:
         if offers:
             self.wake_sender()
         return Cancellation(event, registration, freed, offers)
+
+    async def answer_still_coming(self, user_id: int, event_id: int, *, coming: bool) -> StillComingAnswer:
+        """The volunteer's answer to "still coming?" (asked a day before): yes is recorded; no releases
+        their seats at once, even past the cancellation cutoff, and offers them to the waitlist. An
+        answer after the start, or after they cancelled, is refused saying so."""
+        if not coming:
+            cancellation = await self.cancel(user_id, event_id, honour_cutoff=False)
+            return StillComingAnswer(cancellation.event, coming=False, cancellation=cancellation)
+        async with self.database.transaction() as uow:
+            event = await uow.events.get(event_id, lock=True)
+            if event is None:
+                raise RegistrationRefusedError(EventProblem.NO_SUCH_EVENT)
+            registration = _check_still_coming(
+                event, await uow.events.registration(event_id, user_id), self.clock.now()
+            )
+            await uow.events.confirm_registration(registration.id, now=self.clock.now())
+        return StillComingAnswer(event, coming=True)
+
+    async def confirmed_at(self, user_id: int, event_id: int) -> datetime | None:
+        """When the user said yes to "still coming?" for the event (None: not, or not registered)."""
+        async with self.database.reading() as uow:
+            registration = await uow.events.registration(event_id, user_id)
+            return None if registration is None else await uow.events.confirmed_at(registration.id)
+
+    async def calendar_event(self, user_id: int, event_id: int) -> EventRecord:
+        """The event, for its calendar file: only to volunteers registered for it (not those in line)."""
+        async with self.database.reading() as uow:
+            event = await uow.events.get(event_id)
+            registration = await uow.events.registration(event_id, user_id)
+        if event is None or event.status == EventStatus.DRAFT:
+            raise RegistrationRefusedError(EventProblem.NO_SUCH_EVENT)
+        if registration is None or registration.status != RegistrationStatus.REGISTERED:
+            raise RegistrationRefusedError(EventProblem.NOT_REGISTERED)
+        return event
 
     # Waitlist offers
 
@@ -452,10 +522,11 @@ class EventService:
         return event, made
 
     async def upcoming(
-        self, region: str, period: Period = Period.WEEK, category: str | None = None, page: int = 0
+        self, region: str | None, period: Period = Period.WEEK, category: str | None = None, page: int = 0
     ) -> EventPage:
-        """Published events of a region starting within the period from now, soonest first."""
-        if region not in REGIONS_BY_CODE:
+        """Published events of a region (None: of all) starting within the period from now, soonest
+        first."""
+        if region is not None and region not in REGIONS_BY_CODE:
             raise InvalidEventError(EventProblem.UNKNOWN_REGION)
         if category is not None and category not in Category.__members__.values():
             raise InvalidEventError(EventProblem.UNKNOWN_CATEGORY)
@@ -465,7 +536,7 @@ class EventService:
             events = await uow.events.upcoming(
                 region=region,
                 starts_from=now,
-                starts_before=now + PERIOD_LENGTHS[period],
+                starts_before=now + PERIOD_LENGTHS[period] if period in PERIOD_LENGTHS else None,
                 category=category,
                 offset=page * PAGE_SIZE,
                 limit=PAGE_SIZE + 1,
@@ -516,6 +587,20 @@ class EventService:
     async def offer_free_seats(self, uow: UnitOfWork, event: EventRecord, now: datetime) -> int:
         """Offer the event's free seats to the people in line; how many offers that made."""
         return (await self._offer_freed_seats(uow, event, now))[1]
+
+    def check_draft(self, draft: EventDraft) -> dict[str, Any]:
+        """The draft's values for the events table, or InvalidEventError naming the first problem: the
+        rules of `create`, for an import that checks every row before it writes any."""
+        return self._validated(draft)
+
+    async def may_organize(self, uow: UnitOfWork, user_id: int) -> bool:
+        """Whether the user may own events (an approved organizer or an admin), in the caller's unit
+        of work."""
+        try:
+            await self._check_organizer(uow, user_id)
+        except NotAllowedError:
+            return False
+        return True
 
     async def _check_organizer(self, uow: UnitOfWork, user_id: int) -> None:
         if user_id in self.admin_ids:
@@ -605,6 +690,24 @@ def _check_open(event: EventRecord, now: datetime) -> None:
         raise RegistrationRefusedError(EventProblem.EVENT_STARTED)
     if now >= event.registration_deadline:
         raise RegistrationRefusedError(EventProblem.DEADLINE_PASSED)
+
+
+def _check_still_coming(
+    event: EventRecord, registration: RegistrationRecord | None, now: datetime
+) -> RegistrationRecord:
+    """The registration an answer to "still coming?" is about; refused, saying why, when the answer no
+    longer means anything: the event has begun (or is over, or cancelled), or the user holds no seat
+    for it (any more)."""
+    status = effective_status(event.status, event.ends_at, now)
+    if status is EventStatus.CANCELLED:
+        raise RegistrationRefusedError(EventProblem.EVENT_CANCELLED)
+    if status is not EventStatus.PUBLISHED or now >= event.starts_at:
+        raise RegistrationRefusedError(EventProblem.EVENT_STARTED)
+    if registration is not None and registration.status == RegistrationStatus.CANCELLED:
+        raise RegistrationRefusedError(EventProblem.ALREADY_CANCELLED)
+    if registration is None or registration.status != RegistrationStatus.REGISTERED:
+        raise RegistrationRefusedError(EventProblem.NOT_REGISTERED)  # never, or only in line
+    return registration
 
 
 def _clean(text: str | None) -> str | None:

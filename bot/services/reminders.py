@@ -4,6 +4,10 @@ Each is due a set time before the start (REMINDER_HOURS, by default 24 and 2) an
 the sender drops one that could only arrive late, so nobody is reminded of an event that has begun,
 even after the bot was down. Cancelling drops the ones still pending, in the same transaction; a moved
 or renamed event drops them and plans them anew (bot/services/publishing.py).
+
+A day before the start (STILL_COMING_HOURS) the volunteer is asked "still coming?" instead of being
+reminded: a message of its own kind, with Yes / No, planned and dropped with the reminders (it shares
+their key prefix); its text reminds them too, so that no one gets both at once.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from storage.repositories.outbox import Message
 from storage.unit_of_work import UnitOfWork
 
 EVENT_REMINDER = "event_reminder"
+STILL_COMING = "still_coming"
+STILL_COMING_HOURS = 24
 
 
 def _key_prefix(registration_id: int) -> str:
@@ -30,14 +36,16 @@ async def plan_reminders(
     *,
     now: datetime,
 ) -> int:
-    """Plan the reminders still ahead; returns how many (one already due or past is not planned)."""
+    """Plan the reminders and the "still coming?" question still ahead; returns how many (one already
+    due or past is not planned)."""
     planned = 0
-    for hours in sorted(set(hours_before), reverse=True):
+    for hours in sorted({*hours_before, STILL_COMING_HOURS}, reverse=True):
         due = event.starts_at - timedelta(hours=hours)
         if due <= now:
             continue
+        asks = hours == STILL_COMING_HOURS
         message = Message(
-            kind=EVENT_REMINDER,
+            kind=STILL_COMING if asks else EVENT_REMINDER,
             recipient=registration.user_id,
             due_at=due,
             expires_at=event.starts_at,
@@ -51,7 +59,8 @@ async def plan_reminders(
                 "address": event.address,
                 "city": event.city,
             },
-            dedupe_key=f"{_key_prefix(registration.id)}{hours}:{event.starts_at.isoformat()}",
+            dedupe_key=f"{_key_prefix(registration.id)}{'still' if asks else hours}:"
+            f"{event.starts_at.isoformat()}",
         )
         if await uow.outbox.add(message, now=now) is not None:
             planned += 1
@@ -59,8 +68,9 @@ async def plan_reminders(
 
 
 async def drop_reminders(uow: UnitOfWork, registration_id: int, reason: str) -> int:
-    """Drop the reminders of a registration not sent yet. Their keys are freed: the same reminders
-    may be planned again (a registration revived after a cancellation, an event re-planned)."""
+    """Drop the reminders (and the "still coming?" question) of a registration not sent yet. Their keys
+    are freed: the same reminders may be planned again (a registration revived after a cancellation, an
+    event re-planned)."""
     return await uow.outbox.drop_pending_with_key_prefix(
         _key_prefix(registration_id), reason, release_keys=True
     )

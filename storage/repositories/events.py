@@ -212,20 +212,20 @@ class EventRepository:
     async def upcoming(
         self,
         *,
-        region: str,
+        region: str | None,
         starts_from: datetime,
-        starts_before: datetime,
+        starts_before: datetime | None,
         category: str | None,
         offset: int,
         limit: int,
     ) -> list[EventRecord]:
-        """Published events of a region starting in [from, before), soonest first."""
-        conditions = [
-            _events.c.status == _PUBLISHED,
-            _events.c.region == region,
-            _events.c.starts_at >= starts_from,
-            _events.c.starts_at < starts_before,
-        ]
+        """Published events starting in [from, before), soonest first; a None filter (region, end of
+        the period, category) does not filter."""
+        conditions = [_events.c.status == _PUBLISHED, _events.c.starts_at >= starts_from]
+        if region is not None:
+            conditions.append(_events.c.region == region)
+        if starts_before is not None:
+            conditions.append(_events.c.starts_at < starts_before)
         if category is not None:
             conditions.append(_events.c.category == category)
         statement = (
@@ -296,6 +296,7 @@ class EventRepository:
             "waitlist_number": waitlist_number,
             "created_at": now,
             "updated_at": now,
+            "confirmed_at": None,  # a revived registration has not answered "still coming?" yet
         }
         if revive:
             statement: Any = (
@@ -314,6 +315,20 @@ class EventRepository:
             .where(_registrations.c.id == registration_id)
             .values(status=status, updated_at=now)
         )
+
+    async def confirm_registration(self, registration_id: int, *, now: datetime) -> None:
+        """Record the volunteer's yes to "still coming?" (the first one counts)."""
+        await self.connection.execute(
+            update(_registrations)
+            .where(_registrations.c.id == registration_id, _registrations.c.confirmed_at.is_(None))
+            .values(confirmed_at=now, updated_at=now)
+        )
+
+    async def confirmed_at(self, registration_id: int) -> datetime | None:
+        """When the volunteer said they are still coming; None if they have not."""
+        statement = select(_registrations.c.confirmed_at).where(_registrations.c.id == registration_id)
+        value: datetime | None = (await self.connection.execute(statement)).scalar_one_or_none()
+        return value
 
     async def of_user(self, user_id: int, *, ending_after: datetime) -> list[UserEvent]:
         """The user's active registrations for events that have not ended, soonest first."""
