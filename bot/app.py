@@ -19,6 +19,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.broadcast_progress import PROGRESS_EVERY, ProgressBoard
 from bot.clock import Clock, SystemClock
 from bot.dispatcher import create_bot, create_dispatcher
 from bot.heartbeat import Heartbeat
@@ -33,6 +34,7 @@ from bot.services.approvals import ApprovalService
 from bot.services.broadcasts import BroadcastService
 from bot.services.events import EventService
 from bot.services.notices import NoticeService
+from bot.services.reminders import EVENT_REMINDER
 from bot.services.users import UserService
 from bot.settings import Settings
 from bot.telegram.resilience import find_resilience
@@ -47,6 +49,8 @@ DRAIN_TIMEOUT = 60.0
 # inside it); what is unanswered then goes again after its lease.
 SENDER_DRAIN_TIMEOUT = 10.0
 INBOX_PRUNE_EVERY = timedelta(hours=1)
+# Scheduled broadcasts start at most this late.
+BROADCASTS_START_EVERY = timedelta(seconds=15)
 MAX_CONNECT_DELAY = 60.0
 
 
@@ -66,6 +70,7 @@ class Application:
     approvals: ApprovalService
     events: EventService
     broadcasts: BroadcastService
+    broadcast_progress: ProgressBoard
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -104,7 +109,15 @@ def build_application(
         offer_hours=settings.offer_hours,
         wake_sender=sender.wake,
     )
-    broadcasts = BroadcastService(database, clock, admins=settings.admin_ids, wake_sender=sender.wake)
+    broadcasts = BroadcastService(
+        database,
+        clock,
+        admins=settings.admin_ids,
+        tz=settings.tz,
+        send_rate=sender_rate(settings.send_rate, settings.reply_share),
+        wake_sender=sender.wake,
+    )
+    broadcast_progress = ProgressBoard(broadcasts, bot, catalogs)
     dispatcher = create_dispatcher(settings, database, catalogs, clock, users, approvals, events, broadcasts)
     inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
     keep_updates = timedelta(days=settings.inbox_keep_days)
@@ -122,6 +135,10 @@ def build_application(
             "inbox-prune": (prune_inbox, INBOX_PRUNE_EVERY),
             "events-finish": (events.finish_ended, timedelta(minutes=5)),
             "waitlist-offers-expire": (events.expire_offers, timedelta(minutes=1)),
+            # Scheduled broadcasts whose time has come start (once, also after downtime); the
+            # progress messages of running ones are edited to their counts now.
+            "broadcasts-start": (broadcasts.start_due, BROADCASTS_START_EVERY),
+            "broadcasts-progress": (broadcast_progress.refresh, PROGRESS_EVERY),
         },
     )
     notices = NoticeService(database, clock, sender.wake)
@@ -140,6 +157,7 @@ def build_application(
         approvals,
         events,
         broadcasts,
+        broadcast_progress,
     )
 
 
@@ -160,6 +178,7 @@ def _build_sender(
     )
     options.setdefault("lease", timedelta(seconds=settings.outbox_lease))
     options.setdefault("max_attempts", settings.outbox_max_attempts)
+    options.setdefault("mutable_kinds", frozenset({EVENT_REMINDER}))  # a volunteer can turn them off
     return Sender(database, bot, clock, catalogs, RENDERERS, pacer, **options)  # type: ignore[arg-type]
 
 

@@ -12,11 +12,11 @@ from enum import StrEnum
 
 from bot.sender import Renderer
 from bot.services.approvals import ROLE_DECISION, ROLE_REQUEST
-from bot.services.broadcasts import BROADCAST
+from bot.services.broadcasts import BROADCAST, BROADCAST_REPORT
 from bot.services.offers import WAITLIST_OFFER
 from bot.services.reminders import EVENT_REMINDER
 from bot.views.approvals import role_decision_view, role_request_view
-from bot.views.broadcasts import broadcast_view
+from bot.views.broadcasts import broadcast_report_view, broadcast_view
 from bot.views.notices import notice_view
 from bot.views.offers import waitlist_offer_view
 from bot.views.reminders import event_reminder_view
@@ -31,8 +31,12 @@ class Kind(StrEnum):
     ROLE_DECISION = ROLE_DECISION
     # To a registered volunteer, REMINDER_HOURS before the start; expires at the start.
     EVENT_REMINDER = EVENT_REMINDER
-    # An admin's broadcast (params: broadcast_id, text_kk, text_ru; one may be None), with a mute button.
+    # A broadcast (params: broadcast_id, text_kk, text_ru, one may be None; media_kind and media_file_id
+    # for a photo or document; event_id for an organizer's to their event's people). An admin's carries
+    # a mute button.
     BROADCAST = BROADCAST
+    # To its author, once, when a started broadcast is done or stopped: its counts.
+    BROADCAST_REPORT = BROADCAST_REPORT
     # To the first in line whose seats fit when seats free: Accept / Decline; expires with the offer.
     WAITLIST_OFFER = WAITLIST_OFFER
 
@@ -43,5 +47,6 @@ RENDERERS: Mapping[str, Renderer] = {
     Kind.ROLE_DECISION: role_decision_view,
     Kind.EVENT_REMINDER: event_reminder_view,
     Kind.BROADCAST: broadcast_view,
+    Kind.BROADCAST_REPORT: broadcast_report_view,
     Kind.WAITLIST_OFFER: waitlist_offer_view,
 }

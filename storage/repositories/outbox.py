@@ -259,6 +259,13 @@ class OutboxRepository:
             counts[OutboxStatus(status)] = count
         return counts
 
+    async def dropped_with_key_prefix(self, prefix: str, reason: str) -> int:
+        """How many rows whose dedupe key starts with `prefix` were dropped for `reason` ("blocked")."""
+        statement = select(func.count()).where(
+            _key_prefix(prefix), _table.c.status == OutboxStatus.DROPPED.value, _table.c.error == reason
+        )
+        return int((await self.connection.execute(statement)).scalar_one())
+
     async def release_expired_leases(self, *, now: datetime) -> int:
         """Rows whose sender died while holding them: pending again (the claim's attempt stays counted,
         so a row that kills its sender every time runs out of attempts)."""
