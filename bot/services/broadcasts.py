@@ -463,6 +463,8 @@ class BroadcastService:
             broadcast = await self._broadcast(uow, user_id, broadcast_id)
             if broadcast is None:
                 return None
+            if broadcast.started_at is not None:
+                await self._progress(uow, broadcast_id, now)  # all sent already: it is done, not stopped
             changed = await uow.broadcasts.set_status(
                 broadcast_id,
                 Status.CANCELLED,
