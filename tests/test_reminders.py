@@ -13,8 +13,8 @@ from bot.app import Application
 from bot.clock import ManualClock
 from bot.services.events import EventService
 from fake_telegram.recording import RecordingSession
-from tests.events_support import published_event
 from storage.repositories.outbox import OutboxStatus
+from tests.events_support import published_event
 from tests.harness import BotHarness, PlayedUser, stored_user, texts
 
 
