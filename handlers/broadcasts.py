@@ -401,6 +401,7 @@ async def on_confirm(
                 draft.text_ru,
                 media_kind=draft.media_kind,
                 media_file_id=draft.media_file_id,
+                author_language=t.locale,
             )
             await end_conversation(state, raw_state)
             progress = await broadcasts.start(user_id, broadcast_id)
@@ -439,6 +440,7 @@ async def on_time(
                 media_kind=draft.media_kind,
                 media_file_id=draft.media_file_id,
                 scheduled_at=when,
+                author_language=t.locale,
             )
             scheduled, notice = await broadcasts.scheduled(user_id, broadcast_id), None
         recipients = await _recipients(broadcasts, user_id, scheduled.segment, t)

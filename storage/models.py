@@ -240,8 +240,10 @@ class Broadcast(Base):
     scheduled_at: Mapped[datetime | None]
     # Outbox rows written when it was started (one per recipient).
     recipients: Mapped[int] = mapped_column(Integer, default=0)
-    # The author's progress message, edited live by the "broadcasts-progress" scan.
+    # The author's progress message, edited live by the "broadcasts-progress" scan, in the language of
+    # the dialog it was made in (unless the author has chosen one since).
     progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    author_language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     # Done or cancelled; the progress message shows its final report from `reported_at` on.

@@ -328,9 +328,11 @@ class BroadcastService:
         media_kind: str | None = None,
         media_file_id: str | None = None,
         scheduled_at: datetime | None = None,
+        author_language: str | None = None,
     ) -> int:
         """A draft (or, with `scheduled_at`, a broadcast waiting for that time); `text_ru` None: the
-        Kazakh text is for everyone (and the other way round)."""
+        Kazakh text is for everyone (and the other way round). `author_language`: the dialog's, for the
+        progress message of an author who has not chosen one."""
         draft = self._validated(Draft(segment, text_kk, text_ru, media_kind, media_file_id))
         now = self.clock.now()
         if scheduled_at is not None and scheduled_at <= now:
@@ -346,6 +348,7 @@ class BroadcastService:
                 media_kind=draft.media_kind,
                 media_file_id=draft.media_file_id,
                 scheduled_at=scheduled_at,
+                author_language=author_language,
             )
 
     async def recipients(self, segment: str) -> list[int]:
@@ -578,7 +581,7 @@ class BroadcastService:
                 LiveBroadcast(
                     progress,
                     broadcast.author_id,
-                    author.language if author else None,
+                    (author.language if author else None) or broadcast.author_language,
                     author.telegram_language if author else None,
                     broadcast.progress_message_id,
                 )

@@ -37,6 +37,7 @@ class BroadcastRecord:
     scheduled_at: datetime | None
     recipients: int
     progress_message_id: int | None
+    author_language: str | None
     started_at: datetime | None
     finished_at: datetime | None
     reported_at: datetime | None
@@ -60,6 +61,7 @@ class BroadcastRepository:
         media_kind: str | None = None,
         media_file_id: str | None = None,
         scheduled_at: datetime | None = None,
+        author_language: str | None = None,
     ) -> int:
         statement = (
             insert(_table)
@@ -72,6 +74,7 @@ class BroadcastRepository:
                 media_file_id=media_file_id,
                 status=_SCHEDULED if scheduled_at is not None else "draft",
                 scheduled_at=scheduled_at,
+                author_language=author_language,
                 recipients=0,
                 created_at=now,
             )

@@ -27,6 +27,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("progress_message_id", sa.BigInteger(), nullable=True))
         batch.add_column(sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("reported_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("author_language", sa.String(length=8), nullable=True))
         batch.create_index("ix_broadcasts_status_scheduled_at", ["status", "scheduled_at"])
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("reminders_muted_at", sa.DateTime(timezone=True), nullable=True))
@@ -38,6 +39,7 @@ def downgrade() -> None:
     with op.batch_alter_table("broadcasts") as batch:
         batch.drop_index("ix_broadcasts_status_scheduled_at")
         for column in (
+            "author_language",
             "reported_at",
             "finished_at",
             "progress_message_id",
