@@ -160,8 +160,10 @@ async def on_broadcast(
 async def on_scheduled_list(message: Message, broadcasts: BroadcastService, t: Translator) -> None:
     if message.from_user is None:
         return
-    items = await broadcasts.scheduled_list(message.from_user.id)
-    await send(message, scheduled_list_view(t, [(item, segment_name(t, item.segment)) for item in items]))
+    user_id = message.from_user.id
+    items = await broadcasts.scheduled_list(user_id)  # an admin's all, an organizer's own
+    labelled = [(item, await _recipients(broadcasts, user_id, item.segment, t)) for item in items]
+    await send(message, scheduled_list_view(t, labelled))
 
 
 async def on_event_start(
