@@ -28,7 +28,7 @@ from bot.services.broadcasts import (
     message_params,
     valid_segment,
 )
-from bot.views import View, button, inline_keyboard, with_notice
+from bot.views import View, with_notice
 from bot.views.broadcasts import (
     ConfirmAction,
     ConfirmCallback,
@@ -46,7 +46,7 @@ from bot.views.broadcasts import (
     broadcast_view,
     confirm_view,
     dropped_text,
-    media_expected_text,
+    media_expected_view,
     muted_text,
     nobody_text,
     not_admin_text,
@@ -259,10 +259,7 @@ async def on_no_media(
 
 async def on_not_media(message: Message, t: Translator) -> None:
     """Text, a sticker, a video…: the step stays, with what it expects."""
-    await send(
-        message,
-        View(media_expected_text(t), inline_keyboard([button(t._("📝 Text only"), NoMediaCallback())])),
-    )
+    await send(message, media_expected_view(t))
 
 
 async def on_not_text(message: Message, t: Translator) -> None:
@@ -488,12 +485,8 @@ async def on_control(
                 await start_conversation(state, BroadcastForm.time, data)
                 await _reply(query, bot, ask_time_view(t, broadcasts.clock.now()))
             return
-        action = (
-            actions.get(ControlAction(callback_data.action))
-            if callback_data.action in set(ControlAction)
-            else None
-        )
-        if action is None:
+        action = actions.get(callback_data.action)  # type: ignore[call-overload]
+        if action is None:  # forged: no such action
             return
         progress = await action(user_id, broadcast_id)
         if progress is None:

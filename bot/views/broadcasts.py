@@ -167,8 +167,11 @@ def ask_media_view(t: Translator, recipients: str) -> View:
     )
 
 
-def media_expected_text(t: Translator) -> str:
-    return t._("A photo or a file is expected here. Send one, or press «Text only».")
+def media_expected_view(t: Translator) -> View:
+    return View(
+        t._("A photo or a file is expected here. Send one, or press «Text only»."),
+        inline_keyboard([button(t._("📝 Text only"), NoMediaCallback())]),
+    )
 
 
 def ask_kazakh_text_view(t: Translator, *, with_media: bool) -> View:
