@@ -238,3 +238,28 @@ async def test_a_stopped_broadcast_ends_its_progress_message_and_reports(
     progress = await app.broadcasts.progress(ADMIN, broadcast_id)
     assert progress is not None
     assert progress.status is Status.CANCELLED
+
+
+async def test_a_progress_message_that_cannot_be_edited_is_sent_anew(
+    harness: BotHarness, app: Application
+) -> None:
+    await harness.user(9331, language_code="kk").onboard("kk")
+    broadcast_id = await app.broadcasts.create(ADMIN, "everyone", "Бір", None)
+    await app.broadcasts.start(ADMIN, broadcast_id)
+    await app.broadcasts.keep_progress_message(broadcast_id, 555)  # since deleted by the admin
+    harness.session.responses.append(
+        TelegramBadRequest(
+            method=EditMessageText(text="x", chat_id=ADMIN, message_id=555),
+            message="Bad Request: message to edit not found",
+        )
+    )
+    start = len(harness.session.requests)
+    assert await app.broadcast_progress.refresh() == 1
+    new = harness.session.requests[start:]
+    assert [type(r).__name__ for r in new] == ["EditMessageText", "SendMessage"]
+    await app.sender.send_due()
+    start = len(harness.session.requests)
+    await app.broadcast_progress.refresh()
+    (edit,) = [r for r in harness.session.requests[start:] if isinstance(r, EditMessageText)]
+    assert edit.message_id != 555  # the new message from now on
+    assert "Аяқталды" in edit.text
