@@ -389,17 +389,19 @@ class BroadcastService:
             return False
         recipients = await uow.broadcasts.recipients(broadcast.segment)
         params = message_params(broadcast.id, _draft(broadcast))
-        for recipient, _ in recipients:
-            await uow.outbox.add(
-                Message(
-                    kind=BROADCAST,
-                    recipient=recipient,
-                    due_at=now,
-                    params=params,
-                    dedupe_key=f"{_key_prefix(broadcast.id)}{recipient}",
-                ),
-                now=now,
+        copies = [
+            Message(
+                kind=BROADCAST,
+                recipient=recipient,
+                due_at=now,
+                params=params,
+                dedupe_key=f"{_key_prefix(broadcast.id)}{recipient}",
             )
+            for recipient, _ in recipients
+        ]
+        # Multi-row inserts: one statement per row held the writer (every user's taps) for a minute at
+        # 90,000 recipients.
+        await uow.outbox.add_many(copies, now=now)
         return await uow.broadcasts.mark_started(broadcast.id, len(recipients), now=now)
 
     async def scheduled(self, user_id: int, broadcast_id: int) -> Scheduled:
