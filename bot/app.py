@@ -19,6 +19,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.broadcast_progress import PROGRESS_EVERY, ProgressBoard
 from bot.clock import Clock, SystemClock
 from bot.dispatcher import create_bot, create_dispatcher
 from bot.heartbeat import Heartbeat
@@ -36,6 +37,7 @@ from bot.services.events import EventService
 from bot.services.notices import NoticeService
 from bot.services.publishing import PublishingService
 from bot.services.ratings import RatingService
+from bot.services.reminders import EVENT_REMINDER, STILL_COMING
 from bot.services.users import UserService
 from bot.settings import Settings
 from bot.telegram.resilience import find_resilience
@@ -50,6 +52,8 @@ DRAIN_TIMEOUT = 60.0
 # inside it); what is unanswered then goes again after its lease.
 SENDER_DRAIN_TIMEOUT = 10.0
 INBOX_PRUNE_EVERY = timedelta(hours=1)
+# Scheduled broadcasts start at most this late.
+BROADCASTS_START_EVERY = timedelta(seconds=15)
 MAX_CONNECT_DELAY = 60.0
 
 
@@ -72,6 +76,7 @@ class Application:
     publishing: PublishingService
     attendance: AttendanceService
     ratings: RatingService
+    broadcast_progress: ProgressBoard
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -111,7 +116,15 @@ def build_application(
         max_companions=settings.max_companions,
         wake_sender=sender.wake,
     )
-    broadcasts = BroadcastService(database, clock, admins=settings.admin_ids, wake_sender=sender.wake)
+    broadcasts = BroadcastService(
+        database,
+        clock,
+        admins=settings.admin_ids,
+        tz=settings.tz,
+        send_rate=sender_rate(settings.send_rate, settings.reply_share),
+        wake_sender=sender.wake,
+    )
+    broadcast_progress = ProgressBoard(broadcasts, bot, catalogs)
     publishing = PublishingService(
         database,
         clock,
@@ -153,6 +166,10 @@ def build_application(
             "waitlist-offers-expire": (events.expire_offers, timedelta(minutes=1)),
             # Attendees of events that have ended are asked to rate them (once each).
             "event-ratings-ask": (ratings.ask_attendees, timedelta(minutes=5)),
+            # Scheduled broadcasts whose time has come start (once, also after downtime); the
+            # progress messages of running ones are edited to their counts now.
+            "broadcasts-start": (broadcasts.start_due, BROADCASTS_START_EVERY),
+            "broadcasts-progress": (broadcast_progress.refresh, PROGRESS_EVERY),
         },
     )
     notices = NoticeService(database, clock, sender.wake)
@@ -174,6 +191,7 @@ def build_application(
         publishing,
         attendance,
         ratings,
+        broadcast_progress,
     )
 
 
@@ -194,6 +212,8 @@ def _build_sender(
     )
     options.setdefault("lease", timedelta(seconds=settings.outbox_lease))
     options.setdefault("max_attempts", settings.outbox_max_attempts)
+    # A volunteer can turn reminders off; the day-before "still coming?" is a reminder too.
+    options.setdefault("mutable_kinds", frozenset({EVENT_REMINDER, STILL_COMING}))
     return Sender(database, bot, clock, catalogs, RENDERERS, pacer, **options)  # type: ignore[arg-type]
 
 

@@ -12,13 +12,13 @@ from enum import StrEnum
 
 from bot.sender import Renderer
 from bot.services.approvals import ROLE_DECISION, ROLE_REQUEST
-from bot.services.broadcasts import BROADCAST
+from bot.services.broadcasts import BROADCAST, BROADCAST_REPORT
 from bot.services.offers import WAITLIST_OFFER
 from bot.services.publishing import EVENT_CANCELLED, EVENT_CHANGED
 from bot.services.ratings import EVENT_RATING
 from bot.services.reminders import EVENT_REMINDER, STILL_COMING
 from bot.views.approvals import role_decision_view, role_request_view
-from bot.views.broadcasts import broadcast_view
+from bot.views.broadcasts import broadcast_report_view, broadcast_view
 from bot.views.notices import notice_view
 from bot.views.offers import waitlist_offer_view
 from bot.views.publishing import event_cancelled_view, event_changed_view
@@ -35,8 +35,12 @@ class Kind(StrEnum):
     ROLE_DECISION = ROLE_DECISION
     # To a registered volunteer, REMINDER_HOURS before the start; expires at the start.
     EVENT_REMINDER = EVENT_REMINDER
-    # An admin's broadcast (params: broadcast_id, text_kk, text_ru; one may be None), with a mute button.
+    # A broadcast (params: broadcast_id, text_kk, text_ru, one may be None; media_kind and media_file_id
+    # for a photo or document; event_id for an organizer's to their event's people). An admin's carries
+    # a mute button.
     BROADCAST = BROADCAST
+    # To its author, once, when a started broadcast is done or stopped: its counts.
+    BROADCAST_REPORT = BROADCAST_REPORT
     # To the first in line whose seats fit when seats free: Accept / Decline; expires with the offer.
     WAITLIST_OFFER = WAITLIST_OFFER
     # To each registered and waitlisted volunteer when a published event's time or place changes:
@@ -58,6 +62,7 @@ RENDERERS: Mapping[str, Renderer] = {
     Kind.ROLE_DECISION: role_decision_view,
     Kind.EVENT_REMINDER: event_reminder_view,
     Kind.BROADCAST: broadcast_view,
+    Kind.BROADCAST_REPORT: broadcast_report_view,
     Kind.WAITLIST_OFFER: waitlist_offer_view,
     Kind.EVENT_CHANGED: event_changed_view,
     Kind.EVENT_CANCELLED: event_cancelled_view,

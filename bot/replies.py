@@ -15,7 +15,19 @@ logger = logging.getLogger(__name__)
 
 async def send(message: Message, view: View) -> Message:
     """A new message in the chat the user wrote in."""
+    if view.media is not None and message.bot is not None:
+        return await send_view(message.bot, message.chat.id, view)
     return await message.answer(view.text, reply_markup=view.markup)
+
+
+async def send_view(bot: Bot, chat_id: int, view: View) -> Message:
+    """A view as a new message to `chat_id`: its text, or its photo or document with the text as the
+    caption (the views keep a caption within Telegram's 1024 characters)."""
+    if view.media is None:
+        return await bot.send_message(chat_id, view.text, reply_markup=view.markup)
+    if view.media.kind == "photo":
+        return await bot.send_photo(chat_id, view.media.file_id, caption=view.text, reply_markup=view.markup)
+    return await bot.send_document(chat_id, view.media.file_id, caption=view.text, reply_markup=view.markup)
 
 
 async def show(event: Message | CallbackQuery, view: View) -> Message | None:

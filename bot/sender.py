@@ -46,6 +46,7 @@ from aiogram.exceptions import (
 from bot.clock import Clock
 from bot.i18n import Catalogs, Translator
 from bot.pacing import Pacer
+from bot.replies import send_view
 from bot.telegram.resilience import RecipientUnavailableError, retried_by_caller
 from bot.views import View
 from storage.database import Database
@@ -59,6 +60,7 @@ Renderer = Callable[[Translator, Mapping[str, Any]], View]
 Sleep = Callable[[float], Awaitable[None]]
 
 BLOCKED = "blocked"
+MUTED = "muted by the recipient"
 
 
 def sender_id() -> str:
@@ -83,6 +85,7 @@ class Sender:
         max_attempts: int = 5,
         retry_delays: Sequence[float] = (10.0, 60.0, 300.0, 900.0),
         concurrency: int = 8,
+        mutable_kinds: frozenset[str] = frozenset(),
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
@@ -98,6 +101,8 @@ class Sender:
         self.max_attempts = max_attempts
         self.retry_delays = tuple(retry_delays) or (0.0,)
         self.concurrency = concurrency
+        # Kinds a recipient can turn off (event reminders): dropped at send time while they are off.
+        self.mutable_kinds = mutable_kinds
         self.monotonic = monotonic
         self.sleep = sleep
         self.sent = 0  # confirmed by Telegram, by this sender, since it was made
@@ -225,6 +230,9 @@ class Sender:
         if row.recipient in self._blocked or (recipient is not None and recipient.blocked):
             await self._finish(row, OutboxStatus.DROPPED, BLOCKED)
             return
+        if recipient is not None and recipient.reminders_muted and row.kind in self.mutable_kinds:
+            await self._finish(row, OutboxStatus.DROPPED, MUTED)
+            return
         renderer = self.renderers.get(row.kind)
         if renderer is None:
             await self._finish(row, OutboxStatus.FAILED, f"no renderer for kind {row.kind!r}")
@@ -263,7 +271,7 @@ class Sender:
         try:
             try:
                 with retried_by_caller():
-                    await self.bot.send_message(row.recipient, view.text, reply_markup=view.markup)
+                    await send_view(self.bot, row.recipient, view)
             except TelegramRetryAfter as error:
                 # The whole bot is paused already; this row goes again in its turn, not as an attempt.
                 logger.info("Outbox message %s refused by flood control (%s s)", row.id, error.retry_after)

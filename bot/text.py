@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 
 TEXT_LIMIT = 4096
+# A photo's or a document's caption.
+CAPTION_LIMIT = 1024
 # Tags, entities, line breaks, runs of spaces, runs of other text (bounded so that one long word
 # can still be cut), and a stray '<' or '&'.
 _ATOM = re.compile(r"<[^<>]*>|&#?\w+;|\n|[ \t]+|[^<&\n \t]{1,200}|[<&]")

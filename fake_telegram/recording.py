@@ -25,12 +25,14 @@ from aiogram.methods import (
     GetMe,
     SendDocument,
     SendMessage,
+    SendPhoto,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, Document, InlineKeyboardMarkup, Message, User
+from aiogram.types import Chat, Document, InlineKeyboardMarkup, Message, PhotoSize, User
 
 TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
 
 
 def utf16_length(text: str) -> int:
@@ -101,9 +103,19 @@ class RecordingSession(BaseSession):
             return self._message(method.chat_id, text=method.text, reply_markup=method.reply_markup)
         if isinstance(method, EditMessageReplyMarkup):
             return self._message(method.chat_id, reply_markup=method.reply_markup)
-        if isinstance(method, SendDocument):
+        if isinstance(method, SendDocument | SendPhoto):
+            if utf16_length(method.caption or "") > CAPTION_LIMIT:
+                too_long_caption: TelegramMethod[Any] = method
+                raise TelegramBadRequest(too_long_caption, "Bad Request: message caption is too long")
+            if isinstance(method, SendPhoto):
+                photo = [PhotoSize(file_id="photo", file_unique_id="photo", width=90, height=90)]
+                return self._message(
+                    method.chat_id, photo=photo, caption=method.caption, reply_markup=method.reply_markup
+                )
             document = Document(file_id="doc", file_unique_id="doc", file_name="file")
-            return self._message(method.chat_id, document=document, caption=method.caption)
+            return self._message(
+                method.chat_id, document=document, caption=method.caption, reply_markup=method.reply_markup
+            )
         return True
 
     def _message(self, chat_id: Any, **fields: Any) -> Message:

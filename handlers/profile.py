@@ -37,6 +37,7 @@ from bot.views.profile import (
     profile_view,
     region_picker_view,
     region_saved_text,
+    reminders_text,
     role_picker_view,
     role_saved_text,
     text_expected_text,
@@ -114,6 +115,9 @@ async def on_profile_button(
     elif action is ProfileAction.PHONE_REMOVE:
         user = await users.remove_phone(user.id)
         await show(query, await profile_screen(t, user, attendance, phone_removed_text(t)))
+    elif action is ProfileAction.REMINDERS:
+        user = await users.set_reminders(user.id, on=user.reminders_muted_at is not None)
+        await show(query, await profile_screen(t, user, attendance, reminders_text(t, user)))
 
 
 async def on_region_chosen(

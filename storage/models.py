@@ -67,6 +67,8 @@ class User(Base):
     blocked_at: Mapped[datetime | None]
     # Set by the "Mute such notices" button under a broadcast: no broadcasts reach them then.
     broadcasts_muted_at: Mapped[datetime | None]
+    # Set by the profile's "Event reminders: off": the sender drops their event reminders then.
+    reminders_muted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -228,20 +230,35 @@ class Broadcast(Base):
     recipient's copy is an outbox row of kind "broadcast" with the dedupe key broadcast:<id>:<user>."""
 
     __tablename__ = "broadcasts"
+    __table_args__ = (Index("ix_broadcasts_status_scheduled_at", "status", "scheduled_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     author_id: Mapped[int] = mapped_column(BigInteger)
-    # everyone, role:<role>, region:<code> or language:<kk|ru>.
+    # everyone, role:<role>, region:<code>, language:<kk|ru>, or event:<event id>:<r|w|a> (an
+    # organizer to the registered, waitlisted or attended people of their event).
     segment: Mapped[str] = mapped_column(String(48))
     # One text may serve both languages: the other is then None.
     text_kk: Mapped[str | None] = mapped_column(Text)
     text_ru: Mapped[str | None] = mapped_column(Text)
-    # draft, sending, paused, cancelled, done.
+    # A photo or a document sent with the text as its caption: "photo" or "document", and Telegram's
+    # file_id of it (the admin's upload; Telegram lets the bot send it again by id).
+    media_kind: Mapped[str | None] = mapped_column(String(8))
+    media_file_id: Mapped[str | None] = mapped_column(String(255))
+    # draft, scheduled, sending, paused, cancelled, done.
     status: Mapped[str] = mapped_column(String(16), default="draft")
+    # Scheduled: when it starts by itself (the "broadcasts-start" scan starts it).
+    scheduled_at: Mapped[datetime | None]
     # Outbox rows written when it was started (one per recipient).
     recipients: Mapped[int] = mapped_column(Integer, default=0)
+    # The author's progress message, edited live by the "broadcasts-progress" scan, in the language of
+    # the dialog it was made in (unless the author has chosen one since).
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    author_language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
+    # Done or cancelled; the progress message shows its final report from `reported_at` on.
+    finished_at: Mapped[datetime | None]
+    reported_at: Mapped[datetime | None]
 
 
 class WaitlistOffer(Base):

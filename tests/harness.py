@@ -24,6 +24,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
     MessageEntity,
+    PhotoSize,
     Update,
     User,
 )
@@ -101,6 +102,15 @@ class PlayedUser:
         document = Document(file_id="f1", file_unique_id="u1", file_name="cv.pdf")
         return await self.harness.feed(
             self, Update(update_id=next(_update_ids), message=self._message(document=document))
+        )
+
+    async def send_photo(self, caption: str | None = None) -> list[TelegramMethod[Any]]:
+        photo = [
+            PhotoSize(file_id="small-photo", file_unique_id="p1", width=90, height=90),
+            PhotoSize(file_id="big-photo", file_unique_id="p2", width=1280, height=960),
+        ]
+        return await self.harness.feed(
+            self, Update(update_id=next(_update_ids), message=self._message(photo=photo, caption=caption))
         )
 
     async def press(self, data: str | CallbackData, on: int | None = None) -> list[TelegramMethod[Any]]:

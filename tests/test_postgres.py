@@ -192,6 +192,18 @@ async def test_outbox_claims_under_leases_on_postgres(pg_database: Database) -> 
     assert counts["notice"][OutboxStatus.DROPPED] >= 1
 
 
+async def test_a_broadcasts_copies_in_one_statement_on_postgres(pg_database: Database) -> None:
+    """add_many skips copies whose dedupe key exists already (a broadcast started twice)."""
+    from storage.repositories.outbox import Message, OutboxStatus
+
+    copies = [Message("broadcast", user, NOW, dedupe_key=f"broadcast:1:{user}") for user in range(300)]
+    async with pg_database.transaction() as uow:
+        await uow.outbox.add_many(copies[:100], now=NOW)
+        await uow.outbox.add_many(copies, now=NOW)
+        counts = await uow.outbox.counts_with_key_prefix("broadcast:1:")
+    assert counts[OutboxStatus.PENDING] == 300
+
+
 async def test_a_thousand_registrations_at_once_on_postgres(pg_url: str) -> None:
     """Many connections at once: only the database (the conditional UPDATE under its row lock) can
     keep the count right, there is no single writer queueing them."""

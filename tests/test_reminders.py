@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from aiogram.methods import SendMessage
 
 from bot.app import Application
 from bot.clock import ManualClock
 from bot.services.events import EventService
 from fake_telegram.recording import RecordingSession
+from storage.repositories.outbox import OutboxStatus
 from tests.events_support import published_event
-from tests.harness import BotHarness, PlayedUser
+from tests.harness import BotHarness, PlayedUser, stored_user, texts
 
 
 async def sent_to(app: Application, chat_id: int) -> list[str]:
@@ -108,3 +110,38 @@ async def test_deleting_ones_data_drops_what_was_planned(
     await app.users.erase(9207)
     clock.advance(timedelta(days=2, hours=23))
     assert await sent_to(app, 9207) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "off", "on"),
+    [
+        ("kk", "Іс-шара туралы еске салғыштар: өшірулі", "🔔 Еске салғыштарды қосу"),
+        ("ru", "Напоминания о мероприятиях: выключены", "🔔 Включить напоминания"),
+    ],
+)
+async def test_a_volunteer_turns_reminders_off_and_on_in_the_profile(
+    harness: BotHarness, app: Application, clock: ManualClock, language: str, off: str, on: str
+) -> None:
+    event_id = await published_event(app.events, clock.now())
+    user = await volunteer(harness, 9208, language)
+    await app.events.register(9208, event_id)
+    await user.send("/profile")
+    button = next(label for label, _ in user.buttons() if label.startswith("🔕"))
+    seen = texts(await user.press_text(button))
+    assert any(off in text for text in seen)
+    stored = await stored_user(app.database, 9208)
+    assert stored is not None
+    assert stored.reminders_muted_at == clock.now()
+    # The export of one's data says so.
+    assert (await app.users.export_data(9208))["reminders_muted_at"] == clock.now().isoformat()
+
+    clock.advance(timedelta(days=2, minutes=1))  # the day-before question falls due while they are off
+    assert await sent_to(app, 9208) == []
+    async with app.database.reading() as uow:
+        counts = await uow.outbox.counts()
+    assert counts["still_coming"][OutboxStatus.DROPPED] == 1
+
+    await user.press_text(on)  # on again before the 2 h one
+    clock.advance(timedelta(hours=22))
+    assert len(await sent_to(app, 9208)) == 1
+    assert (await app.users.export_data(9208))["reminders_muted_at"] is None

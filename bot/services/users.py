@@ -187,6 +187,13 @@ class UserService:
             raise InvalidInputError(_PHONE_PROBLEMS[error.problem]) from None
         return await self._update(user_id, consented=True, phone=phone)
 
+    async def set_reminders(self, user_id: int, *, on: bool) -> UserProfile:
+        """Event reminders on or off. Off, the sender drops each one when it falls due (the plan stays:
+        turned on again before its time, a reminder still comes)."""
+        return await self._update(
+            user_id, consented=True, reminders_muted_at=None if on else self.clock.now()
+        )
+
     async def remove_phone(self, user_id: int) -> UserProfile:
         return await self._update(user_id, phone=None)
 

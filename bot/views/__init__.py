@@ -20,9 +20,18 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
 @dataclass(frozen=True, slots=True)
+class Media:
+    """A photo or a document that goes with a view, its text as the caption (Telegram's file_id)."""
+
+    kind: str  # "photo" or "document"
+    file_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class View:
     text: str
     markup: Markup | None = None
+    media: Media | None = None
 
 
 def with_notice(view: View, notice: str | None) -> View:

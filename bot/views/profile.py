@@ -33,6 +33,7 @@ class ProfileAction(StrEnum):
     PHONE = "ph"
     PHONE_REMOVE = "pr"
     LANGUAGE = "l"
+    REMINDERS = "rm"  # event reminders on / off
 
 
 class ProfileCallback(CallbackData, prefix="pf"):
@@ -50,7 +51,7 @@ class RoleEditCallback(CallbackData, prefix="ro"):
     origin: Origin
 
 
-def profile_keyboard(t: Translator, *, has_phone: bool) -> InlineKeyboardMarkup:
+def profile_keyboard(t: Translator, *, has_phone: bool, reminders_on: bool = True) -> InlineKeyboardMarkup:
     phone = [button(t._("📱 Phone"), ProfileCallback(action=ProfileAction.PHONE))]
     if has_phone:
         phone.append(button(t._("✖️ Remove phone"), ProfileCallback(action=ProfileAction.PHONE_REMOVE)))
@@ -61,10 +62,14 @@ def profile_keyboard(t: Translator, *, has_phone: bool) -> InlineKeyboardMarkup:
             button(t._("🎭 Role"), ProfileCallback(action=ProfileAction.ROLE)),
             button(t._("🌐 Language"), ProfileCallback(action=ProfileAction.LANGUAGE)),
             *phone,
+            button(
+                t._("🔕 Turn event reminders off") if reminders_on else t._("🔔 Turn event reminders on"),
+                ProfileCallback(action=ProfileAction.REMINDERS),
+            ),
             button(t._("🔒 Privacy"), PrivacyCallback(action=PrivacyAction.SHOW, origin=Origin.PROFILE)),
             button(t._("⬅️ Menu"), MenuCallback(action=MenuAction.MENU)),
         ],
-        (2, 2, len(phone), 1, 1),
+        (2, 2, len(phone), 1, 1, 1),
     )
 
 
@@ -89,6 +94,7 @@ def profile_view(
     """The profile, with a `notice` on top saying what an edit changed, and the user's `record` of
     events attended, hours and no-shows when given."""
     language = LANGUAGE_NAMES_TRANSLATED.get(user.language or "")
+    reminders_on = user.reminders_muted_at is None
     lines = [
         t._("👤 <b>My profile</b>"),
         t._("Name: %(name)s") % {"name": escape(user.name) if user.name else MISSING},
@@ -98,11 +104,13 @@ def profile_view(
         t._("Region: %(region)s") % {"region": region_text(t, user)},
         t._("Phone: %(phone)s") % {"phone": escape(user.phone) if user.phone else MISSING},
         t._("Language: %(language)s") % {"language": t._(language) if language else MISSING},
+        t._("Event reminders: on") if reminders_on else t._("Event reminders: off"),
         t._("Joined Belsendi: %(date)s") % {"date": t.date(user.created_at)},
     ]
     if record is not None:  # above the last line, the date they joined
         lines[-1:-1] = record_lines(t, record)
-    return with_notice(View("\n".join(lines), profile_keyboard(t, has_phone=user.phone is not None)), notice)
+    keyboard = profile_keyboard(t, has_phone=user.phone is not None, reminders_on=reminders_on)
+    return with_notice(View("\n".join(lines), keyboard), notice)
 
 
 def start_over_view(t: Translator) -> View:
@@ -175,6 +183,13 @@ def role_saved_text(t: Translator, user: UserProfile) -> str:
     return t._("✅ Your role is now «%(role)s».") % {
         "role": t._(ROLE_NAMES[Role(user.role or Role.VOLUNTEER)])
     }
+
+
+def reminders_text(t: Translator, user: UserProfile) -> str:
+    """After the reminders toggle: what it means now."""
+    if user.reminders_muted_at is None:
+        return t._("🔔 Event reminders are on: they come a day and a few hours before your events.")
+    return t._("🔕 Event reminders are off: none will come, even for events you are registered for.")
 
 
 def phone_removed_text(t: Translator) -> str:

@@ -106,6 +106,34 @@ class OutboxRepository:
         added: int | None = (await self.connection.execute(statement)).scalar_one_or_none()
         return added
 
+    async def add_many(self, messages: Sequence[Message], *, now: datetime) -> None:
+        """Add many pending messages (a broadcast's copies) with one statement executed for all of them
+        (executemany), not one compiled statement each; those whose `dedupe_key` exists already are
+        skipped."""
+        if not messages:
+            return
+        insert = pg_insert if self.connection.dialect.name == "postgresql" else sqlite_insert
+        statement = insert(_table).on_conflict_do_nothing(index_elements=[_table.c.dedupe_key])
+        await self.connection.execute(statement, [self._values(message, now) for message in messages])
+
+    @staticmethod
+    def _values(message: Message, now: datetime) -> dict[str, Any]:
+        if not message.kind or len(message.kind) > KIND_MAX:
+            raise ValueError(f"kind must be 1-{KIND_MAX} characters")
+        if message.dedupe_key is not None and len(message.dedupe_key) > DEDUPE_KEY_MAX:
+            raise ValueError(f"dedupe_key must be at most {DEDUPE_KEY_MAX} characters")
+        return {
+            "kind": message.kind,
+            "recipient": message.recipient,
+            "params": json.dumps(dict(message.params), ensure_ascii=False, sort_keys=True),
+            "due_at": message.due_at,
+            "expires_at": message.expires_at,
+            "status": OutboxStatus.PENDING.value,
+            "attempts": 0,
+            "dedupe_key": message.dedupe_key,
+            "created_at": now,
+        }
+
     async def drop_expired(self, *, now: datetime) -> int:
         """Drop, as "expired", what is too late to send: pending rows and rows whose lease ran out."""
         result = await self.connection.execute(
@@ -264,6 +292,13 @@ class OutboxRepository:
         for status, count in await self.connection.execute(statement):
             counts[OutboxStatus(status)] = count
         return counts
+
+    async def dropped_with_key_prefix(self, prefix: str, reason: str) -> int:
+        """How many rows whose dedupe key starts with `prefix` were dropped for `reason` ("blocked")."""
+        statement = select(func.count()).where(
+            _key_prefix(prefix), _table.c.status == OutboxStatus.DROPPED.value, _table.c.error == reason
+        )
+        return int((await self.connection.execute(statement)).scalar_one())
 
     async def release_expired_leases(self, *, now: datetime) -> int:
         """Rows whose sender died while holding them: pending again (the claim's attempt stays counted,

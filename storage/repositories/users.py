@@ -33,6 +33,9 @@ class UserProfile:
     start_payload: str | None
     blocked_at: datetime | None
     created_at: datetime
+    # Settings of what reaches them: broadcasts muted (their button), event reminders off (the profile).
+    broadcasts_muted_at: datetime | None = None
+    reminders_muted_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,8 @@ class Recipient:
     language: str | None
     telegram_language: str | None
     blocked: bool
+    # Event reminders turned off in their profile: the sender drops them.
+    reminders_muted: bool = False
 
 
 _table = Base.metadata.tables["users"]
@@ -69,11 +74,17 @@ class UserRepository:
         if not ids:
             return {}
         statement = select(
-            _table.c.id, _table.c.language, _table.c.telegram_language, _table.c.blocked_at.is_not(None)
+            _table.c.id,
+            _table.c.language,
+            _table.c.telegram_language,
+            _table.c.blocked_at.is_not(None),
+            _table.c.reminders_muted_at.is_not(None),
         ).where(_table.c.id.in_(ids))
         return {
-            user_id: Recipient(user_id, language, telegram_language, bool(blocked))
-            for user_id, language, telegram_language, blocked in await self.connection.execute(statement)
+            user_id: Recipient(user_id, language, telegram_language, bool(blocked), bool(muted))
+            for user_id, language, telegram_language, blocked, muted in await self.connection.execute(
+                statement
+            )
         }
 
     async def get_with_conversation(
