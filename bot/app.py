@@ -25,7 +25,7 @@ from bot.heartbeat import Heartbeat
 from bot.i18n import Catalogs
 from bot.inbox import Inbox
 from bot.outbox_kinds import RENDERERS
-from bot.pacing import Pacer, sender_rate
+from bot.pacing import find_pacer
 from bot.polling import Poller
 from bot.scheduling import build_scheduler
 from bot.sender import Sender
@@ -35,7 +35,6 @@ from bot.services.events import EventService
 from bot.services.notices import NoticeService
 from bot.services.users import UserService
 from bot.settings import Settings
-from bot.telegram.resilience import find_resilience
 from bot.webhook import serve_webhook
 from storage.database import Database
 
@@ -83,7 +82,7 @@ def build_application(
     sender_options: dict[str, object] | None = None,
 ) -> Application:
     """Everything the bot is made of, built and wired; nothing started. `*_options` are for tests
-    (`sender_options` may hold the pacer's `sleep` and `monotonic` beside `Sender`'s own options)."""
+    (`bot_options` may hold the `sleep` and `monotonic` of the resilience layer and of the pacer)."""
     clock = clock or SystemClock()
     database = Database(settings.database_url)
     catalogs = Catalogs(settings.default_locale, settings.tz)
@@ -151,13 +150,10 @@ def _build_sender(
     catalogs: Catalogs,
     options: dict[str, object],
 ) -> Sender:
-    resilience = find_resilience(bot)
-    pacer_options = {key: options[key] for key in ("sleep", "monotonic") if key in options}
-    pacer = Pacer(
-        sender_rate(settings.send_rate, settings.reply_share),
-        paused_for=(lambda: resilience.paused_for) if resilience is not None else (lambda: 0.0),
-        **pacer_options,  # type: ignore[arg-type]
-    )
+    # The bot's one sending budget, shared with the replies (bot/pacing.py).
+    pacer = find_pacer(bot)
+    if pacer is None:
+        raise RuntimeError("the bot's session has no pacer (create_bot adds it)")
     options.setdefault("lease", timedelta(seconds=settings.outbox_lease))
     options.setdefault("max_attempts", settings.outbox_max_attempts)
     return Sender(database, bot, clock, catalogs, RENDERERS, pacer, **options)  # type: ignore[arg-type]
