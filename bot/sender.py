@@ -114,6 +114,9 @@ class Sender:
         self._recipients: dict[int, Recipient] = {}
         self._blocked: set[int] = set()
         self._pass = asyncio.Lock()
+        # Confirmed sends waiting for their mark, and the future of the transaction that will record them.
+        self._marks: tuple[list[int], asyncio.Future[None]] | None = None
+        self._marking = asyncio.Lock()
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -302,13 +305,37 @@ class Sender:
                 return
             self.sent += 1
             self.pacer.confirmed()
-            async with self.database.transaction() as uow:
-                await uow.outbox.mark_sent(row.id, now=self.clock.now())
+            await self._mark_sent(row.id)
         except Exception:
             # The database refused the outcome: the lease runs out and the row is tried again.
             logger.exception("Could not record the outcome of outbox message %s", row.id)
         finally:
             self._slots.release()
+
+    async def _mark_sent(self, message_id: int) -> None:
+        """Record a confirmed send, in one transaction with the others confirmed meanwhile (a write per
+        send would queue the users' own writes behind 30 a second on SQLite's one writer). Returns once
+        it is recorded: the send holds its slot until then, so what a crash can send twice stays within
+        `concurrency`."""
+        if self._marks is None:
+            self._marks = ([], asyncio.get_running_loop().create_future())
+            asyncio.create_task(self._record_marks(), name="outbox-marks")  # noqa: RUF006 - awaited via its future
+        ids, recorded = self._marks
+        ids.append(message_id)
+        await recorded
+
+    async def _record_marks(self) -> None:
+        async with self._marking:  # one at a time: the next batch grows while this one is written
+            assert self._marks is not None  # noqa: S101 - set by the _mark_sent that made this task
+            ids, recorded = self._marks
+            self._marks = None
+            try:
+                async with self.database.transaction() as uow:
+                    await uow.outbox.mark_sent(ids, now=self.clock.now())
+            except Exception as error:  # noqa: BLE001 - handed to each send waiting for it
+                recorded.set_exception(error)
+            else:
+                recorded.set_result(None)
 
     async def _recipient_gone(self, row: ClaimedMessage) -> None:
         # The resilience layer has marked the user blocked (on_forbidden) before raising.
