@@ -24,7 +24,7 @@ TOKEN = "424244:BENCH-token-for-the-fake-telegram-server"  # noqa: S105 - the fa
 TEXT_KK = "Сенбілік ертең сағат 10-да, Ақтөбе"
 TEXT_RU = "Субботник завтра в 10:00, Актобе"
 T = TypeVar("T")
-PLAN_BATCH = 2_000  # rows per transaction when planning
+PLAN_BATCH = 200  # rows per transaction when planning: short, the running bot writes too
 
 
 def database_url(folder: Path) -> str:
@@ -116,13 +116,13 @@ def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
 
 
-def peak_rss_mb(pid: int) -> float | None:
-    """The process's peak resident memory (VmHWM), in MB; None where /proc has no such file."""
+def peak_rss_mb(pid: int, field: str = "VmHWM") -> float | None:
+    """The process's peak resident memory (VmHWM; "VmRSS": now), in MB; None where /proc has no such file."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return None
     for line in status.splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return None
