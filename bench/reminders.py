@@ -3,7 +3,7 @@
 A fresh SQLite file holds `--pending` event reminders spread over the coming 7 days (the way
 bot/services/reminders.py writes them: kind event_reminder, expiring at the event's start), plus
 `--due-now` reminders due at once and `--due-later` due at known moments during the run (one every
-0.5 s, from 15 s after they were planned, when the bot has started). The real bot process
+0.5 s, from 30 s after they were planned, when the bot has started). The real bot process
 (`python -m bot`, default settings: the scheduler's look every 5 s) runs on it against the fake
 Telegram with Telegram's limits on.
 
@@ -43,7 +43,7 @@ from storage.repositories.outbox import Message
 RECIPIENTS_FROM = 3_000_000
 TARGET_RSS_MB = 150.0
 TARGET_LATE_S = 2.0
-FIRST_DUE = 15.0  # seconds after the rows are planned
+FIRST_DUE = 30.0  # seconds after the rows are planned
 DUE_EVERY = 0.5
 
 
