@@ -117,6 +117,7 @@ class Sender:
         # Confirmed sends waiting for their mark, and the future of the transaction that will record them.
         self._marks: tuple[list[int], asyncio.Future[None]] | None = None
         self._marking = asyncio.Lock()
+        self._recording: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -319,7 +320,9 @@ class Sender:
         `concurrency`."""
         if self._marks is None:
             self._marks = ([], asyncio.get_running_loop().create_future())
-            asyncio.create_task(self._record_marks(), name="outbox-marks")  # noqa: RUF006 - awaited via its future
+            recording = asyncio.create_task(self._record_marks(), name="outbox-marks")
+            self._recording.add(recording)  # held until done (the loop keeps only a weak reference)
+            recording.add_done_callback(self._recording.discard)
         ids, recorded = self._marks
         ids.append(message_id)
         await recorded
