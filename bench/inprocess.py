@@ -174,6 +174,7 @@ async def run_real(
         bot_token=TOKEN,
         database_url=url,
         throttle_rate=0,  # the flood control would drop a simulated user's quick taps
+        send_rate=1_000_000,  # the bot's own rate is measured, not Telegram's 30/s budget for sends
         _env_file=None,
     )
     session = RecordingSession()

@@ -26,7 +26,7 @@ from bot.heartbeat import Heartbeat
 from bot.i18n import Catalogs
 from bot.inbox import Inbox
 from bot.outbox_kinds import RENDERERS
-from bot.pacing import Pacer, sender_rate
+from bot.pacing import RATE_MARGIN, find_pacer
 from bot.polling import Poller
 from bot.scheduling import build_scheduler
 from bot.sender import Sender
@@ -40,7 +40,6 @@ from bot.services.ratings import RatingService
 from bot.services.reminders import EVENT_REMINDER, STILL_COMING
 from bot.services.users import UserService
 from bot.settings import Settings
-from bot.telegram.resilience import find_resilience
 from bot.webhook import serve_webhook
 from storage.database import Database
 
@@ -94,7 +93,7 @@ def build_application(
     sender_options: dict[str, object] | None = None,
 ) -> Application:
     """Everything the bot is made of, built and wired; nothing started. `*_options` are for tests
-    (`sender_options` may hold the pacer's `sleep` and `monotonic` beside `Sender`'s own options)."""
+    (`bot_options` may hold the `sleep` and `monotonic` of the resilience layer and of the pacer)."""
     clock = clock or SystemClock()
     database = Database(settings.database_url)
     catalogs = Catalogs(settings.default_locale, settings.tz)
@@ -121,7 +120,7 @@ def build_application(
         clock,
         admins=settings.admin_ids,
         tz=settings.tz,
-        send_rate=sender_rate(settings.send_rate, settings.reply_share),
+        send_rate=settings.send_rate * (1 - RATE_MARGIN),  # for the time-left estimate
         wake_sender=sender.wake,
     )
     broadcast_progress = ProgressBoard(broadcasts, bot, catalogs)
@@ -203,13 +202,10 @@ def _build_sender(
     catalogs: Catalogs,
     options: dict[str, object],
 ) -> Sender:
-    resilience = find_resilience(bot)
-    pacer_options = {key: options[key] for key in ("sleep", "monotonic") if key in options}
-    pacer = Pacer(
-        sender_rate(settings.send_rate, settings.reply_share),
-        paused_for=(lambda: resilience.paused_for) if resilience is not None else (lambda: 0.0),
-        **pacer_options,  # type: ignore[arg-type]
-    )
+    # The bot's one sending budget, shared with the replies (bot/pacing.py).
+    pacer = find_pacer(bot)
+    if pacer is None:
+        raise RuntimeError("the bot's session has no pacer (create_bot adds it)")
     options.setdefault("lease", timedelta(seconds=settings.outbox_lease))
     options.setdefault("max_attempts", settings.outbox_max_attempts)
     # A volunteer can turn reminders off; the day-before "still coming?" is a reminder too.

@@ -21,6 +21,7 @@ from bot.middlewares.callback_answers import CallbackAnswers
 from bot.middlewares.long_messages import SplitLongMessages
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
+from bot.pacing import PacedRequests, Pacer
 from bot.services.approvals import ApprovalService
 from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
@@ -81,15 +82,22 @@ def create_bot(
     resilience = ResilientRequests(
         policy, on_forbidden=on_forbidden, before_call=before_call, sleep=sleep, clock=monotonic
     )
-    prepare_session(session, resilience)
+    # One budget for replies and the outbox's sender (bot/pacing.py).
+    pacer = Pacer(
+        settings.send_rate, paused_for=lambda: resilience.paused_for, monotonic=monotonic, sleep=sleep
+    )
+    prepare_session(session, resilience, pacer)
     return Bot(token=settings.token, session=session, default=BOT_DEFAULTS)
 
 
-def prepare_session(session: BaseSession, resilience: ResilientRequests) -> None:
+def prepare_session(session: BaseSession, resilience: ResilientRequests, pacer: Pacer | None = None) -> None:
     """The bot-session middlewares, outermost first: a long text is split, then each part is retried
-    on its own (the other way round, a refused second part would send the first again)."""
+    on its own (the other way round, a refused second part would send the first again), and each try
+    takes its turn of the bot's sending budget."""
     session.middleware(SplitLongMessages())
     session.middleware(resilience)
+    if pacer is not None:
+        session.middleware(PacedRequests(pacer))
 
 
 def create_dispatcher(

@@ -6,8 +6,9 @@
   database never hold the same row.
 - **Render at send time**, with the renderer registered for the row's kind (bot/outbox_kinds.py), in the
   recipient's language of the moment it was claimed, read from users.
-- **Paced** (bot/pacing.py): the sender's share of ~30 messages/s overall, 1/s per chat. Rows to a chat
-  that had a message less than a second ago wait aside while other chats' rows go.
+- **Paced** (bot/pacing.py): one turn at a time of the bot's ~30 messages/s, shared with the replies
+  (whatever they leave is the sender's), 1/s per chat. Rows to a chat that had a message less than a
+  second ago wait aside while other chats' rows go.
 - **Marked sent only after Telegram confirms.** A crash between Telegram's answer and the mark leaves
   the outcome unknown; the row is sent again after its lease runs out. Nothing is lost, and duplicates
   are bounded by the sends in flight at the crash (`concurrency`).
@@ -30,6 +31,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import suppress
 from datetime import timedelta
 from typing import Any
 
@@ -45,7 +47,7 @@ from aiogram.exceptions import (
 
 from bot.clock import Clock
 from bot.i18n import Catalogs, Translator
-from bot.pacing import Pacer
+from bot.pacing import Pacer, Turn
 from bot.replies import send_view
 from bot.telegram.resilience import RecipientUnavailableError, retried_by_caller
 from bot.views import View
@@ -117,6 +119,10 @@ class Sender:
         self._recipients: dict[int, Recipient] = {}
         self._blocked: set[int] = set()
         self._pass = asyncio.Lock()
+        # Confirmed sends waiting for their mark, and the future of the transaction that will record them.
+        self._marks: tuple[list[int], asyncio.Future[None]] | None = None
+        self._marking = asyncio.Lock()
+        self._recording: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -149,14 +155,29 @@ class Sender:
 
     async def _run(self) -> None:
         while not self._stopping.is_set():
-            await self._wake.wait()
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), await self._until_next_due())
             self._wake.clear()
             if self._stopping.is_set():
                 break
             try:
                 await self.send_due()
             except Exception:
-                logger.exception("The sender's pass failed; trying again when next woken")
+                logger.exception("The sender's pass failed; trying again in a second")
+                await self._sleep_unless_stopped(1.0)
+
+    async def _until_next_due(self) -> float | None:
+        """Seconds until the earliest pending row is due (None: none is pending), so that a reminder goes
+        out when it is due, not at the scheduler's next tick; a row added meanwhile wakes the sender."""
+        try:
+            async with self.database.reading() as uow:
+                due = await uow.outbox.next_due()
+        except Exception:
+            logger.exception("Could not read when the next outbox row is due")
+            return None
+        if due is None:
+            return None
+        return max(0.0, (due - self.clock.now()).total_seconds())
 
     # -- one pass ----------------------------------------------------------------------------------
 
@@ -248,16 +269,17 @@ class Sender:
             return
         await self._slots.acquire()
         try:
-            await self.pacer.take(row.recipient)
+            turn = await self.pacer.take(row.recipient)
         except BaseException:
             self._slots.release()
             raise
         if self._stopping.is_set():  # stopped while waiting for its turn: given back, not sent
+            self.pacer.answered(turn)
             self._slots.release()
             self._queue.appendleft(row)
             return
         self._busy_chats.add(row.recipient)
-        task = asyncio.create_task(self._send(row, view), name=f"outbox-send-{row.id}")
+        task = asyncio.create_task(self._send(row, view, turn), name=f"outbox-send-{row.id}")
         self._in_flight.add(task)
         task.add_done_callback(lambda done: self._sent_one(done, row.recipient))
 
@@ -267,10 +289,10 @@ class Sender:
         # The chat's next rows go before what was claimed after them.
         self._queue.extendleft(reversed(self._parked.pop(chat_id, [])))
 
-    async def _send(self, row: ClaimedMessage, view: View) -> None:
+    async def _send(self, row: ClaimedMessage, view: View, turn: Turn) -> None:
         try:
             try:
-                with retried_by_caller():
+                with retried_by_caller(), self.pacer.sending(turn):
                     await send_view(self.bot, row.recipient, view)
             except TelegramRetryAfter as error:
                 # The whole bot is paused already; this row goes again in its turn, not as an attempt.
@@ -292,13 +314,39 @@ class Sender:
                 return
             self.sent += 1
             self.pacer.confirmed()
-            async with self.database.transaction() as uow:
-                await uow.outbox.mark_sent(row.id, now=self.clock.now())
+            await self._mark_sent(row.id)
         except Exception:
             # The database refused the outcome: the lease runs out and the row is tried again.
             logger.exception("Could not record the outcome of outbox message %s", row.id)
         finally:
             self._slots.release()
+
+    async def _mark_sent(self, message_id: int) -> None:
+        """Record a confirmed send, in one transaction with the others confirmed meanwhile (a write per
+        send would queue the users' own writes behind 30 a second on SQLite's one writer). Returns once
+        it is recorded: the send holds its slot until then, so what a crash can send twice stays within
+        `concurrency`."""
+        if self._marks is None:
+            self._marks = ([], asyncio.get_running_loop().create_future())
+            recording = asyncio.create_task(self._record_marks(), name="outbox-marks")
+            self._recording.add(recording)  # held until done (the loop keeps only a weak reference)
+            recording.add_done_callback(self._recording.discard)
+        ids, recorded = self._marks
+        ids.append(message_id)
+        await recorded
+
+    async def _record_marks(self) -> None:
+        async with self._marking:  # one at a time: the next batch grows while this one is written
+            assert self._marks is not None  # noqa: S101 - set by the _mark_sent that made this task
+            ids, recorded = self._marks
+            self._marks = None
+            try:
+                async with self.database.transaction() as uow:
+                    await uow.outbox.mark_sent(ids, now=self.clock.now())
+            except Exception as error:  # noqa: BLE001 - handed to each send waiting for it
+                recorded.set_exception(error)
+            else:
+                recorded.set_result(None)
 
     async def _recipient_gone(self, row: ClaimedMessage) -> None:
         # The resilience layer has marked the user blocked (on_forbidden) before raising.

@@ -85,12 +85,11 @@ class Settings(BaseSettings):
     telegram_flood_retries: int = Field(default=5, ge=0)
     telegram_network_retries: int = Field(default=3, ge=0)
     telegram_max_wait: float = Field(default=30.0, ge=0)
-    # The outbox's sender (bot/sender.py, bot/pacing.py): Telegram's overall messages per second, the
-    # share of it kept for replies to users (the sender takes the rest), seconds a claimed row stays
+    # The outbox's sender (bot/sender.py, bot/pacing.py): Telegram's overall messages per second (one
+    # budget for replies and the sender: the sender takes what replies leave), seconds a claimed row stays
     # with its sender before another may take it, sends tried before a row fails, days sent and dropped
     # rows are kept, and seconds between the scheduler's looks for due rows.
     send_rate: float = Field(default=30.0, gt=0)
-    reply_share: float = Field(default=0.2, ge=0, lt=1)
     outbox_lease: float = Field(default=60.0, gt=0)
     outbox_max_attempts: int = Field(default=5, ge=1)
     outbox_keep_days: int = Field(default=7, ge=1)

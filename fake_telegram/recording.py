@@ -10,6 +10,7 @@ waits go to an instant clock (`session.clock`) that records them, so no test sle
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import deque
 from collections.abc import AsyncGenerator
@@ -56,6 +57,7 @@ class InstantClock:
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.now += seconds
+        await asyncio.sleep(0)  # like a real sleep, lets the other tasks run
 
 
 class RecordingSession(BaseSession):

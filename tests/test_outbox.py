@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
@@ -25,7 +26,7 @@ from bot.pacing import Pacer
 from bot.scheduling import JOB_DEFAULTS, PRUNE_JOB, RELEASE_LEASES_JOB, SCAN_JOB_PREFIX, WAKE_JOB
 from bot.sender import Sender
 from bot.settings import Settings
-from fake_telegram.recording import RecordingSession
+from fake_telegram.recording import InstantClock, RecordingSession
 from storage.database import Database
 from storage.repositories.outbox import Message, OutboxStatus
 from tests.harness import recording_bot
@@ -382,6 +383,22 @@ async def test_a_committed_notice_wakes_the_running_sender(app: Application, clo
     assert await status_of(app.database, message_id) == (OutboxStatus.SENT, None)
 
 
+async def test_the_running_sender_sends_a_row_when_it_falls_due_without_being_woken(
+    app: Application, clock: ManualClock
+) -> None:
+    row = await plan(app.database, clock, 602, due_in=timedelta(seconds=0.3))
+    app.sender.start()
+    await asyncio.sleep(0.1)  # its first look finds nothing due; nobody wakes it after this
+    clock.advance(timedelta(seconds=0.3))
+    for _ in range(100):
+        if sends(session_of(app)):
+            break
+        await asyncio.sleep(0.01)
+    await app.sender.stop()
+    assert [chat for chat, _ in sends(session_of(app))] == [602]
+    assert (await status_of(app.database, row))[0] is OutboxStatus.SENT
+
+
 async def test_a_stop_gives_back_the_rows_claimed_and_not_sent(app: Application, clock: ManualClock) -> None:
     gate = asyncio.Event()
     session = session_of(app)
@@ -496,11 +513,60 @@ def test_outbox_command_usage(arguments: Sequence[str]) -> None:
     assert main(list(arguments)) == 2
 
 
-async def test_the_sender_keeps_to_its_share_of_the_rate(app: Application, clock: ManualClock) -> None:
+async def test_the_sender_alone_takes_the_whole_budget_evenly(app: Application, clock: ManualClock) -> None:
     session = session_of(app)
     for recipient in range(21_000, 21_049):
         await plan(app.database, clock, recipient)
     started = session.clock.now
     assert await app.sender.send_due() == 49
-    # SEND_RATE 30 minus REPLY_SHARE 0.2: 24 a second, evenly: 48 gaps of 1/24 s (30/s would be 1.6 s).
-    assert session.clock.now - started == pytest.approx(2.0, abs=0.01)
+    # No replies to make room for: SEND_RATE 30 less its 2 % margin, 29.4 a second, evenly (48 gaps).
+    assert session.clock.now - started == pytest.approx(48 / 29.4, rel=0.02)
+
+
+async def test_replies_take_turns_from_the_same_budget_before_the_broadcast(
+    app: Application, clock: ManualClock
+) -> None:
+    session = session_of(app)
+    sent_at: list[float] = []
+
+    class Timestamps(BaseRequestMiddleware):
+        async def __call__(self, make_request: Any, bot: Any, method: Any) -> Any:
+            if isinstance(method, SendMessage):
+                sent_at.append(session.clock.now)
+            return await make_request(bot, method)
+
+    session.middleware(Timestamps())  # innermost: when the call leaves, after its turn
+    for recipient in range(22_000, 22_090):
+        await plan(app.database, clock, recipient)
+    waits: list[float] = []
+
+    async def user_taps() -> None:  # a reply after every 8 broadcast messages (on the instant clock,
+        for tap in range(10):  # which concurrent sleeps would move forward together)
+            while len(sent_at) < 9 * tap + 8:
+                await asyncio.sleep(0)
+            asked = session.clock.now
+            await app.bot.send_message(30_000 + tap, "reply")
+            waits.append(session.clock.now - asked)
+
+    await asyncio.gather(app.sender.send_due(), user_taps())
+    assert len(sent_at) == 100
+    # Together never over Telegram's 30 in any second, and the broadcast took what the replies left:
+    # 100 messages on one timeline of 29.4 a second.
+    assert max(sum(1 for t in sent_at if start <= t < start + 1.0) for start in sent_at) <= 30
+    assert sent_at[-1] - sent_at[0] == pytest.approx(99 / 29.4, abs=0.05)
+    # A reply waits behind at most the one turn the sender holds.
+    assert max(waits) <= 2 / 29.4 + 1e-9
+
+
+async def test_a_turn_waits_until_the_send_thirty_before_it_was_answered_a_second_ago() -> None:
+    instant = InstantClock()
+    pacer = Pacer(30, monotonic=instant, sleep=instant.sleep)
+    turns = [await pacer.take(chat) for chat in range(30)]
+    late = asyncio.ensure_future(pacer.take(99))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert not late.done()  # all 30 unanswered: when they reached Telegram is not known yet
+    instant.now = 5.0
+    pacer.answered(turns[0])  # answered at 5.0: the next may leave at 6.0, not before
+    await late
+    assert instant.now == pytest.approx(6.0)

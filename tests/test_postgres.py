@@ -183,7 +183,7 @@ async def test_outbox_claims_under_leases_on_postgres(pg_database: Database) -> 
         again = await uow.outbox.claim("late", now=later, lease_until=later + timedelta(minutes=1), limit=500)
         assert len(again) == 201
         assert {row.attempts for row in again} == {2}
-        await uow.outbox.mark_sent(again[0].id, now=later)
+        await uow.outbox.mark_sent([again[0].id], now=later)
         assert await uow.outbox.release(again[1].id, "late", due_at=later, give_back_attempt=True)
         assert await uow.outbox.drop_for_recipient(again[2].recipient, "blocked", owner="late") >= 1
         counts = await uow.outbox.counts()

@@ -188,11 +188,11 @@ class OutboxRepository:
         rows.sort(key=lambda row: (row.due_at, row.id))  # RETURNING promises no order
         return rows
 
-    async def mark_sent(self, message_id: int, *, now: datetime) -> None:
-        """Telegram confirmed it. Recorded whoever holds the lease now: it was sent."""
+    async def mark_sent(self, message_ids: Iterable[int], *, now: datetime) -> None:
+        """Telegram confirmed them. Recorded whoever holds the lease now: they were sent."""
         await self.connection.execute(
             update(_table)
-            .where(_table.c.id == message_id)
+            .where(_table.c.id.in_(list(message_ids)))
             .values(
                 status=OutboxStatus.SENT.value, sent_at=now, lease_owner=None, lease_until=None, error=None
             )
