@@ -195,6 +195,9 @@ async def run_real(workload: Workload, folder: Path, profile: Path | None = None
             TELEGRAM_API_URL=tg.url,
             DATABASE_URL=f"sqlite+aiosqlite:///{database}",
             THROTTLE_RATE="0",  # the flood control would drop a simulated user's quick taps
+            # A user taps again once the press is answered: answered early (a busy machine makes the
+            # 2 s default), the next tap would look for buttons the handler has not shown yet.
+            CALLBACK_ANSWER_DEADLINE="14",
         )
         command = [sys.executable, "-m", "bot"]
         if profile is not None:
