@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from storage import sqlite
 from storage.unit_of_work import UnitOfWork
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/bot.sqlite3"
@@ -73,6 +74,8 @@ def create_engine(database_url: str, *, readonly: bool = False, **kwargs: Any) -
     # A unit of work always ends its transaction (commit or rollback) before it gives the connection
     # back; the pool's own rollback on return would be one more trip to SQLite's thread for nothing.
     kwargs.setdefault("pool_reset_on_return", None)
+    if url.get_driver_name() == "aiosqlite":
+        kwargs.setdefault("module", sqlite.dbapi())  # one trip to SQLite's thread per statement
     engine = create_async_engine(url, **kwargs)
     _configure_sqlite(engine, readonly=readonly)
     return engine
@@ -102,5 +105,6 @@ def _configure_sqlite(engine: AsyncEngine, *, readonly: bool) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # IMMEDIATE takes the write lock up front, so a writer never fails upgrading a read lock.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # IMMEDIATE takes the write lock before the transaction's first statement, so a writer never
+        # fails upgrading a read lock; it is sent with that statement, in the same trip.
+        sqlite.begin_immediate(connection.connection.dbapi_connection)

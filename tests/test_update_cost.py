@@ -8,44 +8,49 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import aiosqlite
+import pytest
 from aiogram.fsm.storage.base import StorageKey
-from sqlalchemy import event
 
 from bot.app import Application
 from bot.views.profile import ProfileAction, ProfileCallback
+from storage import sqlite
 from storage.database import Database
 from storage.fsm import SQLStorage
 from tests.harness import BotHarness, stored_user, texts
 
 
 @contextmanager
-def statements(database: Database) -> Iterator[list[str]]:
-    """The SQL statements sent on the writer and the readers meanwhile."""
+def trips(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The trips to SQLite's threads (aiosqlite's connections) meanwhile, each as what it did:
+    "SELECT", "BEGIN IMMEDIATE + INSERT" (a write transaction's first statement), "COMMIT"..."""
     seen: list[str] = []
+    execute = aiosqlite.Connection._execute
 
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement.split()[0].upper() + (" IMMEDIATE" if "IMMEDIATE" in statement else ""))
+    async def record(connection: aiosqlite.Connection, function: Any, *args: Any, **kwargs: Any) -> Any:
+        if function is sqlite._run:
+            _driver, begin, operation, _parameters = args
+            seen.append(("BEGIN IMMEDIATE + " if begin else "") + operation.split()[0].upper())
+        else:
+            seen.append(getattr(function, "__name__", repr(function)).upper())
+        return await execute(connection, function, *args, **kwargs)
 
-    engines = {database.writer.sync_engine, database.reader.sync_engine}
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", record)
-    try:
+    with monkeypatch.context() as patch:
+        patch.setattr(aiosqlite.Connection, "_execute", record)
         yield seen
-    finally:
-        for engine in engines:
-            event.remove(engine, "before_cursor_execute", record)
 
 
 async def test_a_read_only_update_is_one_select_and_takes_no_write_lock(
-    harness: BotHarness, app: Application
+    harness: BotHarness, app: Application, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user = harness.user(8001, language_code="kk")
     await user.onboard("kk")
-    with statements(app.database) as seen:
+    with trips(monkeypatch) as seen:
         assert texts(await user.send("/help"))
     # The inbox stores the update; one SELECT reads the user and their conversation; /help changes
-    # nothing, so no write of its own; the inbox marks the update done. (Commits are not statements.)
-    assert seen == ["BEGIN IMMEDIATE", "INSERT", "SELECT", "BEGIN IMMEDIATE", "UPDATE"]
+    # nothing, so no write of its own; the inbox marks the update done. One trip each, and one for
+    # each commit: a read-only unit of work has nothing to end.
+    assert seen == ["BEGIN IMMEDIATE + INSERT", "COMMIT", "SELECT", "BEGIN IMMEDIATE + UPDATE", "COMMIT"]
 
 
 async def test_a_conversation_changed_by_another_process_is_seen_by_the_next_update(
