@@ -5,12 +5,13 @@ one tap."""
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.filters import Matches
 from bot.i18n import Catalogs, Translator
 from bot.replies import send, show
 from bot.services.broadcasts import BroadcastService, NotAllowedError, valid_segment
@@ -46,11 +47,17 @@ class BroadcastForm(StatesGroup):
 def router() -> Router:
     router = Router(name="broadcasts")
     router.message.register(on_broadcast, Command("broadcast"))
-    router.callback_query.register(on_segment, BroadcastForm.segment, SegmentCallback.filter())
-    router.message.register(on_kazakh_text, BroadcastForm.text_kk, F.text & ~F.text.startswith("/"))
-    router.message.register(on_russian_text, BroadcastForm.text_ru, F.text & ~F.text.startswith("/"))
-    router.callback_query.register(on_same_text, BroadcastForm.text_ru, SameTextCallback.filter())
-    router.callback_query.register(on_confirm, BroadcastForm.confirm, ConfirmCallback.filter())
+    router.callback_query.register(on_segment, StateFilter(BroadcastForm.segment), SegmentCallback.filter())
+    router.message.register(
+        on_kazakh_text, StateFilter(BroadcastForm.text_kk), Matches(F.text & ~F.text.startswith("/"))
+    )
+    router.message.register(
+        on_russian_text, StateFilter(BroadcastForm.text_ru), Matches(F.text & ~F.text.startswith("/"))
+    )
+    router.callback_query.register(
+        on_same_text, StateFilter(BroadcastForm.text_ru), SameTextCallback.filter()
+    )
+    router.callback_query.register(on_confirm, StateFilter(BroadcastForm.confirm), ConfirmCallback.filter())
     router.callback_query.register(on_control, ControlCallback.filter())
     router.callback_query.register(on_mute, MuteCallback.filter())
     return router

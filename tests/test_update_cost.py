@@ -10,6 +10,7 @@ from typing import Any
 
 import aiosqlite
 import pytest
+from aiogram import Router
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.app import Application
@@ -83,3 +84,28 @@ async def test_a_state_written_during_an_update_is_what_a_later_read_in_it_sees(
     stored = await stored_user(app.database, 8003)
     assert stored is not None
     assert stored.name == "Айгүл"
+
+
+def test_no_filter_or_handler_runs_in_a_thread(app: Application) -> None:
+    # aiogram runs a filter or handler that is not a coroutine (a bare `F`, a `State`, a plain
+    # function) in a thread, a trip there and back on every update that reaches it: use `Matches(F...)`
+    # and `StateFilter(...)` (bot/filters.py), which are checked on the event loop.
+    in_threads: list[str] = []
+
+    def walk(router: Router) -> None:
+        for name, observer in router.observers.items():
+            # The router's own filters (`router.message.filter(...)`) sit on the observer's handler.
+            checks = [("router filter", check) for check in observer._handler.filters or []]
+            for handler in observer.handlers:
+                checks.append(("handler", handler))
+                checks.extend(("filter", check) for check in handler.filters or [])
+            in_threads.extend(
+                f"{router.name}.{name} {what}: {check.callback!r}"
+                for what, check in checks
+                if not check.awaitable
+            )
+        for sub_router in router.sub_routers:
+            walk(sub_router)
+
+    walk(app.dispatcher)
+    assert in_threads == []
