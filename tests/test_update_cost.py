@@ -4,6 +4,8 @@ another process between two updates is seen by the next one."""
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -12,13 +14,15 @@ import aiosqlite
 import pytest
 from aiogram import Router
 from aiogram.fsm.storage.base import StorageKey
+from aiogram.methods import Response
+from aiogram.types import ChatFullInfo, Message
 
 from bot.app import Application
 from bot.views.profile import ProfileAction, ProfileCallback
 from storage import sqlite
 from storage.database import Database
 from storage.fsm import SQLStorage
-from tests.harness import BotHarness, stored_user, texts
+from tests.harness import BotHarness, recording_bot, stored_user, texts
 
 
 @contextmanager
@@ -109,3 +113,17 @@ def test_no_filter_or_handler_runs_in_a_thread(app: Application) -> None:
 
     walk(app.dispatcher)
     assert in_threads == []
+
+
+async def test_the_answer_types_of_the_bots_calls_stay_built() -> None:
+    # aiogram parses each answer with pydantic's Response[T]; pydantic holds those classes weakly, so
+    # the garbage collector takes one that nothing holds, and the next call builds it again.
+    unused = weakref.ref(Response[ChatFullInfo])
+    gc.collect()
+    assert unused() is None
+    bot, _session = recording_bot()
+    await bot.send_message(1, "Сәлем")
+    used = weakref.ref(Response[Message])
+    gc.collect()
+    assert used() is not None
+    assert Response[Message] is used()
