@@ -8,6 +8,7 @@ their own connections (`query_only`, so a read can never take the write lock) be
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import event
@@ -37,8 +38,14 @@ class Database:
             else {"pool_size": pool_size}
         )
         self.writer = create_engine(url, **options)
+        self._writer_turns: asyncio.Lock | None = None
+        self._reader_turns: asyncio.Semaphore | None = None
         if self.writer.dialect.name == "sqlite":
             self.reader = create_engine(url, readonly=True, pool_size=readers)
+            # Units of work wait for a connection here, in order, rather than in the pool's queue,
+            # which makes every waiter a greenlet switch and a timeout of its own.
+            self._writer_turns = asyncio.Lock()
+            self._reader_turns = asyncio.Semaphore(readers)
         else:
             self.reader = self.writer  # PostgreSQL: MVCC, its ordinary pool serves both
 
@@ -48,11 +55,11 @@ class Database:
 
     def transaction(self) -> UnitOfWork:
         """One unit of work that commits once at its end, or leaves nothing behind."""
-        return UnitOfWork(self.writer)
+        return UnitOfWork(self.writer, turns=self._writer_turns)
 
     def reading(self) -> UnitOfWork:
         """A read-only unit of work: a consistent snapshot, never the write lock."""
-        return UnitOfWork(self.reader, read_only=True)
+        return UnitOfWork(self.reader, read_only=True, turns=self._reader_turns)
 
     async def dispose(self) -> None:
         await self.writer.dispose()

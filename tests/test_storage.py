@@ -181,6 +181,24 @@ async def test_a_statement_cancelled_before_it_ran_leaves_nothing_for_the_next_u
         assert await uow.users.get(2) is not None
 
 
+async def test_writers_take_their_turns_in_the_order_they_came(db: Database) -> None:
+    order: list[int] = []
+
+    async def write(user_id: int) -> None:
+        async with db.transaction() as uow:
+            order.append(user_id)
+            await uow.users.add(user_id, now=NOW)
+            await asyncio.sleep(0)  # let the others line up while this one holds the writer
+
+    await asyncio.gather(*(write(user_id) for user_id in range(1, 31)))
+    assert order == list(range(1, 31))
+    with pytest.raises(RuntimeError):  # a unit of work that fails gives its turn back
+        async with db.transaction() as uow:
+            raise RuntimeError
+    async with asyncio.timeout(2), db.transaction() as uow:
+        assert await uow.users.get(30) is not None
+
+
 async def test_a_unit_of_work_inside_another_fails_at_once(db: Database) -> None:
     async with asyncio.timeout(2), db.transaction():
         with pytest.raises(NestedTransactionError):
