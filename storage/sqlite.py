@@ -127,7 +127,8 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         except Exception:
             # The trip is over: if its BEGIN failed, the next statement tries it again. (A cancelled
             # trip may still be running in the thread: SQLAlchemy then closes the connection.)
-            adapt.begin_pending = begin and not self._connection._conn.in_transaction
+            driver = self._connection._connection
+            adapt.begin_pending = begin and not (driver is not None and driver.in_transaction)
             raise
         return outcome
 
