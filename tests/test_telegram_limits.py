@@ -30,6 +30,7 @@ from bot.middlewares.callback_answers import DEFAULT_DEADLINE
 from bot.middlewares.long_messages import SplitLongMessages
 from bot.settings import Settings, SettingsError, load_settings
 from bot.telegram.resilience import RecipientUnavailableError, ResilientRequests, RetryPolicy
+from bot.telegram.response_types import KeepResponseTypes
 from bot.text import TEXT_LIMIT
 from fake_telegram.recording import InstantClock, RecordingSession
 from storage.database import Database
@@ -432,8 +433,9 @@ async def test_the_production_bot_splits_long_texts_then_retries_each_part(setti
     )
     try:
         layers = list(bot.session.middleware)
-        assert [type(layer) for layer in layers] == [SplitLongMessages, ResilientRequests]  # outermost first
-        resilience = layers[1]
+        # Outermost first; the answers' types held (test_update_cost.py) before anything else.
+        assert [type(layer) for layer in layers] == [KeepResponseTypes, SplitLongMessages, ResilientRequests]
+        resilience = layers[2]
         assert isinstance(resilience, ResilientRequests)
         assert resilience.policy == RetryPolicy(flood_retries=7, network_retries=3, max_wait=12.0)
         assert resilience.on_forbidden is on_forbidden
