@@ -196,6 +196,9 @@ async def run_real(workload: Workload, folder: Path, profile: Path | None = None
             DATABASE_URL=f"sqlite+aiosqlite:///{database}",
             THROTTLE_RATE="0",  # the flood control would drop a simulated user's quick taps
             SEND_RATE="1000000",  # the bot's own rate is measured, not Telegram's 30/s budget for sends
+            # A user taps again once the press is answered: answered early (a busy machine makes the
+            # 2 s default), the next tap would look for buttons the handler has not shown yet.
+            CALLBACK_ANSWER_DEADLINE="14",
         )
         command = [sys.executable, "-m", "bot"]
         if profile is not None:

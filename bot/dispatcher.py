@@ -40,6 +40,7 @@ from bot.telegram.resilience import (
     Sleep,
     on_recipient_unavailable,
 )
+from bot.telegram.response_types import KeepResponseTypes
 from handlers import setup_routers
 from storage.database import Database
 from storage.fsm import SQLStorage
@@ -91,9 +92,10 @@ def create_bot(
 
 
 def prepare_session(session: BaseSession, resilience: ResilientRequests, pacer: Pacer | None = None) -> None:
-    """The bot-session middlewares, outermost first: a long text is split, then each part is retried
-    on its own (the other way round, a refused second part would send the first again), and each try
-    takes its turn of the bot's sending budget."""
+    """The bot-session middlewares, outermost first: the answers' types are kept built, a long text is
+    split, then each part is retried on its own (the other way round, a refused second part would send
+    the first again), and each try takes its turn of the bot's sending budget."""
+    session.middleware(KeepResponseTypes())
     session.middleware(SplitLongMessages())
     session.middleware(resilience)
     if pacer is not None:

@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram.filters import Filter
-from aiogram.types import Message
+from aiogram.types import Message, TelegramObject
+from magic_filter import MagicFilter
 
 from bot.domain.onboarding import OnboardingStep, onboarding_step
 from bot.i18n import Catalogs
 from storage.repositories.users import UserProfile
+
+
+class Matches(Filter):
+    """A magic filter (`F.text`, `F.chat.type == "private"`) checked on the event loop.
+
+    aiogram runs a filter that is a plain function, a bare `F` or a `State` in a thread
+    (`asyncio.to_thread`): a trip to a thread and back for each check, on every update that reaches
+    it. This one, like `StateFilter` for states, is checked in place.
+    """
+
+    def __init__(self, magic: MagicFilter) -> None:
+        self.magic = magic
+
+    async def __call__(self, event: TelegramObject) -> Any:
+        return self.magic.resolve(event)
 
 
 class ButtonText(Filter):

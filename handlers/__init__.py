@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 
+from bot.filters import Matches
 from handlers import (
     approvals,
     broadcasts,
@@ -26,8 +27,8 @@ def setup_routers() -> Router:
     """A fresh router tree, so every dispatcher (and every test) gets its own."""
     root = Router(name="root")
     # Belsendi talks to people one to one; group chats are not served.
-    root.message.filter(F.chat.type == "private")
-    root.callback_query.filter(F.message.chat.type == "private")
+    root.message.filter(Matches(F.chat.type == "private"))
+    root.callback_query.filter(Matches(F.message.chat.type == "private"))
     root.include_routers(
         approvals.router(),  # admins are admins by ADMIN_IDS, whether or not they set themselves up
         broadcasts.router(),  # admins by ADMIN_IDS too; the mute button works for anyone it reached

@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.filters import Matches
 from bot.i18n import Catalogs, Translator
 from bot.replies import remove_pressed_buttons, send, send_view, show
 from bot.services.broadcasts import (
@@ -87,18 +88,24 @@ def router() -> Router:
     router.message.register(on_broadcast, Command("broadcast"))
     router.message.register(on_scheduled_list, Command("broadcasts"))
     router.callback_query.register(on_event_start, EventBroadcastStart.filter())
-    router.callback_query.register(on_segment, BroadcastForm.segment, SegmentCallback.filter())
-    router.message.register(on_media, BroadcastForm.media, F.photo | F.document)
-    router.callback_query.register(on_no_media, BroadcastForm.media, NoMediaCallback.filter())
-    router.message.register(on_not_media, BroadcastForm.media, NOT_A_COMMAND)
-    router.message.register(on_kazakh_text, BroadcastForm.text_kk, F.text & NOT_A_COMMAND)
-    router.message.register(on_russian_text, BroadcastForm.text_ru, F.text & NOT_A_COMMAND)
-    router.callback_query.register(on_same_text, BroadcastForm.text_ru, SameTextCallback.filter())
-    router.message.register(on_not_text, BroadcastForm.text_kk, NOT_A_COMMAND)
-    router.message.register(on_not_text, BroadcastForm.text_ru, NOT_A_COMMAND)
-    router.callback_query.register(on_confirm, BroadcastForm.confirm, ConfirmCallback.filter())
-    router.message.register(on_time, BroadcastForm.time, F.text & NOT_A_COMMAND)
-    router.message.register(on_not_time, BroadcastForm.time, NOT_A_COMMAND)
+    router.callback_query.register(on_segment, StateFilter(BroadcastForm.segment), SegmentCallback.filter())
+    router.message.register(on_media, StateFilter(BroadcastForm.media), Matches(F.photo | F.document))
+    router.callback_query.register(on_no_media, StateFilter(BroadcastForm.media), NoMediaCallback.filter())
+    router.message.register(on_not_media, StateFilter(BroadcastForm.media), Matches(NOT_A_COMMAND))
+    router.message.register(
+        on_kazakh_text, StateFilter(BroadcastForm.text_kk), Matches(F.text & NOT_A_COMMAND)
+    )
+    router.message.register(
+        on_russian_text, StateFilter(BroadcastForm.text_ru), Matches(F.text & NOT_A_COMMAND)
+    )
+    router.callback_query.register(
+        on_same_text, StateFilter(BroadcastForm.text_ru), SameTextCallback.filter()
+    )
+    router.message.register(on_not_text, StateFilter(BroadcastForm.text_kk), Matches(NOT_A_COMMAND))
+    router.message.register(on_not_text, StateFilter(BroadcastForm.text_ru), Matches(NOT_A_COMMAND))
+    router.callback_query.register(on_confirm, StateFilter(BroadcastForm.confirm), ConfirmCallback.filter())
+    router.message.register(on_time, StateFilter(BroadcastForm.time), Matches(F.text & NOT_A_COMMAND))
+    router.message.register(on_not_time, StateFilter(BroadcastForm.time), Matches(NOT_A_COMMAND))
     router.callback_query.register(on_control, ControlCallback.filter())
     router.callback_query.register(on_mute, MuteCallback.filter())
     return router

@@ -6,13 +6,14 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.filters import Matches
 from bot.i18n import Translator
 from bot.views.menu import stale_button_text, unknown_command_text, unknown_input_text
 
 
 def router() -> Router:
     router = Router(name="fallback")
-    router.message.register(on_unknown_command, F.text.startswith("/"))
+    router.message.register(on_unknown_command, Matches(F.text.startswith("/")))
     router.message.register(on_unknown_input)
     router.callback_query.register(on_stale_button)
     return router

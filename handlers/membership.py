@@ -6,12 +6,13 @@ from aiogram import F, Router
 from aiogram.filters import KICKED, MEMBER, ChatMemberUpdatedFilter
 from aiogram.types import ChatMemberUpdated
 
+from bot.filters import Matches
 from bot.services.users import UserService
 
 
 def router() -> Router:
     router = Router(name="membership")
-    router.my_chat_member.filter(F.chat.type == "private")
+    router.my_chat_member.filter(Matches(F.chat.type == "private"))
     router.my_chat_member.register(on_blocked, ChatMemberUpdatedFilter(member_status_changed=KICKED))
     router.my_chat_member.register(on_unblocked, ChatMemberUpdatedFilter(member_status_changed=MEMBER))
     return router

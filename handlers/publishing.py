@@ -7,13 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.clock import Clock
-from bot.filters import Onboarded
+from bot.filters import Matches, Onboarded
 from bot.i18n import Catalogs, Translator
 from bot.replies import send, show
 from bot.services.events import EventError, EventProblem
@@ -83,15 +84,17 @@ def router() -> Router:
     router.callback_query.register(on_event, OrganizerEventCallback.filter(F.action.in_(OWN_ACTIONS)))
     router.callback_query.register(on_edit_field, EditFieldCallback.filter())
     router.callback_query.register(on_manage, ManageCallback.filter())
-    router.callback_query.register(on_step_button, PublishForm.answer, StepCallback.filter())
-    router.callback_query.register(on_preview_choice, PublishForm.preview, PreviewCallback.filter())
+    router.callback_query.register(on_step_button, StateFilter(PublishForm.answer), StepCallback.filter())
+    router.callback_query.register(
+        on_preview_choice, StateFilter(PublishForm.preview), PreviewCallback.filter()
+    )
     not_a_command = F.text & ~F.text.startswith("/")
-    router.message.register(on_typed, PublishForm.answer, not_a_command)
-    router.message.register(on_location, PublishForm.answer, F.location)
-    router.message.register(on_reason, PublishForm.reason, not_a_command)
+    router.message.register(on_typed, StateFilter(PublishForm.answer), Matches(not_a_command))
+    router.message.register(on_location, StateFilter(PublishForm.answer), Matches(F.location))
+    router.message.register(on_reason, StateFilter(PublishForm.reason), Matches(not_a_command))
     # A photo, a file, a sticker... where text was expected: said so, and the question stays.
-    router.message.register(on_not_text, PublishForm.answer, ~F.text)
-    router.message.register(on_not_reason, PublishForm.reason, ~F.text)
+    router.message.register(on_not_text, StateFilter(PublishForm.answer), Matches(~F.text))
+    router.message.register(on_not_reason, StateFilter(PublishForm.reason), Matches(~F.text))
     return router
 
 

@@ -8,6 +8,7 @@ their own connections (`query_only`, so a read can never take the write lock) be
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import event
@@ -15,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from storage import sqlite
 from storage.unit_of_work import UnitOfWork
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/bot.sqlite3"
@@ -36,8 +38,14 @@ class Database:
             else {"pool_size": pool_size}
         )
         self.writer = create_engine(url, **options)
+        self._writer_turns: asyncio.Lock | None = None
+        self._reader_turns: asyncio.Semaphore | None = None
         if self.writer.dialect.name == "sqlite":
             self.reader = create_engine(url, readonly=True, pool_size=readers)
+            # Units of work wait for a connection here, in order, rather than in the pool's queue,
+            # which makes every waiter a greenlet switch and a timeout of its own.
+            self._writer_turns = asyncio.Lock()
+            self._reader_turns = asyncio.Semaphore(readers)
         else:
             self.reader = self.writer  # PostgreSQL: MVCC, its ordinary pool serves both
 
@@ -47,11 +55,11 @@ class Database:
 
     def transaction(self) -> UnitOfWork:
         """One unit of work that commits once at its end, or leaves nothing behind."""
-        return UnitOfWork(self.writer)
+        return UnitOfWork(self.writer, turns=self._writer_turns)
 
     def reading(self) -> UnitOfWork:
         """A read-only unit of work: a consistent snapshot, never the write lock."""
-        return UnitOfWork(self.reader, read_only=True)
+        return UnitOfWork(self.reader, read_only=True, turns=self._reader_turns)
 
     async def dispose(self) -> None:
         await self.writer.dispose()
@@ -73,6 +81,8 @@ def create_engine(database_url: str, *, readonly: bool = False, **kwargs: Any) -
     # A unit of work always ends its transaction (commit or rollback) before it gives the connection
     # back; the pool's own rollback on return would be one more trip to SQLite's thread for nothing.
     kwargs.setdefault("pool_reset_on_return", None)
+    if url.get_driver_name() == "aiosqlite":
+        kwargs.setdefault("module", sqlite.dbapi())  # one trip to SQLite's thread per statement
     engine = create_async_engine(url, **kwargs)
     _configure_sqlite(engine, readonly=readonly)
     return engine
@@ -102,5 +112,6 @@ def _configure_sqlite(engine: AsyncEngine, *, readonly: bool) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # IMMEDIATE takes the write lock up front, so a writer never fails upgrading a read lock.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # IMMEDIATE takes the write lock before the transaction's first statement, so a writer never
+        # fails upgrading a read lock; it is sent with that statement, in the same trip.
+        sqlite.begin_immediate(connection.connection.dbapi_connection)

@@ -12,6 +12,7 @@ half-way leaves nothing behind. Two mistakes fail at once instead of stalling th
 
 from __future__ import annotations
 
+import asyncio
 from contextvars import ContextVar, Token
 from functools import cached_property
 from types import TracebackType
@@ -26,6 +27,9 @@ from storage.repositories.inbox import InboxRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.publishing import PublishingRepository
 from storage.repositories.users import UserRepository
+
+# How long a unit of work waits for a connection before it fails (SQLAlchemy's pool_timeout).
+TURN_TIMEOUT = 30.0
 
 _current: ContextVar[UnitOfWork | None] = ContextVar("unit_of_work", default=None)
 
@@ -42,9 +46,18 @@ def in_transaction() -> bool:
 class UnitOfWork:
     """`async with database.transaction() as uow: await uow.users.get(...)`."""
 
-    def __init__(self, engine: AsyncEngine, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        read_only: bool = False,
+        turns: asyncio.Lock | asyncio.Semaphore | None = None,
+    ) -> None:
+        """`turns`: taken before a connection is asked of the engine's pool, given back after."""
         self.engine = engine
         self.read_only = read_only
+        self._turns = turns
+        self._has_turn = False
         self._connection: AsyncConnection | None = None
         self._token: Token[UnitOfWork | None] | None = None
 
@@ -55,6 +68,13 @@ class UnitOfWork:
             )
         self._token = _current.set(self)
         try:
+            if self._turns is not None:
+                if self._turns.locked():  # wait in line, as long as SQLAlchemy's pool would have
+                    async with asyncio.timeout(TURN_TIMEOUT):
+                        await self._turns.acquire()
+                else:
+                    await self._turns.acquire()
+                self._has_turn = True
             self._connection = await self.engine.connect()
             await self._connection.begin()
         except BaseException:
@@ -80,6 +100,9 @@ class UnitOfWork:
                 await self._connection.close()
         finally:
             self._connection = None
+            if self._has_turn:
+                self._has_turn = False
+                self._turns.release()  # type: ignore[union-attr]
             if self._token is not None:
                 _current.reset(self._token)
                 self._token = None

@@ -145,6 +145,16 @@ async def test_the_same_update_twice_is_handled_once(bare_inbox: Inbox, recorder
     assert recorder.handled == ["hello"]
 
 
+async def test_a_batch_with_updates_seen_before_stores_and_handles_only_the_new_ones(
+    bare_inbox: Inbox, recorder: Recorder
+) -> None:
+    assert await bare_inbox.receive([text_update(1, 7, "one"), text_update(2, 8, "two")]) == [1, 2]
+    batch = [text_update(update_id, 9, f"#{update_id}") for update_id in (2, 3, 1, 4)]
+    assert await bare_inbox.receive(batch) == [3, 4]
+    await bare_inbox.wait_idle()
+    assert sorted(recorder.handled) == ["#3", "#4", "one", "two"]
+
+
 async def test_an_unparsable_update_is_recorded_and_skipped(bare_inbox: Inbox, recorder: Recorder) -> None:
     broken = {"update_id": 1, "message": {"message_id": "not a number", "chat": "?"}}
     await bare_inbox.receive([broken, text_update(2, 7, "after it")])

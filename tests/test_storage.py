@@ -4,6 +4,8 @@ the FSM storage, and no state kept in one process that another could make stale.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -13,6 +15,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.dispatcher import NetworkInTransactionError, create_bot
@@ -123,6 +126,77 @@ async def test_a_use_case_that_fails_half_way_leaves_nothing_behind(db: Database
         assert await uow.users.get(1) is None
         assert await uow.fsm.get("fsm:1:1:default") == (None, "{}")
     assert not in_transaction()
+
+
+async def test_a_write_transaction_takes_the_write_lock_with_its_first_statement(
+    db: Database, database_url: str
+) -> None:
+    # BEGIN IMMEDIATE goes out with the first statement (in its trip to SQLite's thread), and even a
+    # first statement that only reads takes the write lock: a writer never fails upgrading a read lock.
+    other = sqlite3.connect(make_url(database_url).database or "", timeout=0)  # another process
+    try:
+        async with db.transaction() as uow:
+            await uow.users.get(1)
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")  # released with the commit
+        other.rollback()
+    finally:
+        other.close()
+
+
+async def test_a_statement_cancelled_before_it_ran_leaves_nothing_for_the_next_unit_of_work(
+    db: Database,
+) -> None:
+    # A trip to SQLite's thread cannot be called back: when its task is cancelled before the thread
+    # ran it, the thread still begins the transaction and inserts afterwards. What it did must be rolled
+    # back, not left open on the one writer connection for the next unit of work.
+    gate = threading.Event()
+    queued = asyncio.Event()
+
+    async def register() -> None:
+        async with db.transaction() as uow:
+            raw = await uow.connection.get_raw_connection()
+            thread_busy = asyncio.ensure_future(raw.driver_connection._execute(gate.wait))  # type: ignore[union-attr]
+            await asyncio.sleep(0)
+            queued.set()
+            try:
+                await uow.users.add(1, now=NOW)  # queued behind the gate
+            finally:
+                await asyncio.shield(thread_busy)
+
+    task = asyncio.create_task(register())
+    await queued.wait()
+    await asyncio.sleep(0.05)
+    task.cancel()
+    await asyncio.sleep(0.05)
+    gate.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    async with asyncio.timeout(2), db.transaction() as uow:
+        assert await uow.users.get(1) is None
+        await uow.users.add(2, now=NOW)
+    async with db.reading() as uow:
+        assert await uow.users.get(1) is None
+        assert await uow.users.get(2) is not None
+
+
+async def test_writers_take_their_turns_in_the_order_they_came(db: Database) -> None:
+    order: list[int] = []
+
+    async def write(user_id: int) -> None:
+        async with db.transaction() as uow:
+            order.append(user_id)
+            await uow.users.add(user_id, now=NOW)
+            await asyncio.sleep(0)  # let the others line up while this one holds the writer
+
+    await asyncio.gather(*(write(user_id) for user_id in range(1, 31)))
+    assert order == list(range(1, 31))
+    with pytest.raises(RuntimeError):  # a unit of work that fails gives its turn back
+        async with db.transaction() as uow:
+            raise RuntimeError
+    async with asyncio.timeout(2), db.transaction() as uow:
+        assert await uow.users.get(30) is not None
 
 
 async def test_a_unit_of_work_inside_another_fails_at_once(db: Database) -> None:

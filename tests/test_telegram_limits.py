@@ -31,6 +31,7 @@ from bot.middlewares.long_messages import SplitLongMessages
 from bot.pacing import PacedRequests
 from bot.settings import Settings, SettingsError, load_settings
 from bot.telegram.resilience import RecipientUnavailableError, ResilientRequests, RetryPolicy
+from bot.telegram.response_types import KeepResponseTypes
 from bot.text import TEXT_LIMIT
 from fake_telegram.recording import InstantClock, RecordingSession
 from storage.database import Database
@@ -434,9 +435,15 @@ async def test_the_production_bot_splits_long_texts_then_retries_each_part(setti
     )
     try:
         layers = list(bot.session.middleware)
-        # Outermost first; each try of the resilience layer takes its own turn of the sending budget.
-        assert [type(layer) for layer in layers] == [SplitLongMessages, ResilientRequests, PacedRequests]
-        resilience = layers[1]
+        # Outermost first: the answers' types held (test_update_cost.py) before anything else; each
+        # try of the resilience layer takes its own turn of the sending budget.
+        assert [type(layer) for layer in layers] == [
+            KeepResponseTypes,
+            SplitLongMessages,
+            ResilientRequests,
+            PacedRequests,
+        ]
+        resilience = layers[2]
         assert isinstance(resilience, ResilientRequests)
         assert resilience.policy == RetryPolicy(flood_retries=7, network_retries=3, max_wait=12.0)
         assert resilience.on_forbidden is on_forbidden

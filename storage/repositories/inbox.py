@@ -49,25 +49,25 @@ class InboxRepository:
         if not updates:
             return []
         insert = pg_insert if self.connection.dialect.name == "postgresql" else sqlite_insert
+        # One statement with a list of rows (SQLAlchemy's "insertmanyvalues"): compiled once and cached,
+        # where .values([...]) compiled anew for every batch size.
         statement = (
             insert(_table)
-            .values(
-                [
-                    {
-                        "update_id": update.update_id,
-                        "lane": update.lane,
-                        "payload": update.payload,
-                        "status": InboxStatus.PENDING.value,
-                        "attempts": update.attempts,
-                        "received_at": now,
-                    }
-                    for update in updates
-                ]
-            )
             .on_conflict_do_nothing(index_elements=[_table.c.update_id])
             .returning(_table.c.update_id)
         )
-        return list((await self.connection.execute(statement)).scalars())
+        rows = [
+            {
+                "update_id": update.update_id,
+                "lane": update.lane,
+                "payload": update.payload,
+                "status": InboxStatus.PENDING.value,
+                "attempts": update.attempts,
+                "received_at": now,
+            }
+            for update in updates
+        ]
+        return list((await self.connection.execute(statement, rows)).scalars())
 
     async def pending(self) -> list[StoredUpdate]:
         """Everything not handled yet, oldest first."""

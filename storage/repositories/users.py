@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.models import Base
@@ -54,6 +54,13 @@ class Recipient:
 _table = Base.metadata.tables["users"]
 _COLUMNS = tuple(_table.c[field.name] for field in fields(UserProfile))
 
+# Every update runs this one: built once (building it and its cache key cost more than running it).
+_WITH_CONVERSATION = (
+    select(*_COLUMNS, _conversations.c.state, _conversations.c.data)
+    .select_from(_table.outerjoin(_conversations, _conversations.c.key == bindparam("conversation_key")))
+    .where(_table.c.id == bindparam("user_id"))
+)
+
 # Columns a service may change through `UserRepository.update`.
 EDITABLE = frozenset(field.name for field in fields(UserProfile)) - {"id", "created_at"}
 
@@ -92,12 +99,8 @@ class UserRepository:
     ) -> tuple[UserProfile, tuple[str | None, str]] | None:
         """The user and the state of their conversation (FSM key), in one statement: every update
         needs both. None when there is no such user."""
-        statement = (
-            select(*_COLUMNS, _conversations.c.state, _conversations.c.data)
-            .select_from(_table.outerjoin(_conversations, _conversations.c.key == conversation_key))
-            .where(_table.c.id == user_id)
-        )
-        row = (await self.connection.execute(statement)).first()
+        parameters = {"user_id": user_id, "conversation_key": conversation_key}
+        row = (await self.connection.execute(_WITH_CONVERSATION, parameters)).first()
         if row is None:
             return None
         *profile, state, data = row
