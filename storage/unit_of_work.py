@@ -21,6 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.events import EventRepository
 from storage.repositories.fsm import FSMRepository
+from storage.repositories.grant_search import GrantSearchIndex, search_index
+from storage.repositories.grants import GrantRepository
 from storage.repositories.inbox import InboxRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.users import UserRepository
@@ -111,3 +113,11 @@ class UnitOfWork:
     @cached_property
     def broadcasts(self) -> BroadcastRepository:
         return BroadcastRepository(self.connection)
+
+    @cached_property
+    def grants(self) -> GrantRepository:
+        return GrantRepository(self.connection)
+
+    @cached_property
+    def grant_search(self) -> GrantSearchIndex:
+        return search_index(self.connection)
