@@ -357,6 +357,19 @@ class GrantChange(Base):
     announced_at: Mapped[datetime | None]
 
 
+class GrantSearch(Base):
+    """Words a user searched the catalogue for, kept so that the result's buttons (pages, filters) can
+    carry an id instead of the words; pruned after a while."""
+
+    __tablename__ = "grant_searches"
+    __table_args__ = (Index("ix_grant_searches_created_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
 # The FTS5 index of grant calls and its shadow tables (SQLite only, made by migration 0007): not in the
 # models, so schema comparisons leave them out.
 SEARCH_INDEX_PREFIX = "grants_fts"

@@ -18,6 +18,7 @@ _grants = Base.metadata.tables["grants"]
 _sectors = Base.metadata.tables["grant_sectors"]
 _regions = Base.metadata.tables["grant_regions"]
 _changes = Base.metadata.tables["grant_changes"]
+_searches = Base.metadata.tables["grant_searches"]
 
 # Statuses as the database keeps them (bot/domain/grants.py names them; storage imports nothing from bot).
 _OPEN = "open"
@@ -246,6 +247,25 @@ class GrantRepository:
             await self.connection.execute(
                 update(_changes).where(_changes.c.id.in_(list(change_ids))).values(announced_at=now)
             )
+
+    # Searches: the words behind a result's buttons
+
+    async def add_search(self, user_id: int, text: str, *, now: datetime) -> int:
+        statement = (
+            insert(_searches).values(user_id=user_id, text=text, created_at=now).returning(_searches.c.id)
+        )
+        return int((await self.connection.execute(statement)).scalar_one())
+
+    async def search_text(self, search_id: int, user_id: int) -> str | None:
+        """The words of the user's search (None for someone else's, or one pruned)."""
+        statement = select(_searches.c.text).where(
+            _searches.c.id == search_id, _searches.c.user_id == user_id
+        )
+        return (await self.connection.execute(statement)).scalar_one_or_none()
+
+    async def prune_searches(self, *, before: datetime) -> int:
+        result = await self.connection.execute(delete(_searches).where(_searches.c.created_at < before))
+        return int(result.rowcount)
 
     @staticmethod
     def _check(values: dict[str, Any]) -> None:

@@ -98,6 +98,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_grant_changes_announced_at", "grant_changes", ["announced_at"])
+    op.create_table(
+        "grant_searches",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        sa.Column("text", sa.String(length=200), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_grant_searches_created_at", "grant_searches", ["created_at"])
     if op.get_bind().dialect.name == "sqlite":
         for statement in FTS_STATEMENTS:
             op.execute(statement)
@@ -108,6 +117,8 @@ def downgrade() -> None:
         for trigger in ("grants_fts_update", "grants_fts_delete", "grants_fts_insert"):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         op.execute("DROP TABLE IF EXISTS grants_fts")
+    op.drop_index("ix_grant_searches_created_at", table_name="grant_searches")
+    op.drop_table("grant_searches")
     op.drop_index("ix_grant_changes_announced_at", table_name="grant_changes")
     op.drop_table("grant_changes")
     op.drop_index("ix_grant_regions_region", table_name="grant_regions")
