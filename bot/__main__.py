@@ -17,6 +17,8 @@ COMMANDS = {
     "inbox": "show how many updates are pending, done and failed, and why the failed ones failed",
     "outbox": "show the outbox by kind and status, and the latest failures; "
     "`outbox retry ID ...|--all-failed` sends failed ones again",
+    "grants": "`grants import FILE` adds or updates grant calls from a CSV or JSON file (README: Grant "
+    "calls); `grants load-sample` loads the sample catalogue into an empty one",
     "healthcheck": "exit 0 if the running bot is healthy (webhook: GET /healthz; polling: HEARTBEAT_FILE)",
     "help": "print this help (also -h, --help)",
 }
@@ -44,8 +46,15 @@ def main(argv: list[str]) -> int:
     if command in ("help", "-h", "--help") and len(argv) == 1:
         print(HELP)
         return 0
-    # Only `outbox` takes arguments: `outbox retry ID ...` or `outbox retry --all-failed`.
-    takes_arguments = command == "outbox" and len(argv) > 2 and argv[1] == "retry"
+    # Only `outbox` and `grants` take arguments: `outbox retry ID ...` or `outbox retry --all-failed`;
+    # `grants import FILE`, `grants load-sample`.
+    takes_arguments = (command == "outbox" and len(argv) > 2 and argv[1] == "retry") or (
+        command == "grants"
+        and ((len(argv) == 3 and argv[1] == "import") or (len(argv) == 2 and argv[1] == "load-sample"))
+    )
+    if command == "grants" and not takes_arguments:
+        print("usage: python -m bot grants import FILE | grants load-sample", file=sys.stderr)
+        return 2
     if command not in COMMANDS or (len(argv) > 1 and not takes_arguments):
         print(USAGE, file=sys.stderr)
         print("Run `python -m bot --help` for what each command does.", file=sys.stderr)
@@ -87,6 +96,15 @@ def main(argv: list[str]) -> int:
         if takes_arguments:
             return asyncio.run(retry_failed(settings, argv[2:]))
         return asyncio.run(print_outbox_report(settings))
+    if command == "grants":
+        from pathlib import Path
+
+        from bot.grants_cli import import_file, load_sample
+
+        upgrade(settings.database_url)
+        if argv[1] == "import":
+            return asyncio.run(import_file(settings, Path(argv[2])))
+        return asyncio.run(load_sample(settings))
     if settings.bot_token is None:
         print(BOTFATHER_HELP, file=sys.stderr)
         return 2

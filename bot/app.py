@@ -32,6 +32,7 @@ from bot.sender import Sender
 from bot.services.approvals import ApprovalService
 from bot.services.broadcasts import BroadcastService
 from bot.services.events import EventService
+from bot.services.grants import GrantService
 from bot.services.notices import NoticeService
 from bot.services.users import UserService
 from bot.settings import Settings
@@ -66,6 +67,7 @@ class Application:
     approvals: ApprovalService
     events: EventService
     broadcasts: BroadcastService
+    grants: GrantService
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -105,7 +107,10 @@ def build_application(
         wake_sender=sender.wake,
     )
     broadcasts = BroadcastService(database, clock, admins=settings.admin_ids, wake_sender=sender.wake)
-    dispatcher = create_dispatcher(settings, database, catalogs, clock, users, approvals, events, broadcasts)
+    grants = GrantService(database, clock, catalogs, settings.admin_ids, wake_sender=sender.wake)
+    dispatcher = create_dispatcher(
+        settings, database, catalogs, clock, users, approvals, events, broadcasts, grants
+    )
     inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
     keep_updates = timedelta(days=settings.inbox_keep_days)
 
@@ -122,6 +127,9 @@ def build_application(
             "inbox-prune": (prune_inbox, INBOX_PRUNE_EVERY),
             "events-finish": (events.finish_ended, timedelta(minutes=5)),
             "waitlist-offers-expire": (events.expire_offers, timedelta(minutes=1)),
+            # Grant calls whose deadline has passed are closed (they read as closed at once anyway).
+            "grants-close": (grants.close_past_deadline, timedelta(minutes=5)),
+            "grant-searches-prune": (grants.prune_searches, timedelta(hours=1)),
         },
     )
     notices = NoticeService(database, clock, sender.wake)
@@ -140,6 +148,7 @@ def build_application(
         approvals,
         events,
         broadcasts,
+        grants,
     )
 
 

@@ -24,6 +24,7 @@ from bot.middlewares.user import UserMiddleware
 from bot.services.approvals import ApprovalService
 from bot.services.broadcasts import BroadcastService
 from bot.services.events import EventService
+from bot.services.grants import GrantService
 from bot.services.users import UserService
 from bot.settings import Settings
 from bot.telegram.resilience import (
@@ -98,6 +99,7 @@ def create_dispatcher(
     approvals: ApprovalService,
     events: EventService,
     broadcasts: BroadcastService,
+    grants: GrantService,
 ) -> Dispatcher:
     """The production dispatcher; tests build theirs with this same function."""
     dispatcher = Dispatcher(
@@ -113,6 +115,7 @@ def create_dispatcher(
         approvals=approvals,
         events=events,
         broadcasts=broadcasts,
+        grants=grants,
     )
     dispatcher.update.outer_middleware(UserMiddleware(users, catalogs, dispatcher.fsm))
     dispatcher.update.outer_middleware(dispatcher.fsm)

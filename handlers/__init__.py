@@ -9,6 +9,7 @@ from handlers import (
     broadcasts,
     events,
     fallback,
+    grants,
     language,
     membership,
     menu,
@@ -36,6 +37,7 @@ def setup_routers() -> Router:
         onboarding.router(),
         profile.router(),
         events.router(),
+        grants.router(),  # before the fallback: an approved NGO's typed text is a grant search
         fallback.router(),
     )
     return root

@@ -70,17 +70,19 @@ def bot_commands(t: Translator) -> list[BotCommand]:
 def menu_view(t: Translator) -> View:
     # Here, not at the top: the events views import the menu's back button.
     from bot.views.events import EventsAction, EventsCallback
+    from bot.views.grants import GrantsAction, GrantsCallback
 
     return View(
         t._("🏠 <b>Main menu</b>\nWhat would you like to do?"),
         inline_keyboard(
             [
                 button(t._("🌿 Eco events"), EventsCallback(action=EventsAction.LIST)),
+                button(t._("💰 Grants"), GrantsCallback(action=GrantsAction.LIST)),
                 button(t._("👤 My profile"), MenuCallback(action=MenuAction.PROFILE)),
                 button(t._("🌐 Language"), MenuCallback(action=MenuAction.LANGUAGE)),
                 button(t._("❓ Help"), MenuCallback(action=MenuAction.HELP)),
             ],
-            (1, 1, 2),
+            (1, 1, 1, 2),
         ),
     )
 
