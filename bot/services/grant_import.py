@@ -54,8 +54,8 @@ FIELDS = (
     "published_at",
 )
 FLAGS = ("legal_entity_only", "ngo_database_required", "youth_organizations", "initiative_groups_allowed")
-_TRUE = frozenset({"1", "true", "yes", "y", "иә", "да"})
-_FALSE = frozenset({"", "0", "false", "no", "n", "жоқ", "нет"})
+_TRUE = frozenset({"1", "true", "yes", "y"})
+_FALSE = frozenset({"", "0", "false", "no", "n"})
 # Regions written as "all" (or nothing) mean all of Kazakhstan.
 _ALL_REGIONS = frozenset({"", "all", "kz", "kazakhstan"})
 # A deadline given as a date alone ends at the end of that day.
