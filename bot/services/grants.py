@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from bot.clock import Clock
@@ -419,7 +419,12 @@ def _changes(existing: GrantRecord, draft: GrantDraft, status: str) -> list[Gran
     changes = []
     if existing.deadline != draft.deadline:
         changes.append(
-            GrantChange(existing.id, "deadline", existing.deadline.isoformat(), draft.deadline.isoformat())
+            GrantChange(
+                existing.id,
+                "deadline",
+                existing.deadline.astimezone(UTC).isoformat(),
+                draft.deadline.astimezone(UTC).isoformat(),
+            )
         )
     if (existing.amount_min, existing.amount_max) != (draft.amount_min, draft.amount_max):
         changes.append(
