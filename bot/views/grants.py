@@ -32,6 +32,8 @@ from bot.views import View, button
 from bot.views.menu import Origin, back_button
 from storage.repositories.grants import GrantRecord
 
+# Amounts travel in button data in millions of tenge (the choices are whole millions).
+MILLION = 1_000_000
 # A title on a button is cut to this many characters.
 BUTTON_TITLE_MAX = 48
 
@@ -53,7 +55,7 @@ class GrantsCallback(CallbackData, prefix="gr"):
     grant_id: int = 0
     sector: str = ""
     region: str = ""
-    amount: int = 0
+    amount: int = 0  # millions of tenge
     days: int = 0
     search: int = 0
     page: int = 0
@@ -63,7 +65,7 @@ def query_of(data: GrantsCallback) -> GrantQuery:
     return GrantQuery(
         sector=data.sector or None,
         region=data.region or None,
-        amount_at_least=data.amount or None,
+        amount_at_least=data.amount * MILLION or None,
         within_days=data.days or None,
         search_id=data.search,
         page=data.page,
@@ -77,7 +79,7 @@ def grants_button(
     values: dict[str, object] = {
         "sector": query.sector or "",
         "region": query.region or "",
-        "amount": query.amount_at_least or 0,
+        "amount": (query.amount_at_least or 0) // MILLION,
         "days": query.within_days or 0,
         "search": query.search_id,
         "page": query.page,
@@ -332,7 +334,7 @@ def amount_picker_view(t: Translator, query: GrantQuery) -> View:
             t._("from %(amount)s") % {"amount": t.money(amount)},
             GrantsAction.LIST,
             query,
-            amount=amount,
+            amount=amount // MILLION,
             page=0,
         )
         for amount in AMOUNT_AT_LEAST
