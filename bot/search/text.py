@@ -72,8 +72,8 @@ _KAZAKH_SUFFIXES = word_list(
     "ымыз іміз мыз міз ыңыз іңіз ңыз ңіз ым ім ың ің сы сі лары лері дары дері тары тері ы і "
     # plural
     "лар лер дар дер тар тер "
-    # adjectives made of nouns: экологиялық → экология, әлеуметтік → әлеумет
-    "лық лік дық дік тық тік"
+    # adjectives made of nouns: экологиялық → экология, әлеуметтік → әлеумет; doers: домбырашы
+    "лық лік дық дік тық тік шы ші"
 )
 
 
@@ -150,6 +150,8 @@ def russian_stem(word: str) -> str:
         return fold(word)
     if stem.endswith("ическ") and len(stem) > 7:
         return stem[:-5]
+    if stem.endswith(("ов", "ев")) and len(stem) > 6:  # пластиковых → пластик
+        return stem[:-2]
     if stem.endswith("н") and len(stem) > 5 and stem[-2] not in _RUSSIAN_VOWELS:
         return stem[:-1]
     return stem

@@ -311,14 +311,12 @@ class GrantService:
         now = self.clock.now()
         async with self.database.transaction() as uow:
             known = await uow.grants.by_external_ids([d.external_id for d in drafts if d.external_id])
+            new: list[tuple[dict[str, object], list[str], tuple[str, ...]]] = []
             for draft in drafts:
                 values = _values(draft, now, self.languages)
                 existing = known.get(draft.external_id or "")
                 if existing is None:
-                    grant_id = await uow.grants.add(
-                        sectors=[s.value for s in draft.sectors], regions=draft.regions, now=now, **values
-                    )
-                    outcome.added.append(grant_id)
+                    new.append((values, [sector.value for sector in draft.sectors], draft.regions))
                     continue
                 if draft.published_at is None:
                     values["published_at"] = existing.published_at
@@ -344,6 +342,7 @@ class GrantService:
                         change.grant_id, change.field, change.old_value, change.new_value, now=now
                     )
                     outcome.changes.append(change)
+            outcome.added.extend(await uow.grants.add_many(new, now=now))
         return outcome
 
     async def add(self, user_id: int, draft: GrantDraft) -> GrantRecord:

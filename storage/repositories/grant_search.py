@@ -27,6 +27,8 @@ _grants = Base.metadata.tables["grants"]
 _fts = table("grants_fts", column("rowid"))
 # Title words count this many times a summary's.
 TITLE_WEIGHT = 4.0
+# More matches than any catalogue has: the bound only keeps SQLite from merging the match into the join.
+MAX_HITS = 10_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +70,22 @@ class FTS5GrantIndex:
     ) -> list[int]:
         if not words:
             return []
-        rank = func.round(func.bm25(literal_column("grants_fts"), TITLE_WEIGHT, 1.0), 2)
+        # The full-text match runs first, on its own (a subquery with a LIMIT is not merged into the
+        # join): else SQLite walks the open calls and asks the index about each one.
+        hits = (
+            select(
+                _fts.c.rowid.label("id"),
+                func.round(func.bm25(literal_column("grants_fts"), TITLE_WEIGHT, 1.0), 2).label("rank"),
+            )
+            .where(literal_column("grants_fts").op("MATCH")(match_expression(words, match_all)))
+            .limit(MAX_HITS)
+            .subquery("hits")
+        )
         statement = (
             select(_grants.c.id)
-            .select_from(_fts.join(_grants, _grants.c.id == _fts.c.rowid))
-            .where(literal_column("grants_fts").op("MATCH")(match_expression(words, match_all)))
-            .where(*open_calls(filters))
-            .order_by(rank, _grants.c.deadline, _grants.c.id)
+            .select_from(hits.join(_grants, _grants.c.id == hits.c.id))
+            .where(*open_calls(filters, by_deadline_index=False))
+            .order_by(hits.c.rank, _grants.c.deadline, _grants.c.id)
             .offset(offset)
             .limit(limit)
         )

@@ -4,7 +4,7 @@ that browsing and search share."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -85,10 +85,12 @@ _CHANGE_COLUMNS = tuple(_changes.c[field.name] for field in fields(GrantChangeRe
 GRANT_EDITABLE = frozenset(_GRANT_FIELDS) - {"id"} | {"search_title", "search_body"}
 
 
-def open_calls(filters: GrantFilters) -> list[ColumnElement[bool]]:
+def open_calls(filters: GrantFilters, *, by_deadline_index: bool = True) -> list[ColumnElement[bool]]:
     """The WHERE conditions of the open calls passing the filters (shared by browsing and every search
-    index)."""
-    conditions: list[ColumnElement[bool]] = [_grants.c.status == _OPEN, _grants.c.deadline > filters.now]
+    index). Without `by_deadline_index` the status is compared as an expression, so that SQLite does not
+    walk the (status, deadline) index: a search starts from its matches and looks each call up."""
+    status = _grants.c.status if by_deadline_index else _grants.c.status.concat("")
+    conditions: list[ColumnElement[bool]] = [status == _OPEN, _grants.c.deadline > filters.now]
     if filters.sector is not None:
         conditions.append(
             select(_sectors.c.grant_id)
@@ -126,6 +128,29 @@ class GrantRepository:
         grant_id = int((await self.connection.execute(statement)).scalar_one())
         await self._set_links(grant_id, sectors, regions)
         return grant_id
+
+    async def add_many(
+        self, calls: Sequence[tuple[Mapping[str, Any], Collection[str], Collection[str]]], *, now: datetime
+    ) -> list[int]:
+        """Insert calls, each (values, sectors, regions), in a few statements; their ids in order."""
+        if not calls:
+            return []
+        for values, _, _ in calls:
+            self._check(values)
+        statement = insert(_grants).returning(_grants.c.id, sort_by_parameter_order=True)
+        rows = [{**values, "created_at": now, "updated_at": now} for values, _, _ in calls]
+        ids = [int(grant_id) for grant_id in (await self.connection.execute(statement, rows)).scalars()]
+        sectors = [
+            {"grant_id": i, "sector": sector} for i, (_, s, _) in zip(ids, calls, strict=True) for sector in s
+        ]
+        regions = [
+            {"grant_id": i, "region": region} for i, (_, _, r) in zip(ids, calls, strict=True) for region in r
+        ]
+        if sectors:
+            await self.connection.execute(insert(_sectors), sectors)
+        if regions:
+            await self.connection.execute(insert(_regions), regions)
+        return ids
 
     async def update(
         self,
@@ -268,7 +293,7 @@ class GrantRepository:
         return int(result.rowcount)
 
     @staticmethod
-    def _check(values: dict[str, Any]) -> None:
+    def _check(values: Mapping[str, Any]) -> None:
         unknown = set(values) - GRANT_EDITABLE
         if unknown:
             raise ValueError(f"not editable: {sorted(unknown)}")
