@@ -173,3 +173,14 @@ async def test_someone_elses_search_is_refused(app: Application, clock: ManualCl
     page = await app.grants.ask(1, "спорт")
     with pytest.raises(GrantError):
         await app.grants.find(2, GrantQuery(search_id=page.query.search_id))
+
+
+async def test_a_search_is_forgotten_after_a_week(app: Application, clock: ManualClock) -> None:
+    page = await app.grants.ask(1, "спорт")
+    clock.advance(timedelta(days=6))
+    assert await app.grants.prune_searches() == 0
+    await app.grants.find(1, page.query)
+    clock.advance(timedelta(days=2))
+    assert await app.grants.prune_searches() == 1
+    with pytest.raises(GrantError):
+        await app.grants.find(1, page.query)

@@ -99,7 +99,9 @@ def read_catalogue(path: Path, tz: ZoneInfo) -> list[GrantDraft]:
     return parse_rows(rows, tz)
 
 
-def parse_rows(rows: list[tuple[str, Mapping[str, object]]], tz: ZoneInfo) -> list[GrantDraft]:
+def parse_rows(
+    rows: list[tuple[str, Mapping[str, object]]], tz: ZoneInfo, *, require_external_id: bool = True
+) -> list[GrantDraft]:
     problems: list[RowProblem] = []
     drafts: list[GrantDraft] = []
     seen: dict[str, str] = {}
@@ -108,7 +110,7 @@ def parse_rows(rows: list[tuple[str, Mapping[str, object]]], tz: ZoneInfo) -> li
             problems.append(RowProblem(where, str(row.get("field", "-")), str(row.get("reason", ""))))
             continue
         row_problems: list[RowProblem] = []
-        draft = _draft(where, row, tz, row_problems)
+        draft = _draft(where, row, tz, row_problems, require_external_id)
         if draft is not None and draft.external_id is not None:
             if draft.external_id in seen:
                 row_problems.append(
@@ -151,7 +153,11 @@ def _csv_rows(content: str) -> Iterator[tuple[str, Mapping[str, object]]]:
 
 
 def _draft(
-    where: str, row: Mapping[str, object], tz: ZoneInfo, problems: list[RowProblem]
+    where: str,
+    row: Mapping[str, object],
+    tz: ZoneInfo,
+    problems: list[RowProblem],
+    require_external_id: bool = True,
 ) -> GrantDraft | None:
     if row.get("__not_an_object__"):
         problems.append(RowProblem(where, "-", "not an object"))
@@ -176,7 +182,7 @@ def _draft(
             problem(field, f"longer than {limit} characters")
         return cleaned
 
-    external_id = text("external_id", EXTERNAL_ID_MAX, required=True)
+    external_id = text("external_id", EXTERNAL_ID_MAX, required=require_external_id)
     titles = (text("title_kk", TITLE_MAX), text("title_ru", TITLE_MAX))
     if not any(titles):
         problem("title_kk/title_ru", "at least one title is needed")
@@ -310,3 +316,58 @@ def shift_forward(drafts: list[GrantDraft], now: datetime, *, ahead: timedelta) 
         )
         for draft in drafts
     ]
+
+
+# The admins' form in the bot: one "field: value" line per field, lists as "youth; education".
+FORM_FIELDS = tuple(name for name in FIELDS if name != "published_at")
+
+
+def read_form(text: str, tz: ZoneInfo) -> GrantDraft:
+    """A call from the admins' form; CatalogueError lists the problems (where = "form")."""
+    row: dict[str, object] = {}
+    unknown = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        name, separator, value = line.partition(":")
+        name = name.strip().lower()
+        if not separator or name not in FORM_FIELDS:
+            unknown.append(RowProblem("form", name or line.strip()[:20], "not a field of the form"))
+            continue
+        row[name] = value.strip()
+    drafts_or_problems: list[RowProblem] = list(unknown)
+    try:
+        drafts = parse_rows([("form", row)], tz, require_external_id=False)
+    except CatalogueError as error:
+        drafts_or_problems += error.problems
+        drafts = []
+    if drafts_or_problems:
+        raise CatalogueError(drafts_or_problems)
+    return drafts[0]
+
+
+def form_text(draft: GrantDraft, tz: ZoneInfo) -> str:
+    """A call written as the admins' form, to copy, change and send back."""
+    values = {
+        "external_id": draft.external_id or "",
+        "title_kk": draft.title_kk or "",
+        "title_ru": draft.title_ru or "",
+        "summary_kk": draft.summary_kk or "",
+        "summary_ru": draft.summary_ru or "",
+        "funder": draft.funder,
+        "kind": draft.kind.value,
+        "sectors": "; ".join(sector.value for sector in draft.sectors),
+        "regions": "; ".join(draft.regions) or "all",
+        "amount_min": "" if draft.amount_min is None else str(draft.amount_min),
+        "amount_max": "" if draft.amount_max is None else str(draft.amount_max),
+        "deadline": draft.deadline.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
+        "eligibility_kk": draft.eligibility_kk or "",
+        "eligibility_ru": draft.eligibility_ru or "",
+        "legal_entity_only": str(draft.legal_entity_only).lower(),
+        "ngo_database_required": str(draft.ngo_database_required).lower(),
+        "youth_organizations": str(draft.youth_organizations).lower(),
+        "initiative_groups_allowed": str(draft.initiative_groups_allowed).lower(),
+        "how_to_apply": draft.how_to_apply,
+        "source_url": draft.source_url or "",
+    }
+    return "\n".join(f"{name}: {' '.join(values[name].split())}" for name in FORM_FIELDS)

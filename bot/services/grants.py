@@ -53,6 +53,7 @@ class GrantProblem(StrEnum):
     SEARCH_TOO_LONG = "search_too_long"
     SEARCH_EMPTY = "search_empty"
     BAD_FILTER = "bad_filter"
+    DUPLICATE_EXTERNAL_ID = "duplicate_external_id"
 
 
 class GrantError(ValueError):
@@ -318,30 +319,12 @@ class GrantService:
                 if existing is None:
                     new.append((values, [sector.value for sector in draft.sectors], draft.regions))
                     continue
-                if draft.published_at is None:
-                    values["published_at"] = existing.published_at
-                if _same(existing, values, draft):
+                changes = await _update(uow, existing, draft, values, now)
+                if changes is None:
                     outcome.unchanged.append(existing.id)
                     continue
-                if values["status"] == GrantStatus.CLOSED and existing.status == GrantStatus.CLOSED:
-                    values["closed_at"] = existing.closed_at
-                elif values["status"] == GrantStatus.CLOSED:
-                    values["closed_at"] = now
-                else:
-                    values["closed_at"] = None
-                await uow.grants.update(
-                    existing.id,
-                    sectors=[s.value for s in draft.sectors],
-                    regions=draft.regions,
-                    now=now,
-                    **values,
-                )
                 outcome.updated.append(existing.id)
-                for change in _changes(existing, draft, str(values["status"])):
-                    await uow.grants.record_change(
-                        change.grant_id, change.field, change.old_value, change.new_value, now=now
-                    )
-                    outcome.changes.append(change)
+                outcome.changes.extend(changes)
             outcome.added.extend(await uow.grants.add_many(new, now=now))
         return outcome
 
@@ -359,6 +342,28 @@ class GrantService:
             grant = await uow.grants.get(grant_id)
         assert grant is not None  # noqa: S101 - just added
         return grant
+
+    async def edit(
+        self, user_id: int, grant_id: int, draft: GrantDraft
+    ) -> tuple[GrantRecord, list[GrantChange]]:
+        """Change a call, by an admin; a moved deadline or amount is recorded for its followers."""
+        self._check_admin(user_id)
+        now = self.clock.now()
+        async with self.database.transaction() as uow:
+            existing = await uow.grants.get(grant_id)
+            if existing is None:
+                raise GrantError(GrantProblem.NO_SUCH_GRANT)
+            if draft.external_id is not None and draft.external_id != existing.external_id:
+                taken = await uow.grants.by_external_ids([draft.external_id])
+                if taken:
+                    raise GrantError(GrantProblem.DUPLICATE_EXTERNAL_ID)
+            changes = await _update(uow, existing, draft, _values(draft, now, self.languages), now) or []
+            grant = await uow.grants.get(grant_id)
+        assert grant is not None  # noqa: S101 - it was there in this transaction
+        return grant, changes
+
+    def is_admin(self, user_id: int) -> bool:
+        return user_id in self.admin_ids
 
     async def close(self, user_id: int, grant_id: int) -> GrantRecord:
         """Close a call before its deadline, by an admin (recorded as a change for its followers)."""
@@ -404,6 +409,57 @@ def _check_query(query: GrantQuery) -> None:
         or query.search_id < 0
     ):
         raise GrantError(GrantProblem.BAD_FILTER)
+
+
+async def _update(
+    uow: UnitOfWork, existing: GrantRecord, draft: GrantDraft, values: dict[str, object], now: datetime
+) -> list[GrantChange] | None:
+    """Write the draft over the call (None when nothing differs) and record the changes to announce."""
+    if draft.published_at is None:
+        values["published_at"] = existing.published_at
+    if _same(existing, values, draft):
+        return None
+    if values["status"] == GrantStatus.CLOSED and existing.status == GrantStatus.CLOSED:
+        values["closed_at"] = existing.closed_at
+    elif values["status"] == GrantStatus.CLOSED:
+        values["closed_at"] = now
+    else:
+        values["closed_at"] = None
+    sectors = [sector.value for sector in draft.sectors]
+    await uow.grants.update(existing.id, sectors=sectors, regions=draft.regions, now=now, **values)
+    changes = _changes(existing, draft, str(values["status"]))
+    for change in changes:
+        await uow.grants.record_change(
+            change.grant_id, change.field, change.old_value, change.new_value, now=now
+        )
+    return changes
+
+
+def draft_of(grant: GrantRecord) -> GrantDraft:
+    """A call as a draft: what the admins' edit form starts from."""
+    return GrantDraft(
+        external_id=grant.external_id,
+        title_kk=grant.title_kk,
+        title_ru=grant.title_ru,
+        summary_kk=grant.summary_kk,
+        summary_ru=grant.summary_ru,
+        funder=grant.funder,
+        kind=GrantKind(grant.kind),
+        sectors=tuple(Sector(sector) for sector in grant.sectors if sector in Sector.__members__.values()),
+        regions=grant.regions,
+        amount_min=grant.amount_min,
+        amount_max=grant.amount_max,
+        deadline=grant.deadline,
+        eligibility_kk=grant.eligibility_kk,
+        eligibility_ru=grant.eligibility_ru,
+        legal_entity_only=grant.legal_entity_only,
+        ngo_database_required=grant.ngo_database_required,
+        youth_organizations=grant.youth_organizations,
+        initiative_groups_allowed=grant.initiative_groups_allowed,
+        how_to_apply=grant.how_to_apply,
+        source_url=grant.source_url,
+        published_at=grant.published_at,
+    )
 
 
 def _same(existing: GrantRecord, values: dict[str, object], draft: GrantDraft) -> bool:

@@ -26,7 +26,7 @@ from bot.domain.grants import (
 )
 from bot.domain.regions import REGIONS, REGIONS_BY_CODE
 from bot.i18n import N_, Translator
-from bot.services.grants import GrantPage, GrantProblem, GrantQuery
+from bot.services.grants import PAGE_SIZE, GrantPage, GrantProblem, GrantQuery
 from bot.text import escape
 from bot.views import View, button
 from bot.views.menu import Origin, back_button
@@ -172,7 +172,7 @@ def grants_list_view(t: Translator, page: GrantPage, now: datetime) -> View:
     rows: list[list[InlineKeyboardButton]] = []
     if not page.grants:
         lines += ["", _nothing_found_text(t, page)]
-    for number, grant in enumerate(page.grants, query.page * 5 + 1):
+    for number, grant in enumerate(page.grants, query.page * PAGE_SIZE + 1):
         lines += [
             "",
             f"{number}. <b>{grant_title(t, grant)}</b>",

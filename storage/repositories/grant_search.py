@@ -27,8 +27,8 @@ _grants = Base.metadata.tables["grants"]
 _fts = table("grants_fts", column("rowid"))
 # Title words count this many times a summary's.
 TITLE_WEIGHT = 4.0
-# More matches than any catalogue has: the bound only keeps SQLite from merging the match into the join.
-MAX_HITS = 10_000_000
+# Matches ranked at first (then 8× deeper while too few pass the filters).
+FIRST_DEPTH = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +56,10 @@ class GrantSearchIndex(Protocol):
 
 
 class FTS5GrantIndex:
+    """Ranks in FTS5 (bm25, in C, keeping only the best `depth` matches), then checks the filters on
+    those calls only; when too few of them pass, or equally ranked matches may have been cut off at the
+    depth, it looks deeper (8× each time) until the page is exact or every match was seen."""
+
     def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection
 
@@ -70,26 +74,32 @@ class FTS5GrantIndex:
     ) -> list[int]:
         if not words:
             return []
-        # The full-text match runs first, on its own (a subquery with a LIMIT is not merged into the
-        # join): else SQLite walks the open calls and asks the index about each one.
-        hits = (
-            select(
-                _fts.c.rowid.label("id"),
-                func.round(func.bm25(literal_column("grants_fts"), TITLE_WEIGHT, 1.0), 2).label("rank"),
+        needed = offset + limit
+        depth = max(needed * 8, FIRST_DEPTH)
+        rank = func.round(func.bm25(literal_column("grants_fts"), TITLE_WEIGHT, 1.0), 2)
+        match = literal_column("grants_fts").op("MATCH")(match_expression(words, match_all))
+        while True:
+            # One statement: the best `depth` matches (ranked inside FTS5, kept apart by the LIMIT),
+            # each with its call's deadline and whether the call passes the filters.
+            hits = (
+                select(_fts.c.rowid.label("id"), rank.label("rank")).where(match).order_by(rank).limit(depth)
             )
-            .where(literal_column("grants_fts").op("MATCH")(match_expression(words, match_all)))
-            .limit(MAX_HITS)
-            .subquery("hits")
-        )
-        statement = (
-            select(_grants.c.id)
-            .select_from(hits.join(_grants, _grants.c.id == hits.c.id))
-            .where(*open_calls(filters, by_deadline_index=False))
-            .order_by(hits.c.rank, _grants.c.deadline, _grants.c.id)
-            .offset(offset)
-            .limit(limit)
-        )
-        return [int(grant_id) for grant_id in (await self.connection.execute(statement)).scalars()]
+            ranked = hits.subquery("hits")
+            passes = and_(*open_calls(filters, by_deadline_index=False))
+            rows = (
+                await self.connection.execute(
+                    select(ranked.c.id, ranked.c.rank, _grants.c.deadline, passes)
+                    .select_from(ranked.join(_grants, _grants.c.id == ranked.c.id))
+                    .order_by(ranked.c.rank)
+                )
+            ).all()
+            seen_all = len(rows) < depth
+            found = sorted(
+                (float(score), deadline, int(grant_id)) for grant_id, score, deadline, ok in rows if ok
+            )
+            if seen_all or (len(found) >= needed and found[needed - 1][0] < float(rows[-1][1])):
+                return [grant_id for _, _, grant_id in found[offset:needed]]
+            depth *= 8
 
 
 def match_expression(words: Sequence[SearchWord], match_all: bool) -> str:
