@@ -9,6 +9,7 @@ from handlers import (
     broadcasts,
     events,
     fallback,
+    grant_admin,
     grants,
     language,
     membership,
@@ -29,6 +30,7 @@ def setup_routers() -> Router:
     root.include_routers(
         approvals.router(),  # admins are admins by ADMIN_IDS, whether or not they set themselves up
         broadcasts.router(),  # admins by ADMIN_IDS too; the mute button works for anyone it reached
+        grant_admin.router(),  # admins by ADMIN_IDS; every step re-checked by the service
         strangers.router(),  # before any feature: a press from someone unknown reaches none
         membership.router(),
         language.router(),

@@ -96,6 +96,7 @@ async def on_list(
 async def on_card(
     query: CallbackQuery,
     callback_data: GrantsCallback,
+    user: UserProfile,
     grants: GrantService,
     clock: Clock,
     t: Translator,
@@ -106,7 +107,8 @@ async def on_card(
     except GrantError as error:
         callback_answer.text = grant_refusal_text(t, error.problem)
         return
-    await show(query, grant_card_view(t, grant, clock.now(), query_of(callback_data)))
+    admin = grants.is_admin(user.id)
+    await show(query, grant_card_view(t, grant, clock.now(), query_of(callback_data), admin=admin))
 
 
 async def on_picker(query: CallbackQuery, callback_data: GrantsCallback, t: Translator) -> None:

@@ -435,6 +435,36 @@ async def _update(
     return changes
 
 
+def preview_record(draft: GrantDraft, now: datetime) -> GrantRecord:
+    """A draft as its card would show it once saved (for the admins' preview)."""
+    return GrantRecord(
+        id=0,
+        external_id=draft.external_id,
+        title_kk=draft.title_kk,
+        title_ru=draft.title_ru,
+        summary_kk=draft.summary_kk,
+        summary_ru=draft.summary_ru,
+        funder=draft.funder,
+        kind=draft.kind.value,
+        amount_min=draft.amount_min,
+        amount_max=draft.amount_max,
+        deadline=draft.deadline,
+        eligibility_kk=draft.eligibility_kk,
+        eligibility_ru=draft.eligibility_ru,
+        legal_entity_only=draft.legal_entity_only,
+        ngo_database_required=draft.ngo_database_required,
+        youth_organizations=draft.youth_organizations,
+        initiative_groups_allowed=draft.initiative_groups_allowed,
+        how_to_apply=draft.how_to_apply,
+        source_url=draft.source_url,
+        status=(GrantStatus.OPEN if draft.deadline > now else GrantStatus.CLOSED).value,
+        published_at=draft.published_at or now,
+        closed_at=None,
+        sectors=tuple(sector.value for sector in draft.sectors),
+        regions=draft.regions,
+    )
+
+
 def draft_of(grant: GrantRecord) -> GrantDraft:
     """A call as a draft: what the admins' edit form starts from."""
     return GrantDraft(

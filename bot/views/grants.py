@@ -253,7 +253,9 @@ def _nothing_found_text(t: Translator, page: GrantPage) -> str:
     return t._("There are no open grant calls now. Look again later.")
 
 
-def grant_card_view(t: Translator, grant: GrantRecord, now: datetime, query: GrantQuery) -> View:
+def grant_card_view(
+    t: Translator, grant: GrantRecord, now: datetime, query: GrantQuery, *, admin: bool = False
+) -> View:
     status = effective_status(grant.status, grant.deadline, now)
     lines = [
         f"<b>{grant_title(t, grant)}</b>",
@@ -374,6 +376,7 @@ _REFUSALS = {
     GrantProblem.SEARCH_EMPTY: N_("Send words to look for: letters or digits."),
     GrantProblem.BAD_FILTER: N_("This button is out of date. Send /menu."),
     GrantProblem.NOT_ALLOWED: N_("Only admins can do this."),
+    GrantProblem.DUPLICATE_EXTERNAL_ID: N_("Another call already has this external_id."),
 }
 
 
