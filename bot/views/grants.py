@@ -296,9 +296,12 @@ def grant_card_view(
         lines.append(t._("Source: %(link)s") % {"link": escape(grant.source_url)})
     lines.append(t._("Published: %(date)s") % {"date": t.date(grant.published_at)})
     back = grants_button(t._("⬅️ Grant calls"), GrantsAction.LIST, query)
-    return View(
-        "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=[[back], [back_button(t, Origin.MENU)]])
-    )
+    rows = [[back], [back_button(t, Origin.MENU)]]
+    if admin:
+        from bot.views.grant_admin import admin_row  # the admins' buttons live with their dialog
+
+        rows.insert(0, admin_row(t, grant, status is GrantStatus.OPEN))
+    return View("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 def _picker(
