@@ -227,3 +227,9 @@ async def test_load_sample_fills_an_empty_catalogue_only(
     assert await asyncio.to_thread(main, ["grants", "load-sample"]) == 0
     assert "not empty" in capsys.readouterr().out
     assert await app.grants.count() == count
+
+
+def test_the_grants_command_takes_import_file_or_load_sample(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["grants"], ["grants", "import"], ["grants", "load-sample", "extra"], ["grants", "drop"]):
+        assert main(argv) == 2
+        assert "usage: python -m bot grants import FILE | grants load-sample" in capsys.readouterr().err

@@ -174,3 +174,24 @@ def test_grant_button_data_fits_telegrams_64_bytes() -> None:
         page=10**4,
     )
     assert len(widest.pack().encode()) <= 64
+
+
+def test_time_left_is_pluralized_in_each_language(app: Application, clock: ManualClock) -> None:
+    from datetime import timedelta
+
+    from bot.views.grants import time_left_text
+
+    now = clock.now()
+    kk, ru = app.catalogs["kk"], app.catalogs["ru"]
+    left = {days: now + timedelta(days=days, minutes=1) for days in (1, 2, 5, 14, 21)}
+    assert [time_left_text(ru, moment, now) for moment in left.values()] == [
+        "остался 1 день",
+        "осталось 2 дня",
+        "осталось 5 дней",
+        "осталось 14 дней",
+        "остался 21 день",
+    ]
+    assert time_left_text(kk, left[14], now) == "14 күн қалды"
+    assert time_left_text(ru, now + timedelta(hours=4, minutes=10), now) == "осталось 5 часов"
+    assert time_left_text(kk, now + timedelta(minutes=30), now) == "1 сағат қалды"
+    assert time_left_text(ru, now, now) == "закрыт"
