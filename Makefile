@@ -9,6 +9,7 @@ MO := $(PO:.po=.mo)
 .PHONY: run migrate test lint typecheck check catalogs translations bench fake-telegram docker clean
 
 run: $(STAMP) catalogs migrate  ## set up, then run the bot (needs BOT_TOKEN in .env or the environment)
+	$(BIN)/python -m bot grants load-sample  # the SAMPLE grant catalogue, into an empty one only
 	$(BIN)/python -m bot
 
 migrate: $(STAMP)  ## apply database migrations

@@ -20,6 +20,8 @@ COMMANDS = {
     "`outbox retry ID ...|--all-failed` sends failed ones again",
     "events": "`events import FILE` imports events from a CSV or JSON file, all or nothing "
     "(README: Importing events)",
+    "grants": "`grants import FILE` adds or updates grant calls from a CSV or JSON file (README: Grant "
+    "calls); `grants load-sample` loads the sample catalogue into an empty one",
     "healthcheck": "exit 0 if the running bot is healthy (webhook: GET /healthz; polling: HEARTBEAT_FILE)",
     "help": "print this help (also -h, --help)",
 }
@@ -47,11 +49,19 @@ def main(argv: list[str]) -> int:
     if command in ("help", "-h", "--help") and len(argv) == 1:
         print(HELP)
         return 0
-    # Only `outbox` and `events` take arguments: `outbox retry ID ...` or `outbox retry --all-failed`,
-    # and `events import FILE`.
-    takes_arguments = (command == "outbox" and len(argv) > 2 and argv[1] == "retry") or (
-        command == "events" and len(argv) == 3 and argv[1] == "import"
+    # Only `outbox`, `events` and `grants` take arguments: `outbox retry ID ...` or `outbox retry
+    # --all-failed`; `events import FILE`; `grants import FILE`, `grants load-sample`.
+    takes_arguments = (
+        (command == "outbox" and len(argv) > 2 and argv[1] == "retry")
+        or (command == "events" and len(argv) == 3 and argv[1] == "import")
+        or (
+            command == "grants"
+            and ((len(argv) == 3 and argv[1] == "import") or (len(argv) == 2 and argv[1] == "load-sample"))
+        )
     )
+    if command == "grants" and not takes_arguments:
+        print("usage: python -m bot grants import FILE | grants load-sample", file=sys.stderr)
+        return 2
     if (
         command not in COMMANDS
         or (len(argv) > 1 and not takes_arguments)
@@ -104,6 +114,16 @@ def main(argv: list[str]) -> int:
 
         upgrade(settings.database_url)
         return asyncio.run(import_events(settings, Path(argv[2])))
+
+    if command == "grants":
+        from pathlib import Path
+
+        from bot.grants_cli import import_file, load_sample
+
+        upgrade(settings.database_url)
+        if argv[1] == "import":
+            return asyncio.run(import_file(settings, Path(argv[2])))
+        return asyncio.run(load_sample(settings))
     if settings.bot_token is None:
         print(BOTFATHER_HELP, file=sys.stderr)
         return 2

@@ -34,6 +34,7 @@ from bot.services.approvals import ApprovalService
 from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
 from bot.services.events import EventService
+from bot.services.grants import GrantService
 from bot.services.notices import NoticeService
 from bot.services.publishing import PublishingService
 from bot.services.ratings import RatingService
@@ -76,6 +77,7 @@ class Application:
     attendance: AttendanceService
     ratings: RatingService
     broadcast_progress: ProgressBoard
+    grants: GrantService
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -132,6 +134,7 @@ def build_application(
         reminder_hours=settings.reminder_hours,
         wake_sender=sender.wake,
     )
+    grants = GrantService(database, clock, catalogs, settings.admin_ids, wake_sender=sender.wake)
     attendance = AttendanceService(database, clock, settings.admin_ids)
     ratings = RatingService(database, clock, settings.admin_ids, wake_sender=sender.wake)
     dispatcher = create_dispatcher(
@@ -146,6 +149,7 @@ def build_application(
         publishing,
         attendance,
         ratings,
+        grants,
     )
     inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
     keep_updates = timedelta(days=settings.inbox_keep_days)
@@ -169,6 +173,9 @@ def build_application(
             # progress messages of running ones are edited to their counts now.
             "broadcasts-start": (broadcasts.start_due, BROADCASTS_START_EVERY),
             "broadcasts-progress": (broadcast_progress.refresh, PROGRESS_EVERY),
+            # Grant calls whose deadline has passed are closed (they read as closed at once anyway).
+            "grants-close": (grants.close_past_deadline, timedelta(minutes=5)),
+            "grant-searches-prune": (grants.prune_searches, timedelta(hours=1)),
         },
     )
     notices = NoticeService(database, clock, sender.wake)
@@ -191,6 +198,7 @@ def build_application(
         attendance,
         ratings,
         broadcast_progress,
+        grants,
     )
 
 

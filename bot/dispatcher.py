@@ -26,6 +26,7 @@ from bot.services.approvals import ApprovalService
 from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
 from bot.services.events import EventService
+from bot.services.grants import GrantService
 from bot.services.publishing import PublishingService
 from bot.services.ratings import RatingService
 from bot.services.users import UserService
@@ -114,6 +115,7 @@ def create_dispatcher(
     publishing: PublishingService,
     attendance: AttendanceService,
     ratings: RatingService,
+    grants: GrantService,
 ) -> Dispatcher:
     """The production dispatcher; tests build theirs with this same function."""
     dispatcher = Dispatcher(
@@ -132,6 +134,7 @@ def create_dispatcher(
         publishing=publishing,
         attendance=attendance,
         ratings=ratings,
+        grants=grants,
     )
     dispatcher.update.outer_middleware(UserMiddleware(users, catalogs, dispatcher.fsm))
     dispatcher.update.outer_middleware(dispatcher.fsm)

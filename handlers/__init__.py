@@ -10,6 +10,8 @@ from handlers import (
     broadcasts,
     events,
     fallback,
+    grant_admin,
+    grants,
     language,
     membership,
     menu,
@@ -32,6 +34,7 @@ def setup_routers() -> Router:
     root.include_routers(
         approvals.router(),  # admins are admins by ADMIN_IDS, whether or not they set themselves up
         broadcasts.router(),  # admins by ADMIN_IDS too; the mute button works for anyone it reached
+        grant_admin.router(),  # admins by ADMIN_IDS; every step re-checked by the service
         strangers.router(),  # before any feature: a press from someone unknown reaches none
         membership.router(),
         language.router(),
@@ -43,6 +46,7 @@ def setup_routers() -> Router:
         events.router(),
         organizer_tools.router(),
         ratings.router(),
+        grants.router(),  # before the fallback: an approved NGO's typed text is a grant search
         fallback.router(),
     )
     return root

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -298,3 +309,115 @@ class EventRating(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Grant(Base):
+    """A grant call NGOs can apply to (bot/services/grants.py). Its words are also kept normalized in
+    search_title and search_body, which the search index reads (SQLite: the grants_fts FTS5 table,
+    kept in step by triggers; see storage/repositories/grant_search.py)."""
+
+    __tablename__ = "grants"
+    __table_args__ = (
+        Index("ix_grants_status_deadline", "status", "deadline"),
+        UniqueConstraint("external_id", name="uq_grants_external_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The id in the catalogue it was imported from: a re-import updates the call instead of adding it.
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    # Kazakh and/or Russian: one language is enough, the other falls back to it.
+    title_kk: Mapped[str | None] = mapped_column(String(200))
+    title_ru: Mapped[str | None] = mapped_column(String(200))
+    summary_kk: Mapped[str | None] = mapped_column(Text)
+    summary_ru: Mapped[str | None] = mapped_column(Text)
+    funder: Mapped[str] = mapped_column(String(200))
+    # state_grant, state_order, foundation, corporate, international.
+    kind: Mapped[str] = mapped_column(String(16))
+    # In tenge; either may be unknown (None).
+    amount_min: Mapped[int | None] = mapped_column(BigInteger)
+    amount_max: Mapped[int | None] = mapped_column(BigInteger)
+    # Applications are accepted until this moment.
+    deadline: Mapped[datetime]
+    eligibility_kk: Mapped[str | None] = mapped_column(Text)
+    eligibility_ru: Mapped[str | None] = mapped_column(Text)
+    legal_entity_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    ngo_database_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    youth_organizations: Mapped[bool] = mapped_column(Boolean, default=False)
+    initiative_groups_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A link or a contact.
+    how_to_apply: Mapped[str] = mapped_column(String(500))
+    source_url: Mapped[str | None] = mapped_column(String(500))
+    # open or closed; an open call whose deadline passed is closed by the grants-close scan.
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    published_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    # Normalized words (bot/search): titles and funder; the rest (summaries, sectors, regions, kind).
+    search_title: Mapped[str] = mapped_column(Text, default="")
+    search_body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class GrantSector(Base):
+    """A sector a grant call is for (bot/domain/grants.py: Sector)."""
+
+    __tablename__ = "grant_sectors"
+    __table_args__ = (Index("ix_grant_sectors_sector", "sector"),)
+
+    grant_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("grants.id", ondelete="CASCADE"), primary_key=True
+    )
+    sector: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class GrantRegion(Base):
+    """A region a grant call is open to; a call with none is open to all of Kazakhstan."""
+
+    __tablename__ = "grant_regions"
+    __table_args__ = (Index("ix_grant_regions_region", "region"),)
+
+    grant_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("grants.id", ondelete="CASCADE"), primary_key=True
+    )
+    region: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class GrantChange(Base):
+    """A change to a published call that those who follow it should hear of (deadline, amount,
+    status), written in the same transaction as the change; announced_at is set once it was."""
+
+    __tablename__ = "grant_changes"
+    __table_args__ = (Index("ix_grant_changes_announced_at", "announced_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    grant_id: Mapped[int] = mapped_column(Integer, ForeignKey("grants.id", ondelete="CASCADE"))
+    # deadline, amount or status.
+    field: Mapped[str] = mapped_column(String(16))
+    # The values before and after, as text (ISO times, "min-max" amounts, statuses).
+    old_value: Mapped[str | None] = mapped_column(String(64))
+    new_value: Mapped[str | None] = mapped_column(String(64))
+    changed_at: Mapped[datetime]
+    announced_at: Mapped[datetime | None]
+
+
+class GrantSearch(Base):
+    """Words a user searched the catalogue for, kept so that the result's buttons (pages, filters) can
+    carry an id instead of the words; pruned after a while."""
+
+    __tablename__ = "grant_searches"
+    __table_args__ = (Index("ix_grant_searches_created_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+# The FTS5 index of grant calls and its shadow tables (SQLite only, made by migration 0010): not in the
+# models, so schema comparisons leave them out.
+SEARCH_INDEX_PREFIX = "grants_fts"
+
+
+def is_modelled_table(name: str | None) -> bool:
+    """Whether a table belongs to the models (search index tables do not)."""
+    return not (name or "").startswith(SEARCH_INDEX_PREFIX)

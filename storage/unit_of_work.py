@@ -23,6 +23,8 @@ from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.events import EventRepository
 from storage.repositories.fsm import FSMRepository
+from storage.repositories.grant_search import GrantSearchIndex, search_index
+from storage.repositories.grants import GrantRepository
 from storage.repositories.inbox import InboxRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.publishing import PublishingRepository
@@ -144,3 +146,11 @@ class UnitOfWork:
     @cached_property
     def attendance(self) -> AttendanceRepository:
         return AttendanceRepository(self.connection)
+
+    @cached_property
+    def grants(self) -> GrantRepository:
+        return GrantRepository(self.connection)
+
+    @cached_property
+    def grant_search(self) -> GrantSearchIndex:
+        return search_index(self.connection)

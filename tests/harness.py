@@ -38,7 +38,7 @@ from bot.telegram.resilience import ResilientRequests
 from bot.views.onboarding import ConsentCallback, LanguageCallback, RegionCallback, RoleCallback
 from fake_telegram.recording import TOKEN, RecordingSession
 from storage.database import Database
-from storage.models import Base
+from storage.models import Base, is_modelled_table
 from storage.repositories.users import UserProfile
 
 _update_ids = itertools.count(1)
@@ -243,7 +243,14 @@ async def stored_user(database: Database, user_id: int) -> UserProfile | None:
 
 def schema_differences(connection: Connection) -> list[object]:
     """What Alembic's autogenerate would change to make the database match the models (empty: none)."""
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        connection,
+        opts={
+            "compare_type": True,
+            # The search index (SQLite's FTS5 tables) is not in the models.
+            "include_name": lambda name, type_, _parent: type_ != "table" or is_modelled_table(name),
+        },
+    )
     return list(compare_metadata(context, Base.metadata))
 
 

@@ -51,3 +51,19 @@ def test_registrations_benchmark_passes_its_checks() -> None:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "rush: 1,000 for 50 seats" in result.stdout
+
+
+@pytest.mark.e2e
+def test_grant_search_benchmark_finds_what_it_should() -> None:
+    # Relevance only: latency on a shared test machine is bench/README.md's business.
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.grant_search", "--calls", "300", "--rounds", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    relevance = next(line for line in result.stdout.splitlines() if line.startswith("relevance"))
+    assert relevance.endswith("recall@5 1.000"), result.stdout[-3000:] + result.stderr[-3000:]
+    assert "p95" in result.stdout

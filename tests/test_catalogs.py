@@ -147,6 +147,8 @@ def test_no_user_facing_literal_outside_the_catalogs() -> None:
     problems = []
     for package in ("bot", "handlers"):
         for path in sorted((ROOT / package).rglob("*.py")):
+            if path.is_relative_to(ROOT / "bot" / "search"):
+                continue  # the search's lexicons: words matched against what users type, never shown
             tree = ast.parse(path.read_text(encoding="utf-8"))
             translated = {
                 id(arg)

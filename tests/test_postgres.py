@@ -16,6 +16,7 @@ from alembic.script import ScriptDirectory
 
 from bot.app import build_application
 from bot.clock import ManualClock
+from bot.i18n import Catalogs
 from bot.services.events import EventService
 from bot.settings import Settings
 from fake_telegram.recording import TOKEN, RecordingSession
@@ -221,3 +222,22 @@ async def test_a_thousand_registrations_at_once_on_postgres(pg_url: str) -> None
     places = sorted(outcome.place_in_line for outcome in outcomes if outcome.place_in_line is not None)
     assert places == list(range(1, 951))
     assert not any(tap.created for tap in double_taps)
+
+
+async def test_grant_search_falls_back_to_like_on_postgres(pg_database: Database, catalogs: Catalogs) -> None:
+    from bot.services.grants import GrantQuery, GrantService
+    from tests.grants_support import catalogue
+
+    grants = GrantService(pg_database, ManualClock(NOW), catalogs)
+    outcome = await grants.import_calls(catalogue(NOW))
+    assert len(outcome.added) == 6
+    assert (await grants.import_calls(catalogue(NOW))).added == []  # idempotent here too
+    page = await grants.ask(1, "жастарға")  # the youth sector, nearest deadline first
+    assert [grant.external_id for grant in page.grants] == ["youth-aktobe", "youth-all"]
+    page = await grants.ask(1, "агаш")
+    assert [grant.external_id for grant in page.grants] == ["trees"]
+    page = await grants.ask(1, "какие гранты есть для молодежных НПО в Актобе")
+    assert [grant.external_id for grant in page.grants] == ["youth-aktobe", "youth-all"]
+    browse = await grants.find(1, GrantQuery(region="almaty", amount_at_least=5_000_000))
+    assert [grant.external_id for grant in browse.grants] == ["health-almaty"]
+    assert await grants.close_past_deadline() == 0  # "past" was imported closed

@@ -72,9 +72,13 @@ def menu_view(t: Translator, *, organizes: bool = False) -> View:
     gets their events' entry."""
     # Here, not at the top: the events and publishing views import the menu's back button.
     from bot.views.events import EventsAction, EventsCallback
+    from bot.views.grants import GrantsAction, GrantsCallback
     from bot.views.publishing import organizer_menu_button
 
-    buttons = [button(t._("🌿 Eco events"), EventsCallback(action=EventsAction.LIST))]
+    buttons = [
+        button(t._("🌿 Eco events"), EventsCallback(action=EventsAction.LIST)),
+        button(t._("💰 Grants"), GrantsCallback(action=GrantsAction.LIST)),
+    ]
     if organizes:
         buttons.append(organizer_menu_button(t))
     buttons += [
@@ -84,7 +88,7 @@ def menu_view(t: Translator, *, organizes: bool = False) -> View:
     ]
     return View(
         t._("🏠 <b>Main menu</b>\nWhat would you like to do?"),
-        inline_keyboard(buttons, (1, 1, 1, 2) if organizes else (1, 1, 2)),
+        inline_keyboard(buttons, (1, 1, 1, 1, 2) if organizes else (1, 1, 1, 2)),
     )
 
 

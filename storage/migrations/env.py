@@ -9,9 +9,16 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from storage.database import DEFAULT_DATABASE_URL, create_engine
-from storage.models import Base
+from storage.models import Base, is_modelled_table
 
 config = context.config
+
+
+def _include_name(name: str | None, type_: str, _parent: object) -> bool:
+    """Autogenerate compares the models' tables only: not the search index (see storage/models.py)."""
+    return type_ != "table" or is_modelled_table(name)
+
+
 target_metadata = Base.metadata
 
 
@@ -29,6 +36,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=_include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,525 @@
+"""Grant calls: the catalogue NGOs browse and search, and the use cases that keep it.
+
+Each public method is one use case: one unit of work. Reading the catalogue is for everyone set up;
+changing it is for admins (the import CLI runs as the operator). What a call says is validated in
+bot/services/grant_import.py, which the import and the admin's use cases share.
+
+Search: a typed text is read as a question (bot/search/questions.py: region and sector filters plus
+keywords), its keywords normalized (bot/search/text.py), and matched by the database's search index
+(storage/repositories/grant_search.py) with all the filters; every word must match, and if nothing
+does, any word may.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from bot.clock import Clock
+from bot.domain.grants import (
+    AMOUNT_AT_LEAST,
+    DEADLINE_WITHIN_DAYS,
+    KIND_NAMES,
+    SECTOR_NAMES,
+    GrantKind,
+    GrantStatus,
+    Sector,
+)
+from bot.domain.regions import REGIONS_BY_CODE
+from bot.i18n import Catalogs, Translator
+from bot.search.questions import ReadQuestion, read_question
+from bot.search.text import forms, index_text, words
+from storage.database import Database
+from storage.repositories.grant_search import SearchWord
+from storage.repositories.grants import GrantFilters, GrantRecord
+from storage.unit_of_work import UnitOfWork
+
+PAGE_SIZE = 5
+SEARCH_TEXT_MAX = 200
+# Words of a search beyond these are not looked for (a pasted paragraph is not a query).
+SEARCH_WORDS_MAX = 8
+# The words behind a result's buttons are kept this long.
+KEEP_SEARCHES = timedelta(days=7)
+
+
+class GrantProblem(StrEnum):
+    """Why a use case refused: a code the views turn into a message in the user's language."""
+
+    NO_SUCH_GRANT = "no_such_grant"
+    NOT_ALLOWED = "not_allowed"
+    STALE_SEARCH = "stale_search"  # the words behind a button are gone (pruned) or someone else's
+    SEARCH_TOO_LONG = "search_too_long"
+    SEARCH_EMPTY = "search_empty"
+    BAD_FILTER = "bad_filter"
+    DUPLICATE_EXTERNAL_ID = "duplicate_external_id"
+
+
+class GrantError(ValueError):
+    def __init__(self, problem: GrantProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class GrantQuery:
+    """What the catalogue is asked: filters (None: any), a page, and the user's typed search (its id,
+    0: none). Small enough for a button's data."""
+
+    sector: str | None = None
+    region: str | None = None
+    # The most a call gives (else its least) is at least this, in tenge.
+    amount_at_least: int | None = None
+    # The deadline is within this many days from now.
+    within_days: int | None = None
+    search_id: int = 0
+    page: int = 0
+
+    @property
+    def has_filters(self) -> bool:
+        return any(
+            value is not None for value in (self.sector, self.region, self.amount_at_least, self.within_days)
+        )
+
+    def without_filters(self) -> GrantQuery:
+        return GrantQuery(search_id=self.search_id)
+
+
+@dataclass(frozen=True, slots=True)
+class GrantPage:
+    """One page of calls for a query, and how a typed search was read."""
+
+    grants: list[GrantRecord]
+    query: GrantQuery
+    has_next: bool
+    # The typed search as read (None when browsing), and the words looked for.
+    reading: ReadQuestion | None = None
+    keywords: tuple[str, ...] = ()
+    # True when no call had every word and calls with any of them are shown.
+    loosened: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class GrantChange:
+    """A change to a call's deadline, amount or status, recorded for those who follow it."""
+
+    grant_id: int
+    field: str
+    old_value: str | None
+    new_value: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class GrantDraft:
+    """What a call says, validated (bot/services/grant_import.py builds these). Times are aware."""
+
+    funder: str
+    kind: GrantKind
+    deadline: datetime
+    how_to_apply: str
+    title_kk: str | None = None
+    title_ru: str | None = None
+    summary_kk: str | None = None
+    summary_ru: str | None = None
+    sectors: tuple[Sector, ...] = ()
+    # Empty: all of Kazakhstan.
+    regions: tuple[str, ...] = ()
+    amount_min: int | None = None
+    amount_max: int | None = None
+    eligibility_kk: str | None = None
+    eligibility_ru: str | None = None
+    legal_entity_only: bool = False
+    ngo_database_required: bool = False
+    youth_organizations: bool = False
+    initiative_groups_allowed: bool = False
+    source_url: str | None = None
+    external_id: str | None = None
+    # None: now.
+    published_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    """What an import did: calls added, updated and left as they were, and the changes to announce
+    (a deadline or an amount that moved, a call reopened)."""
+
+    added: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    changes: list[GrantChange] = field(default_factory=list)
+
+    @property
+    def changed_ids(self) -> list[int]:
+        return list(dict.fromkeys(change.grant_id for change in self.changes))
+
+
+def search_words(keywords: Sequence[str]) -> list[SearchWord]:
+    """The keywords as the index is asked: each word's folded form as a prefix, or a stem exactly."""
+    result = []
+    for keyword in keywords:
+        for word in words(keyword):
+            word_forms = forms(word)
+            result.append(SearchWord(word_forms.folded, word_forms.stems))
+    return result[:SEARCH_WORDS_MAX]
+
+
+def search_document(draft: GrantDraft, languages: Sequence[Translator]) -> tuple[str, str]:
+    """A call's words as the index keeps them: (titles and funder, everything else), with the names
+    of its sectors, regions and kind in every language, so that «спорт» or «Ақтөбе» find them too."""
+    msgids = [
+        *(SECTOR_NAMES[sector] for sector in draft.sectors),
+        *(REGIONS_BY_CODE[code].name for code in draft.regions),
+        KIND_NAMES[draft.kind],
+    ]
+    names = " ".join(t._(msgid) for t in languages for msgid in msgids)
+    title = index_text(draft.title_kk, draft.title_ru, draft.funder)
+    body = index_text(draft.summary_kk, draft.summary_ru, draft.eligibility_kk, draft.eligibility_ru, names)
+    return title, body
+
+
+def _values(draft: GrantDraft, now: datetime, languages: Sequence[Translator]) -> dict[str, object]:
+    search_title, search_body = search_document(draft, languages)
+    return {
+        "external_id": draft.external_id,
+        "title_kk": draft.title_kk,
+        "title_ru": draft.title_ru,
+        "summary_kk": draft.summary_kk,
+        "summary_ru": draft.summary_ru,
+        "funder": draft.funder,
+        "kind": draft.kind.value,
+        "amount_min": draft.amount_min,
+        "amount_max": draft.amount_max,
+        "deadline": draft.deadline,
+        "eligibility_kk": draft.eligibility_kk,
+        "eligibility_ru": draft.eligibility_ru,
+        "legal_entity_only": draft.legal_entity_only,
+        "ngo_database_required": draft.ngo_database_required,
+        "youth_organizations": draft.youth_organizations,
+        "initiative_groups_allowed": draft.initiative_groups_allowed,
+        "how_to_apply": draft.how_to_apply,
+        "source_url": draft.source_url,
+        "status": (GrantStatus.OPEN if draft.deadline > now else GrantStatus.CLOSED).value,
+        "published_at": draft.published_at or now,
+        "search_title": search_title,
+        "search_body": search_body,
+    }
+
+
+def _amount_text(amount_min: int | None, amount_max: int | None) -> str:
+    return f"{'' if amount_min is None else amount_min}-{'' if amount_max is None else amount_max}"
+
+
+class GrantService:
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock,
+        catalogs: Catalogs,
+        admin_ids: Collection[int] = frozenset(),
+        *,
+        wake_sender: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.database = database
+        self.clock = clock
+        # Sector, region and kind names are indexed in every language.
+        self.languages = catalogs.all()
+        self.admin_ids = frozenset(admin_ids)
+        # For the use cases to come that announce (saved calls, subscriptions).
+        self.wake_sender = wake_sender
+
+    # Reading the catalogue
+
+    async def get(self, grant_id: int) -> GrantRecord:
+        """A call, open or closed (its card says which)."""
+        async with self.database.reading() as uow:
+            grant = await uow.grants.get(grant_id)
+        if grant is None:
+            raise GrantError(GrantProblem.NO_SUCH_GRANT)
+        return grant
+
+    async def find(self, user_id: int, query: GrantQuery) -> GrantPage:
+        """One page of open calls for the query: by relevance for a typed search, else by nearest
+        deadline. A search id that is not the user's is refused."""
+        _check_query(query)
+        query = replace(query, page=max(query.page, 0))
+        now = self.clock.now()
+        filters = GrantFilters(
+            now=now,
+            sector=query.sector,
+            region=query.region,
+            amount_at_least=query.amount_at_least,
+            deadline_before=now + timedelta(days=query.within_days) if query.within_days else None,
+        )
+        async with self.database.reading() as uow:
+            reading = None
+            keywords: tuple[str, ...] = ()
+            if query.search_id:
+                text = await uow.grants.search_text(query.search_id, user_id)
+                if text is None:
+                    raise GrantError(GrantProblem.STALE_SEARCH)
+                reading = read_question(text)
+                keywords = reading.keywords
+                if reading.sector is not None and query.sector != reading.sector and reading.sector_word:
+                    # The sector filter it named was dropped or changed: its word is searched for instead.
+                    keywords = (*keywords, reading.sector_word)
+            grants, has_next, loosened = await self._page(uow, keywords, filters, query.page)
+        return GrantPage(grants, query, has_next, reading, keywords, loosened)
+
+    async def ask(self, user_id: int, text: str) -> GrantPage:
+        """A typed search or question: read as filters plus words, kept for the result's buttons."""
+        text = " ".join(text.split())
+        if not words(text):
+            raise GrantError(GrantProblem.SEARCH_EMPTY)
+        if len(text) > SEARCH_TEXT_MAX:
+            raise GrantError(GrantProblem.SEARCH_TOO_LONG)
+        reading = read_question(text)
+        async with self.database.transaction() as uow:
+            search_id = await uow.grants.add_search(user_id, text, now=self.clock.now())
+        query = GrantQuery(
+            sector=reading.sector.value if reading.sector else None,
+            region=reading.region,
+            search_id=search_id,
+        )
+        return await self.find(user_id, query)
+
+    async def _page(
+        self, uow: UnitOfWork, keywords: Sequence[str], filters: GrantFilters, page: int
+    ) -> tuple[list[GrantRecord], bool, bool]:
+        offset, limit = page * PAGE_SIZE, PAGE_SIZE + 1
+        if not keywords:
+            grants = await uow.grants.browse(filters, offset=offset, limit=limit)
+            return grants[:PAGE_SIZE], len(grants) > PAGE_SIZE, False
+        query_words = search_words(keywords)
+        index = uow.grant_search
+        ids = await index.search(query_words, filters, match_all=True, offset=offset, limit=limit)
+        loosened = False
+        if (
+            len(query_words) > 1
+            and not ids
+            and (page == 0 or not await index.search(query_words, filters, match_all=True, offset=0, limit=1))
+        ):
+            loosened = True
+            ids = await index.search(query_words, filters, match_all=False, offset=offset, limit=limit)
+        return await uow.grants.many(ids[:PAGE_SIZE]), len(ids) > PAGE_SIZE, loosened
+
+    # Keeping the catalogue
+
+    async def import_calls(self, drafts: Sequence[GrantDraft]) -> ImportOutcome:
+        """Add or update calls by their external id, all in one transaction. A call whose deadline or
+        amount changed, or that reopened, has the change recorded for its followers."""
+        outcome = ImportOutcome()
+        now = self.clock.now()
+        async with self.database.transaction() as uow:
+            known = await uow.grants.by_external_ids([d.external_id for d in drafts if d.external_id])
+            new: list[tuple[dict[str, object], list[str], tuple[str, ...]]] = []
+            for draft in drafts:
+                values = _values(draft, now, self.languages)
+                existing = known.get(draft.external_id or "")
+                if existing is None:
+                    new.append((values, [sector.value for sector in draft.sectors], draft.regions))
+                    continue
+                changes = await _update(uow, existing, draft, values, now)
+                if changes is None:
+                    outcome.unchanged.append(existing.id)
+                    continue
+                outcome.updated.append(existing.id)
+                outcome.changes.extend(changes)
+            outcome.added.extend(await uow.grants.add_many(new, now=now))
+        return outcome
+
+    async def add(self, user_id: int, draft: GrantDraft) -> GrantRecord:
+        """A new call in the catalogue, by an admin."""
+        self._check_admin(user_id)
+        now = self.clock.now()
+        async with self.database.transaction() as uow:
+            grant_id = await uow.grants.add(
+                sectors=[s.value for s in draft.sectors],
+                regions=draft.regions,
+                now=now,
+                **_values(draft, now, self.languages),
+            )
+            grant = await uow.grants.get(grant_id)
+        assert grant is not None  # noqa: S101 - just added
+        return grant
+
+    async def edit(
+        self, user_id: int, grant_id: int, draft: GrantDraft
+    ) -> tuple[GrantRecord, list[GrantChange]]:
+        """Change a call, by an admin; a moved deadline or amount is recorded for its followers."""
+        self._check_admin(user_id)
+        now = self.clock.now()
+        async with self.database.transaction() as uow:
+            existing = await uow.grants.get(grant_id)
+            if existing is None:
+                raise GrantError(GrantProblem.NO_SUCH_GRANT)
+            if draft.external_id is not None and draft.external_id != existing.external_id:
+                taken = await uow.grants.by_external_ids([draft.external_id])
+                if taken:
+                    raise GrantError(GrantProblem.DUPLICATE_EXTERNAL_ID)
+            changes = await _update(uow, existing, draft, _values(draft, now, self.languages), now) or []
+            grant = await uow.grants.get(grant_id)
+        assert grant is not None  # noqa: S101 - it was there in this transaction
+        return grant, changes
+
+    def is_admin(self, user_id: int) -> bool:
+        return user_id in self.admin_ids
+
+    async def close(self, user_id: int, grant_id: int) -> GrantRecord:
+        """Close a call before its deadline, by an admin (recorded as a change for its followers)."""
+        self._check_admin(user_id)
+        now = self.clock.now()
+        async with self.database.transaction() as uow:
+            grant = await uow.grants.get(grant_id)
+            if grant is None:
+                raise GrantError(GrantProblem.NO_SUCH_GRANT)
+            if grant.status == GrantStatus.OPEN:
+                await uow.grants.update(grant_id, now=now, status=GrantStatus.CLOSED.value, closed_at=now)
+                await uow.grants.record_change(grant_id, "status", grant.status, GrantStatus.CLOSED, now=now)
+                grant = replace(grant, status=GrantStatus.CLOSED.value, closed_at=now)
+        return grant
+
+    async def close_past_deadline(self) -> int:
+        """Close the open calls whose deadline has passed (a scan; safe to run twice). Not announced:
+        those who saved a call were reminded of its deadline."""
+        async with self.database.transaction() as uow:
+            return await uow.grants.close_past_deadline(now=self.clock.now())
+
+    async def prune_searches(self) -> int:
+        """Forget typed searches older than a week (a scan): their result buttons say so then."""
+        async with self.database.transaction() as uow:
+            return await uow.grants.prune_searches(before=self.clock.now() - KEEP_SEARCHES)
+
+    async def count(self) -> int:
+        async with self.database.reading() as uow:
+            return await uow.grants.count()
+
+    def _check_admin(self, user_id: int) -> None:
+        if user_id not in self.admin_ids:
+            raise GrantError(GrantProblem.NOT_ALLOWED)
+
+
+def _check_query(query: GrantQuery) -> None:
+    """Button data is the user's to forge: every filter must be one the views offer."""
+    if (
+        (query.sector is not None and query.sector not in Sector.__members__.values())
+        or (query.region is not None and query.region not in REGIONS_BY_CODE)
+        or (query.amount_at_least is not None and query.amount_at_least not in AMOUNT_AT_LEAST)
+        or (query.within_days is not None and query.within_days not in DEADLINE_WITHIN_DAYS)
+        or query.search_id < 0
+    ):
+        raise GrantError(GrantProblem.BAD_FILTER)
+
+
+async def _update(
+    uow: UnitOfWork, existing: GrantRecord, draft: GrantDraft, values: dict[str, object], now: datetime
+) -> list[GrantChange] | None:
+    """Write the draft over the call (None when nothing differs) and record the changes to announce."""
+    if draft.published_at is None:
+        values["published_at"] = existing.published_at
+    if _same(existing, values, draft):
+        return None
+    if values["status"] == GrantStatus.CLOSED and existing.status == GrantStatus.CLOSED:
+        values["closed_at"] = existing.closed_at
+    elif values["status"] == GrantStatus.CLOSED:
+        values["closed_at"] = now
+    else:
+        values["closed_at"] = None
+    sectors = [sector.value for sector in draft.sectors]
+    await uow.grants.update(existing.id, sectors=sectors, regions=draft.regions, now=now, **values)
+    changes = _changes(existing, draft, str(values["status"]))
+    for change in changes:
+        await uow.grants.record_change(
+            change.grant_id, change.field, change.old_value, change.new_value, now=now
+        )
+    return changes
+
+
+def preview_record(draft: GrantDraft, now: datetime) -> GrantRecord:
+    """A draft as its card would show it once saved (for the admins' preview)."""
+    return GrantRecord(
+        id=0,
+        external_id=draft.external_id,
+        title_kk=draft.title_kk,
+        title_ru=draft.title_ru,
+        summary_kk=draft.summary_kk,
+        summary_ru=draft.summary_ru,
+        funder=draft.funder,
+        kind=draft.kind.value,
+        amount_min=draft.amount_min,
+        amount_max=draft.amount_max,
+        deadline=draft.deadline,
+        eligibility_kk=draft.eligibility_kk,
+        eligibility_ru=draft.eligibility_ru,
+        legal_entity_only=draft.legal_entity_only,
+        ngo_database_required=draft.ngo_database_required,
+        youth_organizations=draft.youth_organizations,
+        initiative_groups_allowed=draft.initiative_groups_allowed,
+        how_to_apply=draft.how_to_apply,
+        source_url=draft.source_url,
+        status=(GrantStatus.OPEN if draft.deadline > now else GrantStatus.CLOSED).value,
+        published_at=draft.published_at or now,
+        closed_at=None,
+        sectors=tuple(sector.value for sector in draft.sectors),
+        regions=draft.regions,
+    )
+
+
+def draft_of(grant: GrantRecord) -> GrantDraft:
+    """A call as a draft: what the admins' edit form starts from."""
+    return GrantDraft(
+        external_id=grant.external_id,
+        title_kk=grant.title_kk,
+        title_ru=grant.title_ru,
+        summary_kk=grant.summary_kk,
+        summary_ru=grant.summary_ru,
+        funder=grant.funder,
+        kind=GrantKind(grant.kind),
+        sectors=tuple(Sector(sector) for sector in grant.sectors if sector in Sector.__members__.values()),
+        regions=grant.regions,
+        amount_min=grant.amount_min,
+        amount_max=grant.amount_max,
+        deadline=grant.deadline,
+        eligibility_kk=grant.eligibility_kk,
+        eligibility_ru=grant.eligibility_ru,
+        legal_entity_only=grant.legal_entity_only,
+        ngo_database_required=grant.ngo_database_required,
+        youth_organizations=grant.youth_organizations,
+        initiative_groups_allowed=grant.initiative_groups_allowed,
+        how_to_apply=grant.how_to_apply,
+        source_url=grant.source_url,
+        published_at=grant.published_at,
+    )
+
+
+def _same(existing: GrantRecord, values: dict[str, object], draft: GrantDraft) -> bool:
+    return (
+        all(getattr(existing, name) == value for name, value in values.items() if hasattr(existing, name))
+        and set(existing.sectors) == {s.value for s in draft.sectors}
+        and set(existing.regions) == set(draft.regions)
+    )
+
+
+def _changes(existing: GrantRecord, draft: GrantDraft, status: str) -> list[GrantChange]:
+    changes = []
+    if existing.deadline != draft.deadline:
+        changes.append(
+            GrantChange(
+                existing.id,
+                "deadline",
+                existing.deadline.astimezone(UTC).isoformat(),
+                draft.deadline.astimezone(UTC).isoformat(),
+            )
+        )
+    if (existing.amount_min, existing.amount_max) != (draft.amount_min, draft.amount_max):
+        changes.append(
+            GrantChange(
+                existing.id,
+                "amount",
+                _amount_text(existing.amount_min, existing.amount_max),
+                _amount_text(draft.amount_min, draft.amount_max),
+            )
+        )
+    if existing.status != status:
+        changes.append(GrantChange(existing.id, "status", existing.status, status))
+    return changes

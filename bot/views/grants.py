@@ -1,0 +1,391 @@
+"""Grant calls as NGOs see them: the catalogue (nearest deadline first, or a search's best matches),
+its filters, a call's card, and how a typed question was read. Button data carries ids and filter
+codes only; the words of a search stay in the database (their id is on the buttons)."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.collation import sorted_by_alphabet
+from bot.domain.grants import (
+    AMOUNT_AT_LEAST,
+    DEADLINE_WITHIN_DAYS,
+    ELIGIBILITY_NAMES,
+    KIND_NAMES,
+    SECTOR_NAMES,
+    Eligibility,
+    GrantKind,
+    GrantStatus,
+    Sector,
+    effective_status,
+)
+from bot.domain.regions import REGIONS, REGIONS_BY_CODE
+from bot.i18n import N_, Translator
+from bot.services.grants import PAGE_SIZE, GrantPage, GrantProblem, GrantQuery
+from bot.text import escape
+from bot.views import View, button
+from bot.views.menu import Origin, back_button
+from storage.repositories.grants import GrantRecord
+
+# Amounts travel in button data in millions of tenge (the choices are whole millions).
+MILLION = 1_000_000
+# A title on a button is cut to this many characters.
+BUTTON_TITLE_MAX = 48
+
+
+class GrantsAction(StrEnum):
+    LIST = "l"
+    CARD = "c"
+    PICK_SECTOR = "ps"
+    PICK_REGION = "pr"
+    PICK_AMOUNT = "pa"
+    PICK_DAYS = "pd"
+    SEARCH = "s"
+
+
+class GrantsCallback(CallbackData, prefix="gr"):
+    """A screen of the catalogue and the query it shows ("" and 0: no such filter)."""
+
+    action: GrantsAction
+    grant_id: int = 0
+    sector: str = ""
+    region: str = ""
+    amount: int = 0  # millions of tenge
+    days: int = 0
+    search: int = 0
+    page: int = 0
+
+
+def query_of(data: GrantsCallback) -> GrantQuery:
+    return GrantQuery(
+        sector=data.sector or None,
+        region=data.region or None,
+        amount_at_least=data.amount * MILLION or None,
+        within_days=data.days or None,
+        search_id=data.search,
+        page=data.page,
+    )
+
+
+def grants_button(
+    text: str, action: GrantsAction, query: GrantQuery, *, grant_id: int = 0, **changes: object
+) -> InlineKeyboardButton:
+    """A button to a screen for `query` with `changes` (sector=..., page=...)."""
+    values: dict[str, object] = {
+        "sector": query.sector or "",
+        "region": query.region or "",
+        "amount": (query.amount_at_least or 0) // MILLION,
+        "days": query.within_days or 0,
+        "search": query.search_id,
+        "page": query.page,
+    }
+    values.update(changes)
+    return button(text, GrantsCallback(action=action, grant_id=grant_id, **values))
+
+
+def grant_title(t: Translator, grant: GrantRecord) -> str:
+    """The title in the reader's language, else the other one."""
+    own, other = (grant.title_ru, grant.title_kk) if t.locale == "ru" else (grant.title_kk, grant.title_ru)
+    return escape(own or other or "")
+
+
+def _in_language(t: Translator, kk: str | None, ru: str | None) -> str | None:
+    text = (ru or kk) if t.locale == "ru" else (kk or ru)
+    return escape(text) if text else None
+
+
+def amount_text(t: Translator, grant: GrantRecord) -> str:
+    low, high = grant.amount_min, grant.amount_max
+    if low is not None and high is not None and low != high:
+        return t._("%(low)s – %(high)s") % {"low": t.money(low), "high": t.money(high)}
+    if high is not None:
+        return t._("up to %(amount)s") % {"amount": t.money(high)}
+    if low is not None:
+        return t._("from %(amount)s") % {"amount": t.money(low)}
+    return t._("amount not stated")
+
+
+def time_left_text(t: Translator, deadline: datetime, now: datetime) -> str:
+    """ "14 days left", "5 hours left", pluralized; "closed" once the deadline has passed."""
+    left = deadline - now
+    if left <= timedelta(0):
+        return t._("closed")
+    if left < timedelta(days=1):
+        hours = math.ceil(left / timedelta(hours=1))
+        return t.ngettext("%(count)d hour left", "%(count)d hours left", hours) % {"count": hours}
+    days = left.days
+    return t.ngettext("%(count)d day left", "%(count)d days left", days) % {"count": days}
+
+
+def region_name(t: Translator, code: str) -> str:
+    return t._(REGIONS_BY_CODE[code].name) if code in REGIONS_BY_CODE else code
+
+
+def _regions_text(t: Translator, grant: GrantRecord) -> str:
+    if not grant.regions:
+        return t._("all of Kazakhstan")
+    names = sorted_by_alphabet((region_name(t, code) for code in grant.regions), str, t.locale)
+    return ", ".join(escape(name) for name in names)
+
+
+def _sectors_text(t: Translator, sectors: tuple[str, ...]) -> str:
+    return ", ".join(
+        t._(SECTOR_NAMES[Sector(code)]) for code in sectors if code in Sector.__members__.values()
+    )
+
+
+def filters_text(t: Translator, query: GrantQuery) -> str | None:
+    """The filters in force, one line; None without any."""
+    parts = []
+    if query.sector:
+        parts.append(t._("sector: %(sector)s") % {"sector": t._(SECTOR_NAMES[Sector(query.sector)])})
+    if query.region:
+        parts.append(t._("region: %(region)s") % {"region": escape(region_name(t, query.region))})
+    if query.amount_at_least:
+        parts.append(t._("amount from %(amount)s") % {"amount": t.money(query.amount_at_least)})
+    if query.within_days:
+        parts.append(
+            t.ngettext("deadline within %(count)d day", "deadline within %(count)d days", query.within_days)
+            % {"count": query.within_days}
+        )
+    return t._("Filters: %(filters)s") % {"filters": " · ".join(parts)} if parts else None
+
+
+def grants_list_view(t: Translator, page: GrantPage, now: datetime) -> View:
+    query = page.query
+    lines = []
+    if page.reading is None:
+        lines.append(t._("💰 <b>Open grant calls</b>, nearest deadline first"))
+    else:
+        lines.append(t._("🔎 <b>Grant search</b>"))
+        lines.append(_reading_text(t, page))
+    filters = filters_text(t, query)
+    if filters:
+        lines.append(filters)
+    if page.loosened:
+        lines.append(t._("No call has all of these words; these have some of them."))
+    rows: list[list[InlineKeyboardButton]] = []
+    if not page.grants:
+        lines += ["", _nothing_found_text(t, page)]
+    for number, grant in enumerate(page.grants, query.page * PAGE_SIZE + 1):
+        lines += [
+            "",
+            f"{number}. <b>{grant_title(t, grant)}</b>",
+            t._("%(amount)s · until %(deadline)s · %(left)s")
+            % {
+                "amount": amount_text(t, grant),
+                "deadline": t.date(grant.deadline),
+                "left": time_left_text(t, grant.deadline, now),
+            },
+        ]
+        title = grant_title(t, grant)
+        label = title if len(title) <= BUTTON_TITLE_MAX else title[: BUTTON_TITLE_MAX - 1] + "…"
+        rows.append([grants_button(f"{number}. {label}", GrantsAction.CARD, query, grant_id=grant.id)])
+    paging = []
+    if query.page > 0:
+        paging.append(grants_button(t._("⬅️ Earlier"), GrantsAction.LIST, query, page=query.page - 1))
+    if page.has_next:
+        paging.append(grants_button(t._("Later ➡️"), GrantsAction.LIST, query, page=query.page + 1))
+    if paging:
+        rows.append(paging)
+    rows += _adjust_rows(t, page)
+    rows.append(
+        [
+            grants_button(t._("🏷 Sector"), GrantsAction.PICK_SECTOR, query),
+            grants_button(t._("📍 Region"), GrantsAction.PICK_REGION, query),
+        ]
+    )
+    rows.append(
+        [
+            grants_button(t._("💵 Amount"), GrantsAction.PICK_AMOUNT, query),
+            grants_button(t._("⏳ Deadline"), GrantsAction.PICK_DAYS, query),
+        ]
+    )
+    rows.append([grants_button(t._("🔎 Search"), GrantsAction.SEARCH, query), back_button(t, Origin.MENU)])
+    return View("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def _reading_text(t: Translator, page: GrantPage) -> str:
+    """How the typed text was read: its filters and the words looked for."""
+    reading = page.reading
+    assert reading is not None  # noqa: S101 - a search page
+    parts = []
+    if reading.region:
+        parts.append(t._("region: %(region)s") % {"region": escape(region_name(t, reading.region))})
+    if reading.sector:
+        parts.append(t._("sector: %(sector)s") % {"sector": t._(SECTOR_NAMES[reading.sector])})
+    if page.keywords:
+        parts.append(t._("words: %(words)s") % {"words": escape(" ".join(page.keywords))})
+    if not parts:
+        return t._("Understood as: all open calls.")
+    return t._("Understood as: %(reading)s.") % {"reading": "; ".join(parts)}
+
+
+def _adjust_rows(t: Translator, page: GrantPage) -> list[list[InlineKeyboardButton]]:
+    """Buttons that drop a filter: the ones a question set, and every filter when nothing was found."""
+    query = page.query
+    reading = page.reading
+    buttons = []
+    if query.region and (not page.grants or (reading is not None and reading.region == query.region)):
+        buttons.append(grants_button(t._("✖️ Without region"), GrantsAction.LIST, query, region="", page=0))
+    if query.sector and (not page.grants or (reading is not None and reading.sector == query.sector)):
+        buttons.append(grants_button(t._("✖️ Without sector"), GrantsAction.LIST, query, sector="", page=0))
+    if not page.grants and query.amount_at_least:
+        buttons.append(grants_button(t._("✖️ Any amount"), GrantsAction.LIST, query, amount=0, page=0))
+    if not page.grants and query.within_days:
+        buttons.append(grants_button(t._("✖️ Any deadline"), GrantsAction.LIST, query, days=0, page=0))
+    rows = [buttons[index : index + 2] for index in range(0, len(buttons), 2)]
+    if not page.grants and query.search_id:
+        rows.append([grants_button(t._("💰 All open calls"), GrantsAction.LIST, GrantQuery())])
+    return rows
+
+
+def _nothing_found_text(t: Translator, page: GrantPage) -> str:
+    if page.query.has_filters:
+        return t._("No open call matches. Widen the filters with the buttons below.")
+    if page.query.search_id:
+        return t._("No open call matches these words. Try other words, or see all open calls.")
+    return t._("There are no open grant calls now. Look again later.")
+
+
+def grant_card_view(
+    t: Translator, grant: GrantRecord, now: datetime, query: GrantQuery, *, admin: bool = False
+) -> View:
+    status = effective_status(grant.status, grant.deadline, now)
+    lines = [
+        f"<b>{grant_title(t, grant)}</b>",
+        t._("Funder: %(funder)s") % {"funder": escape(grant.funder)},
+        t._("Kind: %(kind)s") % {"kind": t._(KIND_NAMES[GrantKind(grant.kind)])},
+        t._("Sectors: %(sectors)s") % {"sectors": _sectors_text(t, grant.sectors)},
+        t._("Regions: %(regions)s") % {"regions": _regions_text(t, grant)},
+        t._("Amount: %(amount)s") % {"amount": amount_text(t, grant)},
+    ]
+    if status is GrantStatus.OPEN:
+        lines.append(
+            t._("Deadline: %(deadline)s (%(left)s)")
+            % {"deadline": t.date_time(grant.deadline), "left": time_left_text(t, grant.deadline, now)}
+        )
+    else:
+        lines.append(t._("🔒 Closed: applications are no longer accepted."))
+    summary = _in_language(t, grant.summary_kk, grant.summary_ru)
+    if summary:
+        lines += ["", summary]
+    flags = [
+        t._(ELIGIBILITY_NAMES[flag])
+        for flag, on in (
+            (Eligibility.LEGAL_ENTITY, grant.legal_entity_only),
+            (Eligibility.NGO_DATABASE, grant.ngo_database_required),
+            (Eligibility.YOUTH_ORGANIZATION, grant.youth_organizations),
+            (Eligibility.INITIATIVE_GROUPS, grant.initiative_groups_allowed),
+        )
+        if on
+    ]
+    eligibility = _in_language(t, grant.eligibility_kk, grant.eligibility_ru)
+    if flags or eligibility:
+        lines += ["", t._("<b>Who may apply</b>")]
+        lines += [f"• {flag}" for flag in flags]
+        if eligibility:
+            lines.append(eligibility)
+    lines += ["", t._("<b>How to apply:</b> %(how)s") % {"how": escape(grant.how_to_apply)}]
+    if grant.source_url:
+        lines.append(t._("Source: %(link)s") % {"link": escape(grant.source_url)})
+    lines.append(t._("Published: %(date)s") % {"date": t.date(grant.published_at)})
+    back = grants_button(t._("⬅️ Grant calls"), GrantsAction.LIST, query)
+    rows = [[back], [back_button(t, Origin.MENU)]]
+    if admin:
+        from bot.views.grant_admin import admin_row  # the admins' buttons live with their dialog
+
+        rows.insert(0, admin_row(t, grant, status is GrantStatus.OPEN))
+    return View("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def _picker(
+    t: Translator, heading: str, choices: list[InlineKeyboardButton], query: GrantQuery, width: int = 2
+) -> View:
+    rows = [choices[index : index + width] for index in range(0, len(choices), width)]
+    rows.append([grants_button(t._("⬅️ Back"), GrantsAction.LIST, query)])
+    return View(heading, InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def sector_picker_view(t: Translator, query: GrantQuery) -> View:
+    choices = [grants_button(t._("Any sector"), GrantsAction.LIST, query, sector="", page=0)]
+    choices += [
+        grants_button(t._(name), GrantsAction.LIST, query, sector=sector.value, page=0)
+        for sector, name in SECTOR_NAMES.items()
+    ]
+    return _picker(t, t._("🏷 Which sector?"), choices, query)
+
+
+def region_picker_view(t: Translator, query: GrantQuery) -> View:
+    regions = sorted_by_alphabet(REGIONS, lambda region: t._(region.name), t.locale)
+    choices = [grants_button(t._("All regions"), GrantsAction.LIST, query, region="", page=0)]
+    choices += [
+        grants_button(t._(region.name), GrantsAction.LIST, query, region=region.code, page=0)
+        for region in regions
+    ]
+    text = t._("📍 Which region? Calls for all of Kazakhstan are shown with every region.")
+    return _picker(t, text, choices, query)
+
+
+def amount_picker_view(t: Translator, query: GrantQuery) -> View:
+    choices = [grants_button(t._("Any amount"), GrantsAction.LIST, query, amount=0, page=0)]
+    choices += [
+        grants_button(
+            t._("from %(amount)s") % {"amount": t.money(amount)},
+            GrantsAction.LIST,
+            query,
+            amount=amount // MILLION,
+            page=0,
+        )
+        for amount in AMOUNT_AT_LEAST
+    ]
+    return _picker(t, t._("💵 How much at least?"), choices, query)
+
+
+def days_picker_view(t: Translator, query: GrantQuery) -> View:
+    choices = [grants_button(t._("Any deadline"), GrantsAction.LIST, query, days=0, page=0)]
+    choices += [
+        grants_button(
+            t.ngettext("within %(count)d day", "within %(count)d days", days) % {"count": days},
+            GrantsAction.LIST,
+            query,
+            days=days,
+            page=0,
+        )
+        for days in DEADLINE_WITHIN_DAYS
+    ]
+    return _picker(t, t._("⏳ Deadline within how many days?"), choices, query)
+
+
+def search_prompt_view(t: Translator, query: GrantQuery) -> View:
+    text = t._(
+        "🔎 Send the words to look for, or a question, in Kazakh or Russian. For example: "
+        "«жастар Ақтөбе», «Ақтөбедегі жастар ұйымдарына грант бар ма?», "
+        "«гранты для молодежных НПО в Актобе»."
+    )
+    back = grants_button(t._("⬅️ Grant calls"), GrantsAction.LIST, query)
+    return View(text, InlineKeyboardMarkup(inline_keyboard=[[back]]))
+
+
+_REFUSALS = {
+    GrantProblem.NO_SUCH_GRANT: N_("This grant call is not available."),
+    GrantProblem.STALE_SEARCH: N_("This search is out of date. Search again."),
+    GrantProblem.SEARCH_TOO_LONG: N_("That is too long for a search: up to 200 characters, please."),
+    GrantProblem.SEARCH_EMPTY: N_("Send words to look for: letters or digits."),
+    GrantProblem.BAD_FILTER: N_("This button is out of date. Send /menu."),
+    GrantProblem.NOT_ALLOWED: N_("Only admins can do this."),
+    GrantProblem.DUPLICATE_EXTERNAL_ID: N_("Another call already has this external_id."),
+}
+
+
+def grant_refusal_text(t: Translator, problem: GrantProblem) -> str:
+    return t._(_REFUSALS[problem])
+
+
+def text_expected_text(t: Translator) -> str:
+    return t._("Please send the words as text.")

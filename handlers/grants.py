@@ -1,0 +1,155 @@
+"""Grant calls: the catalogue with its filters and pages, a call's card, and search by typed words or
+questions (the 🔎 Search button, or, for approved NGOs, any text typed outside a dialog). Every press is
+checked by the service (forged filters and someone else's search are refused there)."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Filter, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot.clock import Clock
+from bot.domain.roles import Role
+from bot.filters import Matches, Onboarded
+from bot.i18n import Translator
+from bot.replies import send, show
+from bot.services.grants import GrantError, GrantService
+from bot.views import View
+from bot.views.grants import (
+    GrantsAction,
+    GrantsCallback,
+    amount_picker_view,
+    days_picker_view,
+    grant_card_view,
+    grant_refusal_text,
+    grants_list_view,
+    query_of,
+    region_picker_view,
+    search_prompt_view,
+    sector_picker_view,
+    text_expected_text,
+)
+from storage.fsm import end_conversation, start_conversation
+from storage.repositories.users import UserProfile
+
+
+class GrantSearchForm(StatesGroup):
+    words = State()
+
+
+class NgoAtRest(Filter):
+    """An approved NGO typing outside any dialog: their text is a grant search. Others keep the usual
+    "not understood" answer (a volunteer's stray text is no grant question)."""
+
+    async def __call__(
+        self, _message: Message, user: UserProfile | None = None, raw_state: str | None = None
+    ) -> bool:
+        return user is not None and user.role == Role.NGO and raw_state is None
+
+
+def router() -> Router:
+    router = Router(name="grants")
+    router.callback_query.filter(Onboarded())
+    router.message.filter(Onboarded())
+    router.callback_query.register(on_list, GrantsCallback.filter(F.action == GrantsAction.LIST))
+    router.callback_query.register(on_card, GrantsCallback.filter(F.action == GrantsAction.CARD))
+    router.callback_query.register(on_search_button, GrantsCallback.filter(F.action == GrantsAction.SEARCH))
+    router.callback_query.register(
+        on_picker,
+        GrantsCallback.filter(
+            F.action.in_(
+                {
+                    GrantsAction.PICK_SECTOR,
+                    GrantsAction.PICK_REGION,
+                    GrantsAction.PICK_AMOUNT,
+                    GrantsAction.PICK_DAYS,
+                }
+            )
+        ),
+    )
+    router.message.register(
+        on_search_words, StateFilter(GrantSearchForm.words), Matches(F.text & ~F.text.startswith("/"))
+    )
+    router.message.register(
+        on_not_words, StateFilter(GrantSearchForm.words), Matches(~F.text.startswith("/"))
+    )
+    router.message.register(on_search_words, NgoAtRest(), Matches(F.text & ~F.text.startswith("/")))
+    return router
+
+
+async def on_list(
+    query: CallbackQuery,
+    callback_data: GrantsCallback,
+    user: UserProfile,
+    grants: GrantService,
+    clock: Clock,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+) -> None:
+    try:
+        page = await grants.find(user.id, query_of(callback_data))
+    except GrantError as error:
+        callback_answer.text = grant_refusal_text(t, error.problem)
+        return
+    await show(query, grants_list_view(t, page, clock.now()))
+
+
+async def on_card(
+    query: CallbackQuery,
+    callback_data: GrantsCallback,
+    user: UserProfile,
+    grants: GrantService,
+    clock: Clock,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+) -> None:
+    try:
+        grant = await grants.get(callback_data.grant_id)
+    except GrantError as error:
+        callback_answer.text = grant_refusal_text(t, error.problem)
+        return
+    admin = grants.is_admin(user.id)
+    await show(query, grant_card_view(t, grant, clock.now(), query_of(callback_data), admin=admin))
+
+
+async def on_picker(query: CallbackQuery, callback_data: GrantsCallback, t: Translator) -> None:
+    pickers = {
+        GrantsAction.PICK_SECTOR: sector_picker_view,
+        GrantsAction.PICK_REGION: region_picker_view,
+        GrantsAction.PICK_AMOUNT: amount_picker_view,
+        GrantsAction.PICK_DAYS: days_picker_view,
+    }
+    await show(query, pickers[callback_data.action](t, query_of(callback_data)))
+
+
+async def on_search_button(
+    query: CallbackQuery, callback_data: GrantsCallback, state: FSMContext, t: Translator
+) -> None:
+    await start_conversation(state, GrantSearchForm.words, {})
+    await show(query, search_prompt_view(t, query_of(callback_data)))
+
+
+async def on_search_words(
+    message: Message,
+    user: UserProfile,
+    grants: GrantService,
+    clock: Clock,
+    state: FSMContext,
+    raw_state: str | None,
+    t: Translator,
+) -> None:
+    try:
+        page = await grants.ask(user.id, message.text or "")
+    except GrantError as error:
+        # Too long or no words: the dialog waits for better ones.
+        await send(message, View(grant_refusal_text(t, error.problem)))
+        return
+    await end_conversation(state, raw_state)
+    await send(message, grants_list_view(t, page, clock.now()))
+
+
+async def on_not_words(message: Message, t: Translator) -> None:
+    await send(message, View(text_expected_text(t)))
