@@ -61,6 +61,7 @@ class Sandbox:
         port: int = PORT,
         seed: Seed | None = None,
         settings_overrides: dict[str, object] | None = None,
+        on_listening: Callable[[Sandbox], None] | None = None,
     ) -> None:
         self.database_file = database_file
         self.clock = OffsetClock()
@@ -71,6 +72,7 @@ class Sandbox:
         self.ready = asyncio.Event()
         self._seed = seed
         self._settings_overrides = settings_overrides or {}
+        self._on_listening = on_listening
         self._app: Application | None = None
         self._lock = asyncio.Lock()
 
@@ -113,6 +115,8 @@ class Sandbox:
             self.database_file.with_name(self.database_file.name + suffix).unlink(missing_ok=True)
         await asyncio.to_thread(upgrade, self.database_url)
         await self.telegram.start()
+        if self._on_listening is not None:
+            self._on_listening(self)
         try:
             await run(self.settings(), clock=self.clock, stop=stop, on_started=self._started)
         finally:
@@ -191,22 +195,27 @@ async def serve(database_file: Path = DATABASE_FILE, port: int = PORT) -> int:
 
     # A line per scheduler tick (every few seconds) would bury what the sandbox says.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    sandbox = Sandbox(database_file, port=port, seed=seed_sample_world)
+    sandbox = Sandbox(database_file, port=port, seed=seed_sample_world, on_listening=_announce)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    print(
-        "Belsendi SANDBOX: offline, no Telegram and no token (BOT_TOKEN is not set).\n"
-        f"Open http://{HOST}:{port} in a browser and chat with the bot as sample users.\n"
-        f"Sandbox database: {database_file} (made afresh at each start; DATABASE_URL is not touched).\n"
-        "Stop with Ctrl+C. With BOT_TOKEN in .env, `make run` runs the real bot instead.",
-        flush=True,
-    )
     try:
         await sandbox.run(stop)
     except OSError as error:
         print(f"The sandbox could not start: {error} (is port {port} taken? SANDBOX_PORT=...)", flush=True)
         return 2
     return 0
+
+
+def _announce(sandbox: Sandbox) -> None:
+    """The first lines printed: which mode this is and where to look."""
+    print(
+        "Belsendi SANDBOX: offline, no Telegram and no token (BOT_TOKEN is not set).\n"
+        f"Open {sandbox.url} in a browser and chat with the bot as sample users.\n"
+        f"Sandbox database: {sandbox.database_file} (made afresh at each start; DATABASE_URL is not "
+        "touched).\n"
+        "Stop with Ctrl+C. With BOT_TOKEN in .env, `make run` runs the real bot instead.",
+        flush=True,
+    )
