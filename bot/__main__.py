@@ -132,7 +132,7 @@ def sandbox() -> int:
         )
         return 2
     port = os.environ.get("SANDBOX_PORT", "8080")
-    if not port.isdigit() or not 0 < int(port) < 65536:
+    if not port.isdigit() or not 0 <= int(port) < 65536:  # 0: any free port
         print(f"Configuration error: SANDBOX_PORT must be a port number, not {port!r}", file=sys.stderr)
         return 2
     return asyncio.run(serve(port=int(port)))

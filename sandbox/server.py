@@ -111,13 +111,13 @@ class Sandbox:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Serve until `stop` is set: a fresh database each time (the fake's chats live in memory)."""
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            self.database_file.with_name(self.database_file.name + suffix).unlink(missing_ok=True)
-        await asyncio.to_thread(upgrade, self.database_url)
         await self.telegram.start()
         if self._on_listening is not None:
             self._on_listening(self)
         try:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                self.database_file.with_name(self.database_file.name + suffix).unlink(missing_ok=True)
+            await asyncio.to_thread(upgrade, self.database_url)
             await run(self.settings(), clock=self.clock, stop=stop, on_started=self._started)
         finally:
             await self.telegram.stop()
