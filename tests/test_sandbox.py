@@ -4,6 +4,7 @@ JSON endpoints, the seed, and the clock jump that makes a reminder arrive."""
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -12,12 +13,11 @@ from typing import Any
 import aiohttp
 import pytest
 
+import bot.__main__ as bot_main
 from bot.services.events import EventDraft
 from bot.views.privacy import PrivacyAction, PrivacyCallback
 from sandbox import Sandbox, seed_sample_world
 from sandbox.server import ADMIN_IDS, FIRST_USER_ID
-
-pytestmark = pytest.mark.asyncio
 
 
 @pytest.fixture
@@ -230,3 +230,20 @@ async def test_a_document_the_bot_sends_can_be_downloaded(
         assert response.status == 200
         assert "attachment" in response.headers["Content-Disposition"]
         assert '"name": "Ольга"' in await response.text()
+
+
+def test_where_the_sandbox_is_not_installed_the_command_says_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Docker image has bot/ but not sandbox/ (nor fake_telegram/)."""
+    monkeypatch.setitem(sys.modules, "sandbox", None)  # import sandbox raises ImportError
+    assert bot_main.sandbox() == 2
+    assert "The sandbox is not part of this installation" in capsys.readouterr().err
+
+
+def test_a_bad_sandbox_port_is_refused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SANDBOX_PORT", "eighty")
+    assert bot_main.sandbox() == 2
+    assert "SANDBOX_PORT must be a port number" in capsys.readouterr().err

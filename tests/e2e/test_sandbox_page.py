@@ -7,16 +7,20 @@ a user onboards in Kazakh, presses buttons, registers for an event, and the page
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
+import aiohttp
 import pytest
 import pytest_asyncio
 
 from fake_telegram.bot_process import ROOT
 from sandbox import Sandbox, seed_sample_world
+from sandbox.server import TOKEN
 
 CHROMIUM = Path("/usr/bin/chromium")
 try:
@@ -64,7 +68,9 @@ async def browser() -> AsyncIterator[Browser]:
 
 @pytest_asyncio.fixture(loop_scope="module")
 async def page(browser: Browser, sandbox: Sandbox) -> AsyncIterator[Page]:
-    context = await browser.new_context(viewport={"width": 1100, "height": 780}, locale="kk-KZ")
+    context = await browser.new_context(
+        viewport={"width": 1100, "height": 780}, locale="kk-KZ", accept_downloads=True
+    )
     page = await context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
@@ -141,3 +147,109 @@ async def test_the_page_fits_a_phone(browser: Browser, sandbox: Sandbox) -> None
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
     await context.close()
+
+
+async def bot_call(sandbox: Sandbox, method: str, **params: Any) -> dict[str, Any]:
+    """What the bot would call: the fake Bot API with the sandbox's token (files as multipart)."""
+    url = f"{sandbox.url}/bot{TOKEN}/{method}"
+    async with aiohttp.ClientSession() as http:
+        if any(isinstance(value, bytes) for value in params.values()):
+            form = aiohttp.FormData()
+            for key, value in params.items():
+                if isinstance(value, bytes):
+                    form.add_field(key, value, filename="report.txt" if key == "document" else "photo.jpg")
+                else:
+                    form.add_field(key, value if isinstance(value, str) else json.dumps(value))
+            response = await http.post(url, data=form)
+        else:
+            response = await http.post(url, json=params)
+        body: dict[str, Any] = await response.json()
+    assert body["ok"], body
+    return body["result"]  # type: ignore[no-any-return]
+
+
+async def test_telegram_formatting_media_and_keyboards_render_as_in_telegram(
+    page: Page, sandbox: Sandbox
+) -> None:
+    chat = 200002  # Ольга, seeded
+    await page.locator("#users li", has_text="Ольга").click()
+    formatted = await bot_call(
+        sandbox,
+        "sendMessage",
+        chat_id=chat,
+        parse_mode="HTML",
+        text=(
+            "<b>bold</b> <i>italic</i> <u>under</u> <s>struck</s> <code>x = 1</code>"
+            '<pre><code class="language-python">print(1)</code></pre>'
+            '<a href="https://example.org/">a link</a> <blockquote>quoted</blockquote>'
+            "<tg-spoiler>hidden</tg-spoiler> &lt;script&gt;alert(1)&lt;/script&gt;"
+        ),
+    )
+    bubble = page.locator(f'.msg[data-id="{formatted["message_id"]}"] .bubble')
+    for selector, text in (
+        ("b", "bold"),
+        ("i", "italic"),
+        ("u", "under"),
+        ("s", "struck"),
+        ("code", "x = 1"),
+        ("pre code.language-python", "print(1)"),
+        ("a[href='https://example.org/']", "a link"),
+        ("blockquote", "quoted"),
+        (".spoiler", "hidden"),
+    ):
+        await expect(bubble.locator(selector).first).to_have_text(text)
+    await expect(bubble).to_contain_text("<script>alert(1)</script>")  # shown as text, not run
+    assert await bubble.locator("script").count() == 0
+
+    await bot_call(
+        sandbox,
+        "editMessageText",
+        chat_id=chat,
+        message_id=formatted["message_id"],
+        text="<b>edited</b> in place",
+        parse_mode="HTML",
+    )
+    await expect(bubble).to_contain_text("edited in place")
+    await expect(bubble.locator(".meta")).to_contain_text("edited")
+
+    venue = await bot_call(
+        sandbox,
+        "sendVenue",
+        chat_id=chat,
+        latitude=43.2402,
+        longitude=76.9458,
+        title="Сенбілік",
+        address="Абай даңғылы, 14, Алматы",
+    )
+    place = page.locator(f'.msg[data-id="{venue["message_id"]}"]')
+    await expect(place).to_contain_text("Абай даңғылы, 14, Алматы")
+    link = place.locator("a[href*='openstreetmap.org']")
+    assert "mlat=43.2402&mlon=76.9458" in (await link.get_attribute("href") or "")
+
+    document = await bot_call(sandbox, "sendDocument", chat_id=chat, document=b"report body", caption="Есеп")
+    file_link = page.locator(f'.msg[data-id="{document["message_id"]}"] a.file')
+    await expect(file_link).to_contain_text("report.txt")
+    async with page.expect_download() as download_info:
+        await file_link.click()
+    download = await download_info.value
+    assert await asyncio.to_thread(Path(await download.path()).read_bytes) == b"report body"
+
+    photo = await bot_call(sandbox, "sendPhoto", chat_id=chat, photo=b"\xff\xd8\xff\xe0 not decoded")
+    await expect(page.locator(f'.msg[data-id="{photo["message_id"]}"] img')).to_be_visible()
+    await bot_call(sandbox, "deleteMessage", chat_id=chat, message_id=photo["message_id"])
+    await expect(page.locator(f'.msg[data-id="{photo["message_id"]}"]')).to_have_count(0)
+
+    await bot_call(
+        sandbox,
+        "sendMessage",
+        chat_id=chat,
+        text="Share?",
+        reply_markup={
+            "keyboard": [[{"text": "📱 Contact", "request_contact": True}]],
+            "resize_keyboard": True,
+        },
+    )
+    await page.locator("#reply-keyboard").get_by_role("button", name="📱 Contact").click()
+    await expect(page.locator(".msg.mine").last).to_contain_text("📱 Ольга")
+    last = sandbox.telegram.user(chat).chat.events.since(0)
+    assert any("contact" in event["message"] for event in last if event["type"] == "user_message")
