@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from aiohttp import web
+
 from bot.app import Application, run
 from bot.clock import OffsetClock
 from bot.domain.roles import ROLES_NEEDING_APPROVAL, Role
@@ -21,8 +23,6 @@ from fake_telegram import FakeTelegram
 from storage.migrate import upgrade
 
 from .web import add_routes
-
-logger = logging.getLogger(__name__)
 
 # The fake's bot: real Telegram would refuse this token, and the bot never talks to it anyway.
 TOKEN = "100000001:sandbox-offline-token-not-for-telegram"  # noqa: S105 - not a secret
@@ -74,10 +74,9 @@ class Sandbox:
         self._settings_overrides = settings_overrides or {}
         self._on_listening = on_listening
         self._app: Application | None = None
-        self._lock = asyncio.Lock()
 
-    def _routes(self, app: object) -> None:
-        add_routes(app, self)  # type: ignore[arg-type]
+    def _routes(self, app: web.Application) -> None:
+        add_routes(app, self)
 
     @property
     def url(self) -> str:
@@ -140,12 +139,10 @@ class Sandbox:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}")
-        async with self._lock:
-            user_id = self._free_id(role)
-            user = SandboxUser(user_id, name, language, role)
-            self.users[user_id] = user
+        user = SandboxUser(self._free_id(role), name, language, role)  # no await between: ids stay unique
+        self.users[user.id] = user
         # The user "started" the bot before: the bot may write to them (as the seed's approvals do).
-        self.telegram.user(user_id, first_name=name, language_code=language).chat.known = True
+        self.telegram.user(user.id, first_name=name, language_code=language).chat.known = True
         if role != "new":
             await self._set_up(user, region)
         return user

@@ -73,9 +73,9 @@ function wrap(entity, inner, raw) {
   }
 }
 
-async function call(path, body) {
-  const options = body === undefined ? {} : {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+async function call(path, body, signal) {
+  const options = body === undefined ? { signal } : {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), signal,
   };
   const response = await fetch(path, options);
   const data = await response.json();
@@ -305,18 +305,26 @@ function absorb(userId, result) {
   if (changed.length) renderUsers();
 }
 
+// One long poll at a time: switching users aborts the previous one, so that abandoned polls do not
+// hold the browser's few connections to the server.
+let pollAbort = null;
+
 async function pollCurrent(generation) {
+  if (pollAbort) pollAbort.abort();
+  const abort = pollAbort = new AbortController();
   while (generation === pollGeneration && current !== null) {
     const userId = current;
     try {
-      const result = await call(`/sandbox/users/${userId}/chat?after=${chatOf(userId).seq}&timeout=20`);
+      const result = await call(`/sandbox/users/${userId}/chat?after=${chatOf(userId).seq}&timeout=20`, undefined, abort.signal);
       if (generation === pollGeneration) absorb(userId, result);
     } catch (error) {
+      if (abort.signal.aborted) return;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
 }
 
+// The other users' chats, every few seconds without waiting: for their unread counts.
 async function pollOthers() {
   for (const user of users) {
     if (user.id === current) continue;
@@ -324,6 +332,7 @@ async function pollOthers() {
       absorb(user.id, await call(`/sandbox/users/${user.id}/chat?after=${chatOf(user.id).seq}`));
     } catch (error) { /* the next round tries again */ }
   }
+  setTimeout(pollOthers, 2500);
 }
 
 const ROLE_LABELS = { new: "new", volunteer: "volunteer", ngo: "NGO", organizer: "organizer", admin: "admin" };
@@ -385,7 +394,7 @@ async function main() {
   showClock(state.clock);
   const wanted = Number((location.hash.match(/user=(\d+)/) || [])[1]);
   select(users.some((u) => u.id === wanted) ? wanted : users[0].id);
-  setInterval(pollOthers, 3000);
+  pollOthers();
 
   $("#composer").addEventListener("submit", (event) => {
     event.preventDefault();
