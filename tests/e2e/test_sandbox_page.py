@@ -251,5 +251,16 @@ async def test_telegram_formatting_media_and_keyboards_render_as_in_telegram(
     )
     await page.locator("#reply-keyboard").get_by_role("button", name="📱 Contact").click()
     await expect(page.locator(".msg.mine").last).to_contain_text("📱 Ольга")
-    last = sandbox.telegram.user(chat).chat.events.since(0)
-    assert any("contact" in event["message"] for event in last if event["type"] == "user_message")
+    await bot_call(
+        sandbox,
+        "sendMessage",
+        chat_id=chat,
+        text="Where?",
+        reply_markup={"keyboard": [[{"text": "📍 Here", "request_location": True}]]},
+    )
+    page.once("dialog", lambda dialog: dialog.accept("50.2797, 57.2072"))
+    await page.locator("#reply-keyboard").get_by_role("button", name="📍 Here").click()
+    await expect(page.locator(".msg.mine").last).to_contain_text("50.27970, 57.20720")
+    shared = [event["message"] for event in sandbox.telegram.user(chat).chat.events.since(0)]
+    assert any("contact" in message for message in shared)
+    assert {"latitude": 50.2797, "longitude": 57.2072} in [message.get("location") for message in shared]
