@@ -8,9 +8,10 @@ MO := $(PO:.po=.mo)
 
 .PHONY: run migrate test lint typecheck check catalogs translations bench fake-telegram docker clean
 
-run: $(STAMP) catalogs migrate  ## set up, then run the bot (needs BOT_TOKEN in .env or the environment)
-	$(BIN)/python -m bot grants load-sample  # the SAMPLE grant catalogue, into an empty one only
-	$(BIN)/python -m bot
+# With BOT_TOKEN (.env or the environment): the real bot, migrating its database first. Without one: the
+# offline sandbox at http://127.0.0.1:8080 on its own database (data/sandbox.sqlite3).
+run: $(STAMP) catalogs  ## the bot with BOT_TOKEN; without one, the offline sandbox in a browser
+	$(BIN)/python -m bot start
 
 migrate: $(STAMP)  ## apply database migrations
 	$(BIN)/python -m bot migrate

@@ -1,10 +1,14 @@
 """`python -m bot` runs the bot; `python -m bot migrate` only migrates; `healthcheck` probes it;
-`events import FILE` imports events."""
+`events import FILE` imports events; `grants import FILE | load-sample` fills the grant catalogue;
+`sandbox` runs it offline against the fake Telegram, in a browser; `start` (what `make run` does) runs
+the real bot with BOT_TOKEN (the sample grants loaded into an empty catalogue) and the sandbox without
+one."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 import urllib.request
 
@@ -14,6 +18,8 @@ from bot.timezones import StaleTimeZoneDataError, check_almaty_offset, use_packa
 
 COMMANDS = {
     "run": "apply the database migrations, then run the bot (the default)",
+    "start": "the bot with BOT_TOKEN, else the offline sandbox (what `make run` does)",
+    "sandbox": "the bot offline in a browser at http://127.0.0.1:8080, no Telegram or token needed",
     "migrate": "apply the database migrations only; needs no BOT_TOKEN",
     "inbox": "show how many updates are pending, done and failed, and why the failed ones failed",
     "outbox": "show the outbox by kind and status, and the latest failures; "
@@ -107,6 +113,9 @@ def main(argv: list[str]) -> int:
         if takes_arguments:
             return asyncio.run(retry_failed(settings, argv[2:]))
         return asyncio.run(print_outbox_report(settings))
+    if command == "sandbox" or (command == "start" and settings.bot_token is None):
+        return sandbox()
+
     if command == "events":
         from pathlib import Path
 
@@ -127,7 +136,17 @@ def main(argv: list[str]) -> int:
     if settings.bot_token is None:
         print(BOTFATHER_HELP, file=sys.stderr)
         return 2
+    if command == "start":
+        print(
+            f"Belsendi: the REAL bot ({settings.run_mode} mode, Telegram at {settings.telegram_api_url}, "
+            f"database {settings.database_url}); its log follows. Stop with Ctrl+C.",
+            flush=True,
+        )
     upgrade(settings.database_url)
+    if command == "start":
+        from bot.grants_cli import load_sample
+
+        asyncio.run(load_sample(settings))  # the SAMPLE grant catalogue, into an empty one only
 
     from aiogram.exceptions import TelegramUnauthorizedError
 
@@ -142,6 +161,24 @@ def main(argv: list[str]) -> int:
         )
         return 2
     return 0
+
+
+def sandbox() -> int:
+    """The offline sandbox (sandbox/, beside the fake Telegram server; not in the Docker image)."""
+    try:
+        from sandbox import serve
+    except ImportError:
+        print(
+            "The sandbox is not part of this installation (it needs the project's sandbox/ and "
+            "fake_telegram/ folders): run it from a clone with `make run`.",
+            file=sys.stderr,
+        )
+        return 2
+    port = os.environ.get("SANDBOX_PORT", "8080")
+    if not port.isdigit() or not 0 <= int(port) < 65536:  # 0: any free port
+        print(f"Configuration error: SANDBOX_PORT must be a port number, not {port!r}", file=sys.stderr)
+        return 2
+    return asyncio.run(serve(port=int(port)))
 
 
 def healthcheck(settings: Settings) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
@@ -221,15 +222,25 @@ def _build_sender(
     return Sender(database, bot, clock, catalogs, RENDERERS, pacer, **options)  # type: ignore[arg-type]
 
 
-async def run(settings: Settings) -> None:
-    """Run until SIGTERM or SIGINT; updates being handled then are finished first."""
-    stop = asyncio.Event()
+async def run(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    stop: asyncio.Event | None = None,
+    on_started: Callable[[Application], Awaitable[None]] | None = None,
+) -> None:
+    """Run until SIGTERM or SIGINT (or until `stop` is set, when the caller owns the signals, as the
+    sandbox does); updates being handled then are finished first. `on_started` gets the application
+    once it sends and before it polls (the sandbox seeds its sample data there)."""
+    own_signals = stop is None
+    stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        with suppress(NotImplementedError):  # no signal handlers on Windows
-            loop.add_signal_handler(sig, stop.set)
+    if own_signals:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with suppress(NotImplementedError):  # no signal handlers on Windows
+                loop.add_signal_handler(sig, stop.set)
 
-    app = build_application(settings)
+    app = build_application(settings, clock=clock)
     bot, dispatcher, inbox = app.bot, app.dispatcher, app.inbox
     try:
         if not await _reach_telegram(bot, settings, stop):
@@ -242,6 +253,8 @@ async def run(settings: Settings) -> None:
         # and the use cases that write rows wake it.
         app.sender.start()
         app.scheduler.start()
+        if on_started is not None:
+            await on_started(app)
         allowed_updates = dispatcher.resolve_used_update_types()
         try:
             if settings.run_mode == "webhook":
@@ -261,7 +274,7 @@ async def run(settings: Settings) -> None:
         await dispatcher.emit_shutdown(bot=bot, **dispatcher.workflow_data)
     finally:
         await app.close()
-        for sig in (signal.SIGTERM, signal.SIGINT):
+        for sig in (signal.SIGTERM, signal.SIGINT) if own_signals else ():
             # Now, not in the loop's close(), which closes its wake-up pipe first: a signal arriving
             # in between would be reported as a write to a closed file.
             with suppress(NotImplementedError):

@@ -37,3 +37,19 @@ class ManualClock:
         if moment.tzinfo is None:
             raise ValueError("a clock runs on aware times")
         self._now = moment
+
+
+class OffsetClock:
+    """The real time moved ahead by an offset that only grows: the sandbox's clock, which its page
+    jumps ahead (to see reminders and expiring offers without waiting)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, delta: timedelta) -> None:
+        if delta < timedelta(0):
+            raise ValueError("the clock only moves forward")
+        self.offset += delta

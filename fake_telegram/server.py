@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
+
+from aiohttp import web
 
 from .clock import Clock
 from .limits import Limits
@@ -46,6 +49,7 @@ class FakeTelegram(World):
         webhook_max_delay: float = 2.0,
         webhook_max_attempts: int = 8,
         webhook_timeout: float = 10.0,
+        extra_routes: Callable[[web.Application], None] | None = None,
     ) -> None:
         super().__init__(
             bot_username=bot_username,
@@ -69,6 +73,7 @@ class FakeTelegram(World):
             webhook_max_delay=webhook_max_delay,
             webhook_max_attempts=webhook_max_attempts,
             webhook_timeout=webhook_timeout,
+            extra_routes=extra_routes,
         )
 
     async def start(self) -> None:

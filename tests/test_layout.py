@@ -33,6 +33,7 @@ def imported_modules(package: str) -> list[tuple[str, str]]:
         ("storage", "handlers"),
         ("bench", "tests"),
         ("fake_telegram", "tests"),
+        ("sandbox", "tests"),
     ],
 )
 def test_a_layer_does_not_import_what_it_must_not(package: str, forbidden: str) -> None:

@@ -48,7 +48,7 @@ from ..users import FakeUser
 if TYPE_CHECKING:
     from ..world import World
 
-__all__ = ["ControlApi", "message_view"]
+__all__ = ["ControlApi", "ControlError", "check_loopback", "message_view"]
 
 _LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 _MAX_WAIT = 60.0
@@ -74,6 +74,14 @@ class ControlError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+def check_loopback(request: web.Request) -> None:
+    """Refuse (403) a request that does not come from this machine to a loopback name."""
+    remote = request.remote or ""
+    host = (request.host or "").rsplit(":", 1)[0].strip("[]") if request.host else ""
+    if remote not in _LOOPBACK or host not in _LOOPBACK:
+        raise ControlError(403, "the control API is only available on loopback")
 
 
 def message_view(message: SentMessage) -> dict[str, Any]:
@@ -139,7 +147,7 @@ class ControlApi:
     def _guard(self, handler: Callable[[web.Request, dict[str, Any]], Awaitable[Any]]) -> _Handler:
         async def wrapped(request: web.Request) -> web.StreamResponse:
             try:
-                self._check_origin(request)
+                check_loopback(request)
                 body = await self._body(request)
                 result = await handler(request, body)
             except ControlError as exc:
@@ -151,13 +159,6 @@ class ControlApi:
             return _json({"ok": True, "result": result})
 
         return wrapped
-
-    @staticmethod
-    def _check_origin(request: web.Request) -> None:
-        remote = request.remote or ""
-        host = (request.host or "").rsplit(":", 1)[0].strip("[]") if request.host else ""
-        if remote not in _LOOPBACK or host not in _LOOPBACK:
-            raise ControlError(403, "the control API is only available on loopback")
 
     @staticmethod
     async def _body(request: web.Request) -> dict[str, Any]:

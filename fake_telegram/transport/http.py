@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -42,10 +43,13 @@ class HttpTransport:
         webhook_max_delay: float = 2.0,
         webhook_max_attempts: int = 8,
         webhook_timeout: float = 10.0,
+        extra_routes: Callable[[web.Application], None] | None = None,
     ) -> None:
         self.world = world
         self.host = host
         self._port = port
+        # More routes on the same server (the sandbox's chat page), added when it starts.
+        self._extra_routes = extra_routes
         self.webhooks = WebhookDelivery(
             world,
             retry_delay=webhook_retry_delay,
@@ -83,6 +87,8 @@ class HttpTransport:
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         ControlApi(self.world).add_routes(app)
+        if self._extra_routes is not None:
+            self._extra_routes(app)
         # handler_cancellation: a client that gives up on a long poll must not keep it alive.
         runner = web.AppRunner(app, access_log=None, handler_cancellation=True, shutdown_timeout=5.0)
         await runner.setup()
