@@ -27,9 +27,12 @@ from tests.organizer_support import answers, known_volunteer, organizer, organiz
 
 ALMATY = ZoneInfo("Asia/Almaty")
 HEADERS = {
-    "kk": ["Аты", "Telegram", "Күйі", "Серіктері", "Тіркелген уақыты", "Телефон", "Қатысуы"],
-    "ru": ["Имя", "Telegram", "Статус", "Спутники", "Время записи", "Телефон", "Явка"],
-}
+    "kk": ["Аты", "Telegram", "Күйі", "Серіктері", "Тіркелген уақыты", "Телефон", "Қатысуы",
+           "Келетінін растады"],
+    "ru": ["Имя", "Telegram", "Статус", "Спутники", "Время записи", "Телефон", "Явка",
+           "Подтвердил(а) участие"],
+}  # fmt: skip
+YES = {"kk": "иә", "ru": "да"}
 WAITLIST_PLACE_1 = {"kk": "күту тізімі, 1-орын", "ru": "лист ожидания, место 1"}
 REGISTERED = {"kk": "тіркелген", "ru": "записан(а)"}
 ATTENDED = {"kk": "келді", "ru": "явка"}
@@ -65,6 +68,7 @@ async def test_export_lists_the_registrants_with_phones_only_where_shared_with_c
     await app.events.register(6001, event_id, companions=1)
     await app.events.register(6002, event_id)
     await app.events.register(6003, event_id)  # full: waitlisted, place 1
+    await app.events.answer_still_coming(6002, event_id, coming=True)
 
     document, caption = exported(
         await boss.press(OrganizerEventCallback(event_id=event_id, action=OrganizerAction.EXPORT))
@@ -80,9 +84,9 @@ async def test_export_lists_the_registrants_with_phones_only_where_shared_with_c
         HEADERS[language],
         # A cell that would start a formula is made inert; so is the phone's leading +.
         ["'=HYPERLINK(\"http://evil.example\",\"Click\")", "", REGISTERED[language], "1", registered_at,
-         "'+77011234567", ""],
-        ["Бақыт", "", REGISTERED[language], "0", registered_at, "", ""],
-        ["Әсел", "t.me/asel_kz", WAITLIST_PLACE_1[language], "0", registered_at, "", ""],
+         "'+77011234567", "", ""],
+        ["Бақыт", "", REGISTERED[language], "0", registered_at, "", "", YES[language]],
+        ["Әсел", "t.me/asel_kz", WAITLIST_PLACE_1[language], "0", registered_at, "", "", ""],
     ]  # fmt: skip
 
     clock.advance(timedelta(days=3, minutes=10))  # started: attendance can be marked
@@ -92,7 +96,7 @@ async def test_export_lists_the_registrants_with_phones_only_where_shared_with_c
     document, _ = exported(
         await boss.press(OrganizerEventCallback(event_id=event_id, action=OrganizerAction.EXPORT))
     )
-    assert [row[-1] for row in table(document)[1:]] == [ATTENDED[language], "", ""]
+    assert [row[-2] for row in table(document)[1:]] == [ATTENDED[language], "", ""]
 
 
 async def test_export_gives_places_in_line_as_they_are_now(
@@ -184,6 +188,9 @@ async def test_attendance_roster_marks_with_taps_and_credits_hours_seen_in_profi
     for n in range(6):  # enough for a second page
         await known_volunteer(app, 6310 + n, f"Эльмира {n}")
         await app.events.register(6310 + n, event_id)
+    await app.events.answer_still_coming(6304, event_id, coming=True)
+    (screen,) = texts(await boss.press(OrganizerEventCallback(event_id=event_id)))
+    assert "👍 Келетінін растағандар: 1 / 10" in screen  # the organizer sees who said "still coming"
     open_roster = OrganizerEventCallback(event_id=event_id, action=OrganizerAction.ATTENDANCE)
 
     requests = await boss.press(open_roster)
@@ -196,7 +203,7 @@ async def test_attendance_roster_marks_with_taps_and_credits_hours_seen_in_profi
     assert "Бет: 1 / 2" in roster
     names = [label for label, _ in boss.buttons() if label.startswith("⬜")]
     # The Kazakh alphabet: А, Ә, Б, ..., Ұ, ..., Э (Python's order would put Ә and Ұ after Я).
-    assert names[:4] == ["⬜ Айгүл", "⬜ Әсел", "⬜ Бақыт", "⬜ Ұлан"]
+    assert names[:4] == ["⬜ Айгүл 👍", "⬜ Әсел", "⬜ Бақыт", "⬜ Ұлан"]  # 👍: "still coming"
     assert len(names) == 8
 
     roster_message = boss.last_bot_message

@@ -645,3 +645,55 @@ async def test_the_organizers_list_is_theirs_by_start_five_a_page_with_counts(
     assert (first.items[0].registered, first.items[0].waitlisted) == (1, 0)
     with pytest.raises(NotAllowedError):
         await app.publishing.organized(9583)
+
+
+async def test_an_admins_list_holds_every_organizers_events(harness: BotHarness, app: Application) -> None:
+    await organizer(harness, app, 9591, "kk")
+    await organizer(harness, app, 9592, "kk")
+    theirs = [await organizers_event(app, 9591), await organizers_event(app, 9592)]
+    page = await app.publishing.organized(ADMIN)
+    assert page.everyone
+    assert sorted(item.event.id for item in page.items) == sorted(theirs)
+    assert [item.event.id for item in (await app.publishing.organized(9591)).items] == theirs[:1]
+    admin = await volunteer(harness, ADMIN, "ru")
+    screen = last_text(await admin.press(OrganizedCallback(page=0)))
+    assert "Как администратор вы видите мероприятия всех организаторов." in screen
+    assert len([data for _, data in admin.buttons() if data.startswith("oe:")]) == 2
+
+
+async def test_removing_the_limit_offers_places_to_everyone_in_line(
+    harness: BotHarness, app: Application
+) -> None:
+    await organizer(harness, app, 9601, "ru")
+    event_id = await organizers_event(app, 9601, capacity=1)
+    for user_id, language in ((9602, "kk"), (9603, "ru"), (9604, "kk")):
+        await volunteer(harness, user_id, language)
+        await app.events.register(user_id, event_id, companions=1 if user_id == 9604 else 0)
+    await app.publishing.edit(9601, event_id, {"capacity": None})
+    out = await delivered(app)
+    assert sorted(out) == [9603, 9604]  # both in line, the group of two too
+    assert all(messages[0].startswith("🎉") for messages in out.values())
+    assert (await the_event(app, event_id)).taken_seats == 4  # held for their offers
+    await volunteer(harness, 9605, "kk")
+    assert not (await app.events.register(9605, event_id)).waitlisted  # nobody waits any more
+
+
+async def test_a_change_notice_not_sent_yet_is_dropped_when_the_event_is_cancelled(
+    harness: BotHarness, app: Application
+) -> None:
+    await organizer(harness, app, 9611, "kk")
+    event_id = await organizers_event(app, 9611)
+    other_id = await organizers_event(app, 9611)
+    await volunteer(harness, 9612, "ru")
+    await app.events.register(9612, event_id)
+    await app.events.register(9612, other_id)
+    await app.publishing.edit(9611, event_id, {"address": "Ботанический сад, главный вход"})
+    await app.publishing.edit(9611, event_id, {"city": "Қаскелең"})  # two notices in the same second
+    await app.publishing.edit(9611, other_id, {"address": "Парк Первого Президента"})
+    await app.publishing.cancel(9611, event_id, "Буран")
+    out = await delivered(app)
+    # The other event's notice still goes; this one's only the cancellation.
+    assert len(out[9612]) == 2
+    assert "Парк Первого Президента" in out[9612][0]
+    assert out[9612][1].startswith("✖️")
+    assert not any("Ботанический сад" in text or "Қаскелең" in text for text in out[9612])

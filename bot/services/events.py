@@ -42,6 +42,7 @@ from storage.repositories.events import EventRecord, OfferRecord, RegistrationRe
 from storage.unit_of_work import UnitOfWork
 
 PAGE_SIZE = 5
+_UNLIMITED = 1_000_000  # free seats of an event without a limit
 
 
 class EventProblem(StrEnum):
@@ -500,14 +501,12 @@ class EventService:
         """Offer the event's free seats to the people in line, earliest first, skipping those needing
         more seats than are free; each offer holds its seats. None once registration has closed (the
         seats are simply free then). Returns the event after it and how many offers were made."""
-        if (
-            event.capacity is None
-            or effective_status(event.status, event.ends_at, now) is not EventStatus.PUBLISHED
-            or now >= min(event.registration_deadline, event.starts_at)
-        ):
+        published = effective_status(event.status, event.ends_at, now) is EventStatus.PUBLISHED
+        if not published or now >= min(event.registration_deadline, event.starts_at):
             return event, 0
         made = 0
-        while (free := event.capacity - event.taken_seats) > 0:
+        # No limit (it was just removed): every one in line fits.
+        while (free := _UNLIMITED if event.capacity is None else event.capacity - event.taken_seats) > 0:
             candidate = await uow.events.first_fitting_in_line(event.id, free)
             if candidate is None:
                 break

@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -103,6 +104,7 @@ class OrganizedPage:
     items: list[OrganizedEvent]
     page: int
     has_next: bool
+    everyone: bool = False  # an admin's list: every organizer's events
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,12 +268,16 @@ class PublishingService:
     # The organizer's events
 
     async def organized(self, user_id: int, page: int = 0) -> OrganizedPage:
-        """The user's events of every status, by start, with their counts."""
+        """The user's events of every status, by start, with their counts; an admin's list holds every
+        organizer's events, since admins manage them all."""
         page = max(page, 0)
+        everyone = user_id in self.admin_ids
         async with self.database.reading() as uow:
             await self.events.check_organizer(uow, user_id)
-            items = await uow.publishing.organized_by(user_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE + 1)
-        return OrganizedPage(items[:PAGE_SIZE], page, has_next=len(items) > PAGE_SIZE)
+            items = await uow.publishing.organized_by(
+                None if everyone else user_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE + 1
+            )
+        return OrganizedPage(items[:PAGE_SIZE], page, has_next=len(items) > PAGE_SIZE, everyone=everyone)
 
     async def event(self, user_id: int, event_id: int) -> OrganizedEvent:
         """One event with its counts, for its organizer or an admin."""
@@ -317,7 +323,8 @@ class PublishingService:
                 shown = ("title_kk", "title_ru", "starts_at", "city", "address")
                 if any(getattr(updated, name) != getattr(event, name) for name in shown):
                     woken += await self._replan_reminders(uow, updated, now)
-                if updated.capacity is not None and (event.capacity or 0) < updated.capacity:
+                # More places, or no limit any more: the people in line are offered them at once.
+                if event.capacity is not None and (updated.capacity or event.capacity + 1) > event.capacity:
                     woken += await self.events.offer_free_seats(uow, updated, now)
         if woken:
             self.wake_sender()
@@ -333,6 +340,8 @@ class PublishingService:
             now = self.clock.now()
             event = await self._managed(uow, user_id, event_id, lock=True)
             _check_changeable(event, now)
+            # The cancellation supersedes a notice of a new time or place not sent yet.
+            await uow.outbox.drop_pending_with_key_prefix(_changes_key(event_id), "the event was cancelled")
             for offer in await uow.publishing.withdraw_open_offers(event_id, now=now):
                 await drop_offer_message(uow, offer.id, "the event was cancelled")
             people = await uow.publishing.people(event_id)
@@ -402,6 +411,8 @@ class PublishingService:
                 due_at=now,
                 expires_at=new.ends_at,
                 params={**_about(new), "changes": changes},
+                # Unique per notice (an event may change twice in a second), under the event's prefix.
+                dedupe_key=f"{_changes_key(new.id)}{registration.id}:{uuid4().hex}",
             )
             await uow.outbox.add(message, now=now)
         return len(people)
@@ -415,6 +426,11 @@ class PublishingService:
             if registration.status == RegistrationStatus.REGISTERED:
                 planned += await plan_reminders(uow, event, registration, self.reminder_hours, now=now)
         return planned
+
+
+def _changes_key(event_id: int) -> str:
+    # Ends with ":" so that event 1's prefix leaves event 12's notices alone.
+    return f"{EVENT_CHANGED}:{event_id}:"
 
 
 def _check_changeable(event: EventRecord, now: datetime) -> None:

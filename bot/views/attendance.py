@@ -92,6 +92,7 @@ def registrants_csv(t: Translator, registrants: list[Registrant]) -> bytes:
             t._("Registered at"),
             t._("Phone"),
             t._("Attendance"),
+            t._("Still coming"),
         ]
     )
     for person in registrants:
@@ -113,6 +114,7 @@ def registrants_csv(t: Translator, registrants: list[Registrant]) -> bytes:
                 f"{person.registered_at.astimezone(t.tz):%Y-%m-%d %H:%M}",
                 _cell(person.phone or ""),
                 attendance,
+                t._("yes") if person.confirmed_at is not None else "",
             ]
         )
     return out.getvalue().encode("utf-8-sig")
@@ -175,6 +177,7 @@ def roster_view(t: Translator, roster: Roster, page: int = 0) -> View:
     lines = [
         t._("📋 <b>Attendance: %(title)s</b>") % {"title": event_title(t, roster.event)},
         t._("Tap a name to mark it: ⬜ not marked → ✅ came → ❌ did not come."),
+        t._("👍 said the day before that they are still coming."),
         t._("Came: %(attended)d · Did not come: %(no_show)d · Not marked: %(unmarked)d")
         % {
             "attended": roster.count(Attendance.ATTENDED),
@@ -191,6 +194,8 @@ def roster_view(t: Translator, roster: Roster, page: int = 0) -> View:
         label = f"{_MARK_ICONS[attendance]} {person_name(person)}"
         if person.companions:
             label += f" (+{person.companions})"
+        if person.confirmed_at is not None:
+            label += " 👍"  # said "yes" to "still coming?"
         data = MarkCallback(
             event_id=event_id,
             registration_id=person.registration_id,

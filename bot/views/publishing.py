@@ -107,6 +107,8 @@ def organizer_menu_button(t: Translator) -> InlineKeyboardButton:
 
 def organized_list_view(t: Translator, page: OrganizedPage, now: datetime) -> View:
     text = t._("🗂 <b>Events I organize</b>")
+    if page.everyone:
+        text += "\n" + t._("As an admin you see every organizer's events.")
     if not page.items:
         text += "\n" + t._("No events yet: create the first one.")
     buttons = []
@@ -165,6 +167,11 @@ def organizer_event_view(
         t._("Registered: %(registered)d · Waitlist: %(waitlisted)d")
         % {"registered": organized.registered, "waitlisted": organized.waitlisted},
     ]
+    if organized.confirmed:
+        lines.append(
+            t._("👍 Said they are still coming: %(count)d of %(registered)d")
+            % {"count": organized.confirmed, "registered": organized.registered}
+        )
     if notice:
         lines = [notice, "", *lines]
 

@@ -44,6 +44,7 @@ class Registrant:
     waitlist_number: int | None
     registered_at: datetime
     attendance: str | None
+    confirmed_at: datetime | None  # answered "yes" to "still coming?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,7 @@ class AttendanceRepository:
                 _registrations.c.waitlist_number,
                 _registrations.c.created_at,
                 _registrations.c.attendance,
+                _registrations.c.confirmed_at,
             )
             .select_from(_registrations.outerjoin(_users, _users.c.id == _registrations.c.user_id))
             .where(

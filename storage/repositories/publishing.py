@@ -35,14 +35,16 @@ class OrganizedEvent:
     event: EventRecord
     registered: int
     waitlisted: int
+    confirmed: int = 0  # registered and answered "yes" to "still coming?"
 
 
-def _count(status: str) -> ScalarSelect[int]:
-    return (
-        select(func.count())
-        .where(_registrations.c.event_id == _events.c.id, _registrations.c.status == status)
-        .scalar_subquery()
+def _count(status: str, *, confirmed: bool = False) -> ScalarSelect[int]:
+    statement = select(func.count()).where(
+        _registrations.c.event_id == _events.c.id, _registrations.c.status == status
     )
+    if confirmed:
+        statement = statement.where(_registrations.c.confirmed_at.is_not(None))
+    return statement.scalar_subquery()
 
 
 class PublishingRepository:
@@ -51,26 +53,30 @@ class PublishingRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection
 
-    async def organized_by(self, organizer_id: int, *, offset: int, limit: int) -> list[OrganizedEvent]:
-        """The organizer's events of every status, by start, with their counts."""
-        statement = (
-            select(*_EVENT_COLUMNS, _count(_REGISTERED), _count(_WAITLISTED))
-            .where(_events.c.organizer_id == organizer_id)
-            .order_by(_events.c.starts_at, _events.c.id)
-            .offset(offset)
-            .limit(limit)
-        )
+    async def organized_by(
+        self, organizer_id: int | None, *, offset: int, limit: int
+    ) -> list[OrganizedEvent]:
+        """The organizer's events (None: everyone's) of every status, by start, with their counts."""
+        statement = select(*_EVENT_COLUMNS, _count(_REGISTERED), _count(_WAITLISTED))
+        if organizer_id is not None:
+            statement = statement.where(_events.c.organizer_id == organizer_id)
+        statement = statement.order_by(_events.c.starts_at, _events.c.id).offset(offset).limit(limit)
         return [
             OrganizedEvent(EventRecord(*row[:-2]), int(row[-2]), int(row[-1]))
             for row in await self.connection.execute(statement)
         ]
 
     async def organized(self, event_id: int) -> OrganizedEvent | None:
-        statement = select(*_EVENT_COLUMNS, _count(_REGISTERED), _count(_WAITLISTED)).where(
-            _events.c.id == event_id
-        )
+        statement = select(
+            *_EVENT_COLUMNS,
+            _count(_REGISTERED),
+            _count(_WAITLISTED),
+            _count(_REGISTERED, confirmed=True),
+        ).where(_events.c.id == event_id)
         row = (await self.connection.execute(statement)).first()
-        return OrganizedEvent(EventRecord(*row[:-2]), int(row[-2]), int(row[-1])) if row else None
+        if row is None:
+            return None
+        return OrganizedEvent(EventRecord(*row[:-3]), int(row[-3]), int(row[-2]), int(row[-1]))
 
     async def people(self, event_id: int) -> list[RegistrationRecord]:
         """The event's registered and waitlisted registrations, in arrival order."""
