@@ -115,6 +115,7 @@ def build_application(
         settings.admin_ids,
         reminder_hours=settings.reminder_hours,
         offer_hours=settings.offer_hours,
+        offer_hours_near_start=settings.offer_hours_near_start,
         max_companions=settings.max_companions,
         wake_sender=sender.wake,
     )

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     # Hours a volunteer in line has to answer an offer of freed seats (less when registration closes
     # sooner: an offer never outlives the registration deadline).
     offer_hours: int = Field(default=12, ge=1, le=24 * 7)
+    # ... and when registration closes within a day, at most this many: close to the start a seat must
+    # be able to pass down the line a few times.
+    offer_hours_near_start: int = Field(default=2, ge=1, le=24)
     # Companions a volunteer may register with (each takes a seat of the event's capacity).
     max_companions: int = Field(default=3, ge=0, le=10)
     # Outgoing Bot API calls (bot/telegram/resilience.py; defaults as its RetryPolicy's, kept here as

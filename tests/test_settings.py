@@ -262,6 +262,16 @@ def test_offer_hours_are_read_and_checked(monkeypatch: pytest.MonkeyPatch) -> No
     assert error.value.variable == "OFFER_HOURS"
 
 
+def test_offer_hours_near_start_are_read_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings(_env_file=None).offer_hours_near_start == 2
+    monkeypatch.setenv("OFFER_HOURS_NEAR_START", "3")
+    assert load_settings(_env_file=None).offer_hours_near_start == 3
+    monkeypatch.setenv("OFFER_HOURS_NEAR_START", "25")
+    with pytest.raises(SettingsError) as error:
+        load_settings(_env_file=None)
+    assert error.value.variable == "OFFER_HOURS_NEAR_START"
+
+
 def test_max_companions_are_read_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     assert load_settings(_env_file=None).max_companions == 3
     monkeypatch.setenv("MAX_COMPANIONS", "0")

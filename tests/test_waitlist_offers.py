@@ -225,17 +225,17 @@ async def test_the_first_in_line_whose_seats_fit_gets_the_offer(
 async def test_an_offer_never_outlives_the_deadline_and_none_is_made_after_it(
     harness: BotHarness, app: Application, clock: ManualClock
 ) -> None:
-    deadline = clock.now() + timedelta(hours=3)  # closer than OFFER_HOURS
+    deadline = clock.now() + timedelta(hours=1)  # closer than OFFER_HOURS and OFFER_HOURS_NEAR_START
     event_id = await full_event_with_line(
         harness, app, clock, 9361, [(9362, "kk"), (9363, "kk")], registration_deadline=deadline
     )
     await app.events.cancel(9361, event_id)
     (offer,) = await delivered(app, 9362)
     assert offer.text
-    clock.advance(timedelta(hours=3) - timedelta(seconds=1))
+    clock.advance(timedelta(hours=1) - timedelta(seconds=1))
     assert await app.events.expire_offers() == 0
     clock.advance(timedelta(seconds=1))
-    assert await app.events.expire_offers() == 1  # it ended with registration, not 12 hours later
+    assert await app.events.expire_offers() == 1  # it ended with registration, not 2 or 12 hours later
     assert await delivered(app, 9363) == []  # registration has closed: the seat is simply free
     assert await taken(app.events, event_id) == 0
     assert await status_of(app.events, 9363, event_id) == "waitlisted"
@@ -280,3 +280,21 @@ async def test_an_offer_for_an_event_cancelled_meanwhile_cannot_be_taken(
         await app.events.accept_offer(9392, offer_id_of(offer))
     assert refused.value.problem is EventProblem.EVENT_CANCELLED
     assert await status_of(app.events, 9392, event_id) == "waitlisted"
+
+
+async def test_an_offer_is_shorter_when_registration_closes_within_a_day(
+    harness: BotHarness, app: Application, clock: ManualClock
+) -> None:
+    deadline = clock.now() + timedelta(hours=10)  # within a day: OFFER_HOURS_NEAR_START (2), not 12
+    event_id = await full_event_with_line(
+        harness, app, clock, 9381, [(9382, "ru"), (9383, "kk")], registration_deadline=deadline
+    )
+    await app.events.cancel(9381, event_id)
+    assert len(await delivered(app, 9382)) == 1
+    clock.advance(timedelta(hours=2) - timedelta(seconds=1))
+    assert await app.events.expire_offers() == 0
+    clock.advance(timedelta(seconds=1))
+    assert await app.events.expire_offers() == 1
+    assert len(await delivered(app, 9383)) == 1  # the next in line, with 2 hours too
+    clock.advance(timedelta(hours=2))
+    assert await app.events.expire_offers() == 1

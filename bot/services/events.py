@@ -218,6 +218,7 @@ class EventService:
         max_companions: int = DEFAULT_MAX_COMPANIONS,
         reminder_hours: Sequence[int] = (24, 2),
         offer_hours: int = 12,
+        offer_hours_near_start: int = 2,
         wake_sender: Callable[[], None] = lambda: None,
     ) -> None:
         self.database = database
@@ -226,6 +227,7 @@ class EventService:
         self.max_companions = max_companions
         self.reminder_hours = tuple(reminder_hours)
         self.offer_hours = offer_hours
+        self.offer_hours_near_start = offer_hours_near_start
         self.wake_sender = wake_sender
 
     # Organizers
@@ -514,11 +516,18 @@ class EventService:
             if taken is None:  # pragma: no cover - the event's row is locked; a guard
                 break
             event = replace(event, taken_seats=taken)
-            expires_at = min(now + timedelta(hours=self.offer_hours), event.registration_deadline)
+            expires_at = min(now + self._offer_time(event, now), event.registration_deadline)
             offer = await uow.events.add_offer(candidate, expires_at=expires_at, now=now)
             await plan_offer_message(uow, event, offer, now=now)
             made += 1
         return event, made
+
+    def _offer_time(self, event: EventRecord, now: datetime) -> timedelta:
+        """How long an offer lasts: `offer_hours`, or fewer when registration closes within a day."""
+        hours = self.offer_hours
+        if event.registration_deadline - now <= timedelta(days=1):
+            hours = min(hours, self.offer_hours_near_start)
+        return timedelta(hours=hours)
 
     async def upcoming(
         self, region: str | None, period: Period = Period.WEEK, category: str | None = None, page: int = 0
