@@ -13,6 +13,7 @@ from enum import StrEnum
 from bot.sender import Renderer
 from bot.services.approvals import ROLE_DECISION, ROLE_REQUEST
 from bot.services.broadcasts import BROADCAST, BROADCAST_REPORT
+from bot.services.line import LINE_MOVED
 from bot.services.offers import WAITLIST_OFFER
 from bot.services.publishing import EVENT_CANCELLED, EVENT_CHANGED
 from bot.services.ratings import EVENT_RATING
@@ -20,7 +21,7 @@ from bot.services.reminders import EVENT_REMINDER, STILL_COMING
 from bot.views.approvals import role_decision_view, role_request_view
 from bot.views.broadcasts import broadcast_report_view, broadcast_view
 from bot.views.notices import notice_view
-from bot.views.offers import waitlist_offer_view
+from bot.views.offers import line_moved_view, waitlist_offer_view
 from bot.views.publishing import event_cancelled_view, event_changed_view
 from bot.views.ratings import rating_request_view
 from bot.views.reminders import event_reminder_view, still_coming_view
@@ -46,6 +47,9 @@ class Kind(StrEnum):
     # To each registered and waitlisted volunteer when a published event's time or place changes:
     # old → new (params: event_id, titles, starts_at, changes).
     EVENT_CHANGED = EVENT_CHANGED
+    # To someone in line when people ahead of them left it: their new place (params: event_id, titles,
+    # starts_at, place); replaced by a newer one while pending, expires when registration closes.
+    LINE_MOVED = LINE_MOVED
     # To each registered and waitlisted volunteer when the event is cancelled (params: ..., reason).
     EVENT_CANCELLED = EVENT_CANCELLED
     # To an attendee after the event ended: rate it 1-5 (params: event_id, title_kk, title_ru);
@@ -65,6 +69,7 @@ RENDERERS: Mapping[str, Renderer] = {
     Kind.BROADCAST_REPORT: broadcast_report_view,
     Kind.WAITLIST_OFFER: waitlist_offer_view,
     Kind.EVENT_CHANGED: event_changed_view,
+    Kind.LINE_MOVED: line_moved_view,
     Kind.EVENT_CANCELLED: event_cancelled_view,
     Kind.EVENT_RATING: rating_request_view,
     Kind.STILL_COMING: still_coming_view,

@@ -16,7 +16,7 @@ from bot.clock import ManualClock
 from bot.services.events import EventProblem, EventService, RegistrationRefusedError
 from bot.views.offers import OfferAction, OfferCallback
 from fake_telegram.recording import RecordingSession
-from tests.events_support import published_event
+from tests.events_support import ADMIN, published_event
 from tests.harness import BotHarness, PlayedUser
 
 
@@ -298,3 +298,69 @@ async def test_an_offer_is_shorter_when_registration_closes_within_a_day(
     assert len(await delivered(app, 9383)) == 1  # the next in line, with 2 hours too
     clock.advance(timedelta(hours=2))
     assert await app.events.expire_offers() == 1
+
+
+def by_chat(messages: list[SendMessage]) -> dict[int, list[str]]:
+    sent: dict[int, list[str]] = {}
+    for message in messages:
+        sent.setdefault(int(message.chat_id), []).append(message.text)
+    return sent
+
+
+async def test_people_in_line_hear_when_they_move_up_once_per_burst_in_their_language(
+    harness: BotHarness, app: Application, clock: ManualClock
+) -> None:
+    line = [(9392, "ru"), (9393, "kk"), (9394, "kk"), (9395, "ru")]
+    event_id = await full_event_with_line(harness, app, clock, 9391, line)
+    await app.events.cancel(9393, event_id)  # 9394 and 9395 move up; 9392, ahead, does not
+    assert await delivered_all(app) == []  # a short wait first, so that a burst makes one message
+    clock.advance(timedelta(minutes=2))
+    out = by_chat(await delivered_all(app))
+    assert sorted(out) == [9394, 9395]
+    (kazakh,) = out[9394]
+    assert kazakh.startswith("⏳ <b>Көктемгі сенбілік</b> (")
+    assert kazakh.endswith(") күту тізімінде алға жылжыдыңыз: енді сіз 2-орындасыз.")
+    (russian,) = out[9395]
+    assert russian.startswith("⏳ Вы продвинулись в листе ожидания на <b>Весенний субботник</b> (")
+    assert russian.endswith("): теперь вы 3-й в очереди.")
+
+    # Two moves in a row: one message, with the place as it is at the end.
+    await app.events.cancel(9392, event_id)
+    await app.events.cancel(9394, event_id)
+    clock.advance(timedelta(minutes=2))
+    out = by_chat(await delivered_all(app))
+    assert list(out) == [9395]
+    assert out[9395][0].endswith("теперь вы 1-й в очереди.")
+
+    # Whoever gets an offer hears that, not that they moved up; a declined offer moves the line on.
+    await volunteer(harness, 9396, "kk")
+    await app.events.register(9396, event_id)
+    await app.events.cancel(9391, event_id)  # the seat is offered to 9395
+    (offer,) = await delivered(app, 9395)
+    await app.events.decline_offer(9395, offer_id_of(offer))
+    out = by_chat(await delivered_all(app))
+    assert list(out) == [9396]
+    assert out[9396][0].startswith("🎉")  # the offer, nothing else
+    clock.advance(timedelta(minutes=2))
+    assert await delivered_all(app) == []
+
+
+async def test_taking_an_offer_moves_the_line_and_a_cancelled_event_drops_the_notices(
+    harness: BotHarness, app: Application, clock: ManualClock
+) -> None:
+    event_id = await full_event_with_line(harness, app, clock, 9401, [(9402, "kk"), (9403, "ru")])
+    await app.events.cancel(9401, event_id)
+    (offer,) = await delivered(app, 9402)
+    await app.events.accept_offer(9402, offer_id_of(offer))  # 9402 leaves the line for a seat
+    clock.advance(timedelta(minutes=2))
+    out = by_chat(await delivered_all(app))
+    assert list(out) == [9403]
+    assert out[9403][0].endswith("теперь вы 1-й в очереди.")
+
+    await volunteer(harness, 9404, "kk")
+    await app.events.register(9404, event_id)
+    await app.events.cancel(9403, event_id)  # 9404 is to hear it moved up...
+    await app.publishing.cancel(ADMIN, event_id)  # ...but the event is cancelled first
+    clock.advance(timedelta(minutes=2))
+    out = by_chat(await delivered_all(app))
+    assert [text[:1] for text in out[9404]] == ["✖"]  # the cancellation only

@@ -35,6 +35,7 @@ from bot.domain.events import (
 )
 from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import Role
+from bot.services.line import tell_line_moved
 from bot.services.offers import drop_offer_message, plan_offer_message
 from bot.services.reminders import drop_reminders, plan_reminders
 from storage.database import Database
@@ -361,11 +362,14 @@ class EventService:
                 registration.id, RegistrationStatus.CANCELLED.value, now=now
             )
             await drop_reminders(uow, registration.id, "the registration was cancelled")
+            left_line = registration.status == RegistrationStatus.WAITLISTED
             registration = replace(registration, status=RegistrationStatus.CANCELLED.value)
-            offers = 0
+            offers = moved = 0
             if freed:
                 event, offers = await self._offer_freed_seats(uow, event, now)
-        if offers:
+            if left_line:  # after the offers: whoever got one hears that, not that they moved up
+                moved = await tell_line_moved(uow, event, registration, now)
+        if offers or moved:
             self.wake_sender()
         return Cancellation(event, registration, freed, offers)
 
@@ -427,6 +431,7 @@ class EventService:
             )
             registration = replace(registration, status=RegistrationStatus.REGISTERED.value)
             planned = await plan_reminders(uow, event, registration, self.reminder_hours, now=now)
+            planned += await tell_line_moved(uow, event, registration, now)
             offer = replace(offer, status=OfferStatus.ACCEPTED.value)
         if planned:
             self.wake_sender()
@@ -490,12 +495,16 @@ class EventService:
 
     async def _hand_on(self, uow: UnitOfWork, event: EventRecord, offer: OfferRecord, now: datetime) -> int:
         """After an offer closed unaccepted: its holder leaves the line, its seats are given back and
-        offered on. Returns how many offers that made."""
+        offered on, and those behind hear their new place. Returns how many messages that planned."""
         await uow.events.set_registration_status(
             offer.registration_id, RegistrationStatus.CANCELLED.value, now=now
         )
         event = replace(event, taken_seats=await uow.events.free_seats(event.id, offer.seats, now=now))
-        return (await self._offer_freed_seats(uow, event, now))[1]
+        made = (await self._offer_freed_seats(uow, event, now))[1]
+        # Those behind them move up (the seats' next holder, just offered them, is not told).
+        left = await uow.events.registration(event.id, offer.user_id)
+        moved = 0 if left is None else await tell_line_moved(uow, event, left, now)
+        return made + moved
 
     async def _offer_freed_seats(
         self, uow: UnitOfWork, event: EventRecord, now: datetime

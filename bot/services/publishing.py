@@ -30,6 +30,7 @@ from bot.services.events import (
     NotAllowedError,
     RegistrationRefusedError,
 )
+from bot.services.line import drop_line_notice
 from bot.services.offers import drop_offer_message
 from bot.services.reminders import drop_reminders, plan_reminders
 from storage.database import Database
@@ -347,6 +348,7 @@ class PublishingService:
             people = await uow.publishing.people(event_id)
             for registration in people:
                 await drop_reminders(uow, registration.id, "the event was cancelled")
+                await drop_line_notice(uow, registration.id, "the event was cancelled")
                 await uow.outbox.add(
                     Message(
                         kind=EVENT_CANCELLED,

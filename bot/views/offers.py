@@ -14,6 +14,7 @@ from bot.i18n import Translator
 from bot.services.events import OfferAnswer
 from bot.text import escape
 from bot.views import View, button, inline_keyboard
+from bot.views.events import EventsAction, EventsCallback
 
 
 class OfferAction(StrEnum):
@@ -55,3 +56,17 @@ def offer_answer_text(t: Translator, answer: OfferAnswer) -> str:
     if answer.accepted:
         return t._("Done: you are registered for the event.")
     return t._("Offer declined: the place goes to the next in line.")
+
+
+def line_moved_view(t: Translator, params: Mapping[str, Any]) -> View:
+    """To someone in line: people ahead of them left, and this is their place now."""
+    own, other = ("title_ru", "title_kk") if t.locale == "ru" else ("title_kk", "title_ru")
+    text = t._(
+        "⏳ You have moved up the waitlist for <b>%(title)s</b> (%(when)s): you are number %(place)d now."
+    ) % {
+        "title": escape(str(params.get(own) or params.get(other) or "")),
+        "when": t.day_time(datetime.fromisoformat(str(params["starts_at"]))),
+        "place": int(params["place"]),
+    }
+    card = EventsCallback(action=EventsAction.CARD, event_id=int(params["event_id"]))
+    return View(text, inline_keyboard([button(t._("Open the event"), card)]))

@@ -376,6 +376,25 @@ class EventRepository:
 
     # Waitlist offers
 
+    async def behind_in_line(self, event_id: int, number: int) -> list[tuple[RegistrationRecord, int]]:
+        """The event's waitlisted registrations that arrived after `number` and hold no open offer,
+        each with its live place in line, in order."""
+        open_offer = select(_offers.c.id).where(
+            _offers.c.registration_id == _registrations.c.id, _offers.c.status == _OFFER_OPEN
+        )
+        statement = (
+            select(*_REGISTRATION_COLUMNS, _place_in_line())
+            .where(
+                _registrations.c.event_id == event_id,
+                _registrations.c.status == _WAITLISTED,
+                _registrations.c.waitlist_number > number,
+                ~open_offer.exists(),
+            )
+            .order_by(_registrations.c.waitlist_number, _registrations.c.id)
+        )
+        rows = await self.connection.execute(statement)
+        return [(RegistrationRecord(*row[:-1]), int(row[-1])) for row in rows]
+
     async def first_fitting_in_line(self, event_id: int, max_seats: int) -> RegistrationRecord | None:
         """The earliest waitlisted registration of the event needing at most `max_seats` seats and
         holding no open offer."""
