@@ -166,3 +166,38 @@ async def test_an_organizers_export_roster_hours_and_a_forged_press(
         volunteer.user.answers[-1].text == "Это доступно только организатору мероприятия и администраторам."
     )
     assert not [message for message in volunteer.user.messages if message.kind == "document"]
+
+
+async def test_a_share_link_brings_a_brand_new_user_through_onboarding_to_the_event(
+    shared_tg: FakeTelegram, shared_bot: BotProcess
+) -> None:
+    """`t.me/<bot>?start=ev_<id>` opened by someone who never used the bot: onboarding first (the link
+    kept meanwhile, across the process's own storage), then the way to the card."""
+    await onboard_kazakh(shared_tg, 5411, first_name="Ұйымдастырушы")
+    database = Database(shared_bot.env["DATABASE_URL"])
+    try:
+        async with database.transaction() as uow:
+            await uow.users.update(5411, now=datetime.now(UTC), role="organizer")
+        events = EventService(database, SystemClock())
+        event = await events.create(5411, draft(datetime.now(UTC)))
+        await events.publish(5411, event.id)
+    finally:
+        await database.dispose()
+
+    user = shared_tg.user(5412, first_name="Дәурен", language_code="kk")
+    chat = Conversation(shared_tg, user)
+    await user.send(f"/start ev_{event.id}")
+    await chat.expect("Belsendi сізбен қай тілде сөйлессін?")
+    await user.press("Қазақша")
+    await chat.expect("Belsendi-нің осы деректерді сақтауына келісесіз бе?")
+    await user.press("✅ Келісемін")
+    await chat.expect("Belsendi-де сіз кімсіз?")
+    await user.press("Ерікті")
+    await chat.expect("Қай өңірдесіз?")
+    await user.press("Ақтөбе облысы")
+    await chat.expect("🌿 Сіз іс-шара сілтемесі арқылы келдіңіз.")
+    await user.press("Іс-шараны ашу")
+    card = await chat.expect("Көктемгі сенбілік")
+    rows = (card.reply_markup or {}).get("inline_keyboard", [])
+    labels = [button["text"] for row in rows for button in row]
+    assert "✅ Тіркелу" in labels
