@@ -199,3 +199,37 @@ async def test_a_share_link_brings_a_brand_new_user_through_onboarding_to_the_ev
     rows = (card.reply_markup or {}).get("inline_keyboard", [])
     labels = [button["text"] for row in rows for button in row]
     assert "✅ Тіркелу" in labels
+
+
+async def test_a_cancelled_seat_is_offered_to_the_first_in_line_who_accepts_it(
+    shared_tg: FakeTelegram, shared_bot: BotProcess
+) -> None:
+    """The waitlist offer through the running bot's outbox: a volunteer cancels in the bot, the bot's
+    sender offers the seat to the first in line (in their language, with Accept), who takes it."""
+    holder = await onboard_russian(shared_tg, 5422, "Бота")
+    waiting = await onboard_kazakh(shared_tg, 5423, first_name="Күтуші")
+    await onboard_kazakh(shared_tg, 5421, first_name="Ұйымдастырушы")
+    database = Database(shared_bot.env["DATABASE_URL"])
+    try:
+        async with database.transaction() as uow:
+            await uow.users.update(5421, now=datetime.now(UTC), role="organizer")
+        events = EventService(database, SystemClock())
+        event = await events.create(5421, draft(datetime.now(UTC), capacity=1))
+        await events.publish(5421, event.id)
+        await events.register(5422, event.id)
+        assert (await events.register(5423, event.id)).waitlisted
+    finally:
+        await database.dispose()
+
+    await holder.user.send(f"/start ev_{event.id}")
+    await holder.expect("Вы перешли по ссылке на мероприятие")
+    await holder.user.press("Открыть мероприятие")
+    await holder.expect("Весенний субботник")
+    await holder.user.press("❌ Отменить запись")
+
+    offer = await waiting.expect("🎉")
+    assert "Көктемгі сенбілік" in offer.text
+    answered = len(waiting.user.answers)
+    await waiting.user.press("✅ Қабылдау")
+    await until(lambda: len(waiting.user.answers) > answered)
+    assert waiting.user.answers[-1].text == "Дайын: сіз іс-шараға тіркелдіңіз."
