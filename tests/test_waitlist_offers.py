@@ -364,3 +364,16 @@ async def test_taking_an_offer_moves_the_line_and_a_cancelled_event_drops_the_no
     clock.advance(timedelta(minutes=2))
     out = by_chat(await delivered_all(app))
     assert [text[:1] for text in out[9404]] == ["✖"]  # the cancellation only
+
+
+async def test_someone_erasing_their_data_moves_the_line_behind_them(
+    harness: BotHarness, app: Application, clock: ManualClock
+) -> None:
+    line = [(9412, "kk"), (9413, "ru")]
+    event_id = await full_event_with_line(harness, app, clock, 9411, line)
+    await app.users.erase(9412)
+    clock.advance(timedelta(minutes=2))
+    out = by_chat(await delivered_all(app))
+    assert list(out) == [9413]
+    assert out[9413][0].endswith("теперь вы 1-й в очереди.")
+    assert await status_of(app.events, 9413, event_id) == "waitlisted"

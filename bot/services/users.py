@@ -13,11 +13,13 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.domain.deeplinks import DeepLink, parse_start_payload
+from bot.domain.events import RegistrationStatus
 from bot.domain.names import NAME_MAX, clean_name
 from bot.domain.phones import InvalidPhoneError, PhoneProblem, phone_from_contact, phone_from_typed
 from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import ROLES_NEEDING_APPROVAL, Role
 from bot.services.approvals import role_request_message
+from bot.services.line import tell_line_moved
 from bot.settings import SUPPORTED_LOCALES
 from storage.database import Database
 from storage.repositories.users import UserProfile
@@ -224,14 +226,25 @@ class UserService:
 
     async def erase(self, user_id: int) -> None:
         """Forget the user entirely. Their next message starts from a blank first contact."""
+        moved = 0
         async with self.database.transaction() as uow:
+            now = self.clock.now()
+            waiting = [
+                held
+                for held in await uow.events.of_user(user_id, ending_after=now)
+                if held.registration.status == RegistrationStatus.WAITLISTED
+            ]
             # Their event registrations go too, and the seats they held are given back.
-            await uow.events.release_user(user_id, now=self.clock.now())
+            await uow.events.release_user(user_id, now=now)
+            for held in waiting:  # those behind them in line move up
+                moved += await tell_line_moved(uow, held.event, held.registration, now)
             await uow.attendance.forget_user(user_id)  # their ratings of events
             # Nothing more goes out to them: reminders, notices, decisions still waiting.
             await uow.outbox.drop_for_recipient(user_id, "the user deleted their data", owner="")
             await uow.users.delete(user_id)
             await _forget_conversations(uow, user_id)
+        if moved:
+            self.wake_sender()
 
     async def set_blocked(self, user_id: int, *, blocked: bool) -> None:
         """Remember that the user blocked the bot (nothing is sent to them then), or no longer does."""
