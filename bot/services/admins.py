@@ -186,7 +186,8 @@ class AdminService:
                 return Change(Outcome.NOT_ALLOWED, user_id)
             user = await uow.users.revoke_role(user_id, role, default=Role.VOLUNTEER.value, now=now)
             if user is None:
-                return Change(Outcome.ALREADY, user_id, None, role)
+                holder = await uow.users.get(user_id)
+                return Change(Outcome.ALREADY, user_id, holder.name if holder else None, role)
             await uow.outbox.add(
                 Message(
                     kind=ROLE_REVOKED,
