@@ -35,8 +35,8 @@ def setup_routers() -> Router:
     root.include_routers(
         approvals.router(),  # admins (ADMIN_IDS or promoted), whether or not they set themselves up
         admins.router(),  # /admins, /promote, /revoke: every step re-checked by the service
-        broadcasts.router(),  # admins by ADMIN_IDS too; the mute button works for anyone it reached
-        grant_admin.router(),  # admins by ADMIN_IDS; every step re-checked by the service
+        broadcasts.router(),  # admins too; the mute button works for anyone it reached
+        grant_admin.router(),  # admins; every step re-checked by the service
         strangers.router(),  # before any feature: a press from someone unknown reaches none
         membership.router(),
         language.router(),

@@ -1,4 +1,4 @@
-"""/grant_new and the ✏️ Edit / 🔒 Close buttons on a call's card: admins (ADMIN_IDS) keep the grant
+"""/grant_new and the ✏️ Edit / 🔒 Close buttons on a call's card: admins (also promoted) keep the grant
 catalogue in the bot. A call is written as a «field: value» form (the import's fields), checked, shown
 as a preview in both languages, then saved. Every step asks the service, which refuses non-admins
 (button data is anyone's to forge)."""

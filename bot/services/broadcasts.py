@@ -18,7 +18,7 @@ recipient's copy is an outbox row, sent at the sender's pace in their language.
   (bot/broadcast_progress.py).
 - Active users: consented, not blocked, and (admins' broadcasts) not muted. An event's people are its
   registered volunteers (a seat), its waitlist, or those who attended (not recorded yet: nobody).
-- Only admins (ADMIN_IDS), and for an event's people its organizer, create, start, pause, resume,
+- Only admins (ADMIN_IDS or promoted), and for an event's people its organizer, create, start, pause, resume,
   cancel, edit or look: checked here on every call, whatever the button data says.
 """
 
