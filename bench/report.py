@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-GOAL = 0.5  # the real handlers must reach at least half the bare echo's rate
+# The core issue's figure, end to end through the fake server: the real bot keeps at least 0.18 of the
+# bare echo's rate measured in the same run, and at least 166 updates/s (the foundation's, on 2 cores).
+GOAL_RATIO = 0.18
+GOAL_RATE = 166.0
 
 
 class BenchmarkError(Exception):
@@ -65,11 +68,15 @@ def table(results: list[Result]) -> str:
         if echo is None or real is None:
             continue
         if echo.failure is not None or real.failure is not None:
-            lines.append(f"{setup}: real/echo = n/a (a run failed; goal >= {GOAL}: not shown to be met)")
+            lines.append(f"{setup}: real/echo = n/a (a run failed: no figure)")
             continue
         ratio = real.rate / echo.rate
-        verdict = "met" if ratio >= GOAL else "NOT met"
-        lines.append(f"{setup}: real/echo = {ratio:.3f} (goal >= {GOAL}: {verdict})")
+        if setup.startswith("end to end"):
+            met = ratio >= GOAL_RATIO and real.rate >= GOAL_RATE
+            goal = f"goal >= {GOAL_RATIO} and >= {GOAL_RATE:.0f} updates/s: {'met' if met else 'NOT met'}"
+        else:
+            goal = "no goal in-process: the machine's own cost, for comparison"
+        lines.append(f"{setup}: real/echo = {ratio:.3f}, real {real.rate:.0f} updates/s ({goal})")
     for result in results:
         for note in result.notes:
             lines.append(f"{result.label}: {note}")

@@ -62,7 +62,7 @@ async def test_an_admin_publishes_an_event_a_volunteer_registers_and_hears_it_mo
 
     volunteer = await onboard_kazakh(tg, 5602, first_name="Ерлан")
     await volunteer.user.press("🌿 Экологиялық іс-шаралар")
-    await volunteer.expect("Осы аптадағы экологиялық іс-шаралар")
+    await volunteer.expect("Уақыты: осы апта")
     await volunteer.user.press(next_event_label(volunteer.user))
     card = await volunteer.expect("20 орын қалды")
     assert card.text.startswith("Өзен жағасын тазалау <акция>\n")  # escaped: Telegram shows it as typed

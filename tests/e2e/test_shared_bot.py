@@ -162,7 +162,5 @@ async def test_an_organizers_export_roster_hours_and_a_forged_press(
     answered = len(volunteer.user.answers)
     await volunteer.user.press_data(f"oe:{event.id}:x")
     await until(lambda: len(volunteer.user.answers) > answered)
-    assert (
-        volunteer.user.answers[-1].text == "Это доступно только организатору мероприятия и администраторам."
-    )
+    assert volunteer.user.answers[-1].text == "Это могут только организатор мероприятия и администраторы."
     assert not [message for message in volunteer.user.messages if message.kind == "document"]
