@@ -31,6 +31,7 @@ from bot.pacing import RATE_MARGIN, find_pacer
 from bot.polling import Poller
 from bot.scheduling import build_scheduler
 from bot.sender import Sender
+from bot.services.admins import AdminService
 from bot.services.approvals import ApprovalService
 from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
@@ -79,6 +80,7 @@ class Application:
     ratings: RatingService
     broadcast_progress: ProgressBoard
     grants: GrantService
+    admins: AdminService
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -109,6 +111,7 @@ def build_application(
     # Use cases that write outbox rows wake the sender once they have committed them.
     users = UserService(database, clock, admins=settings.admin_ids, wake_sender=sender.wake)
     approvals = ApprovalService(database, clock, admins=settings.admin_ids, wake_sender=sender.wake)
+    admins = AdminService(database, clock, settings.admin_ids, wake_sender=sender.wake)
     events = EventService(
         database,
         clock,
@@ -152,6 +155,7 @@ def build_application(
         attendance,
         ratings,
         grants,
+        admins,
     )
     inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
     keep_updates = timedelta(days=settings.inbox_keep_days)
@@ -201,6 +205,7 @@ def build_application(
         ratings,
         broadcast_progress,
         grants,
+        admins,
     )
 
 

@@ -22,6 +22,7 @@ from bot.middlewares.long_messages import SplitLongMessages
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.pacing import PacedRequests, Pacer
+from bot.services.admins import AdminService
 from bot.services.approvals import ApprovalService
 from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
@@ -116,6 +117,7 @@ def create_dispatcher(
     attendance: AttendanceService,
     ratings: RatingService,
     grants: GrantService,
+    admins: AdminService,
 ) -> Dispatcher:
     """The production dispatcher; tests build theirs with this same function."""
     dispatcher = Dispatcher(
@@ -135,6 +137,7 @@ def create_dispatcher(
         attendance=attendance,
         ratings=ratings,
         grants=grants,
+        admins=admins,
     )
     dispatcher.update.outer_middleware(UserMiddleware(users, catalogs, dispatcher.fsm))
     dispatcher.update.outer_middleware(dispatcher.fsm)

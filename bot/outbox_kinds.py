@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 
 from bot.sender import Renderer
+from bot.services.admins import ADMIN_CHANGED, ROLE_REVOKED
 from bot.services.approvals import ROLE_DECISION, ROLE_REQUEST
 from bot.services.broadcasts import BROADCAST, BROADCAST_REPORT
 from bot.services.line import LINE_MOVED
@@ -18,6 +19,7 @@ from bot.services.offers import WAITLIST_OFFER
 from bot.services.publishing import EVENT_CANCELLED, EVENT_CHANGED
 from bot.services.ratings import EVENT_RATING
 from bot.services.reminders import EVENT_REMINDER, STILL_COMING
+from bot.views.admins import admin_changed_view, role_revoked_view
 from bot.views.approvals import role_decision_view, role_request_view
 from bot.views.broadcasts import broadcast_report_view, broadcast_view
 from bot.views.notices import notice_view
@@ -34,6 +36,10 @@ class Kind(StrEnum):
     ROLE_REQUEST = ROLE_REQUEST
     # To the requester: the admin's decision (params: role, approved, reason).
     ROLE_DECISION = ROLE_DECISION
+    # To a user whose NGO or organizer role an admin took back (params: role, reason).
+    ROLE_REVOKED = ROLE_REVOKED
+    # To a user an ADMIN_IDS admin made an admin, or no longer one (params: promoted).
+    ADMIN_CHANGED = ADMIN_CHANGED
     # To a registered volunteer, REMINDER_HOURS before the start; expires at the start.
     EVENT_REMINDER = EVENT_REMINDER
     # A broadcast (params: broadcast_id, text_kk, text_ru, one may be None; media_kind and media_file_id
@@ -64,6 +70,8 @@ RENDERERS: Mapping[str, Renderer] = {
     Kind.NOTICE: notice_view,
     Kind.ROLE_REQUEST: role_request_view,
     Kind.ROLE_DECISION: role_decision_view,
+    Kind.ROLE_REVOKED: role_revoked_view,
+    Kind.ADMIN_CHANGED: admin_changed_view,
     Kind.EVENT_REMINDER: event_reminder_view,
     Kind.BROADCAST: broadcast_view,
     Kind.BROADCAST_REPORT: broadcast_report_view,

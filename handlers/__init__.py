@@ -6,6 +6,7 @@ from aiogram import F, Router
 
 from bot.filters import Matches
 from handlers import (
+    admins,
     approvals,
     broadcasts,
     events,
@@ -32,9 +33,10 @@ def setup_routers() -> Router:
     root.message.filter(Matches(F.chat.type == "private"))
     root.callback_query.filter(Matches(F.message.chat.type == "private"))
     root.include_routers(
-        approvals.router(),  # admins are admins by ADMIN_IDS, whether or not they set themselves up
-        broadcasts.router(),  # admins by ADMIN_IDS too; the mute button works for anyone it reached
-        grant_admin.router(),  # admins by ADMIN_IDS; every step re-checked by the service
+        approvals.router(),  # admins (ADMIN_IDS or promoted), whether or not they set themselves up
+        admins.router(),  # /admins, /promote, /revoke: every step re-checked by the service
+        broadcasts.router(),  # admins too; the mute button works for anyone it reached
+        grant_admin.router(),  # admins; every step re-checked by the service
         strangers.router(),  # before any feature: a press from someone unknown reaches none
         membership.router(),
         language.router(),

@@ -40,7 +40,7 @@ async def on_decision(
     t: Translator,
     callback_answer: CallbackAnswer,
 ) -> None:
-    if not approvals.is_admin(query.from_user.id):  # forged or forwarded: checked again in the service
+    if not await approvals.is_admin(query.from_user.id):  # forged or forwarded: checked again in the service
         callback_answer.text = t._("Only admins decide on role requests.")
         return
     if not callback_data.approve:

@@ -157,7 +157,7 @@ def _draft(data: dict[str, Any]) -> Draft:
 async def on_broadcast(
     message: Message, broadcasts: BroadcastService, state: FSMContext, t: Translator
 ) -> None:
-    if message.from_user is None or not broadcasts.is_admin(message.from_user.id):
+    if message.from_user is None or not await broadcasts.is_admin(message.from_user.id):
         await send(message, View(not_admin_text(t)))
         return
     await start_conversation(state, BroadcastForm.segment, {})
@@ -206,7 +206,7 @@ async def on_segment(
     t: Translator,
     callback_answer: CallbackAnswer,
 ) -> None:
-    if not broadcasts.is_admin(query.from_user.id):
+    if not await broadcasts.is_admin(query.from_user.id):
         callback_answer.text = not_admin_text(t)
         return
     if callback_data.kind == "region" and not callback_data.value:

@@ -1,4 +1,4 @@
-"""/grant_new and the ✏️ Edit / 🔒 Close buttons on a call's card: admins (ADMIN_IDS) keep the grant
+"""/grant_new and the ✏️ Edit / 🔒 Close buttons on a call's card: admins (also promoted) keep the grant
 catalogue in the bot. A call is written as a «field: value» form (the import's fields), checked, shown
 as a preview in both languages, then saved. Every step asks the service, which refuses non-admins
 (button data is anyone's to forge)."""
@@ -55,7 +55,7 @@ def router() -> Router:
 
 
 async def on_new(message: Message, grants: GrantService, state: FSMContext, t: Translator) -> None:
-    if message.from_user is None or not grants.is_admin(message.from_user.id):
+    if message.from_user is None or not await grants.is_admin(message.from_user.id):
         await send(message, View(grant_refusal_text(t, GrantProblem.NOT_ALLOWED)))
         return
     await start_conversation(state, GrantForm.form, {"grant_id": 0})
@@ -72,7 +72,7 @@ async def on_edit(
     callback_answer: CallbackAnswer,
 ) -> None:
     try:
-        if not grants.is_admin(query.from_user.id):
+        if not await grants.is_admin(query.from_user.id):
             raise GrantError(GrantProblem.NOT_ALLOWED)
         grant = await grants.get(callback_data.grant_id)
     except GrantError as error:
@@ -91,7 +91,7 @@ async def on_form(
     raw_state: str | None,
     t: Translator,
 ) -> None:
-    if message.from_user is None or not grants.is_admin(message.from_user.id):
+    if message.from_user is None or not await grants.is_admin(message.from_user.id):
         await end_conversation(state, raw_state)
         await send(message, View(grant_refusal_text(t, GrantProblem.NOT_ALLOWED)))
         return

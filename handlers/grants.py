@@ -111,7 +111,7 @@ async def on_card(
     except GrantError as error:
         callback_answer.text = grant_refusal_text(t, error.problem)
         return
-    admin = grants.is_admin(user.id)
+    admin = await grants.is_admin(user.id)
     await show(query, grant_card_view(t, grant, clock.now(), query_of(callback_data), admin=admin))
 
 

@@ -73,4 +73,4 @@ async def on_language_chosen(
     elif callback_data.origin is Origin.START_OVER:
         await show(query, start_over_view(t))
     else:
-        await show(query, menu_view(t, organizes=publishing.organizes(user)))
+        await show(query, menu_view(t, organizes=await publishing.organizes(user)))

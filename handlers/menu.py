@@ -83,7 +83,7 @@ async def on_menu(
     t: Translator,
 ) -> None:
     await end_conversation(state, raw_state)
-    await send(message, menu_view(t, organizes=publishing.organizes(user)))
+    await send(message, menu_view(t, organizes=await publishing.organizes(user)))
 
 
 async def on_menu_button(
@@ -102,4 +102,4 @@ async def on_menu_button(
     elif callback_data.action is MenuAction.START_OVER:
         await show(query, start_over_view(t))
     else:
-        await show(query, menu_view(t, organizes=publishing.organizes(user)))
+        await show(query, menu_view(t, organizes=await publishing.organizes(user)))

@@ -243,7 +243,7 @@ async def continue_onboarding(
             await retire_question(event.bot, user.id, previous, shown)
             await start_conversation(state, Onboarding.question, {"message": shown.message_id})
         return
-    shown = await show(event, menu_view(t, organizes=organizes(user, users.admins)))
+    shown = await show(event, menu_view(t, organizes=await organizes(users.database, user, users.admins)))
     await retire_question(event.bot, user.id, previous, shown)
     await end_conversation(state, raw_state)
     link = await users.take_start_payload(user)

@@ -129,7 +129,7 @@ async def on_new(
     t: Translator,
     callback_answer: CallbackAnswer,
 ) -> None:
-    if not publishing.organizes(user):
+    if not await publishing.organizes(user):
         callback_answer.text = problem_text(t, EventProblem.NOT_ALLOWED)
         return
     first = CREATE_STEPS[0]

@@ -84,6 +84,16 @@ class User(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class Admin(Base):
+    """A user an ADMIN_IDS admin made an admin in the bot (/promote); ADMIN_IDS admins are not rows."""
+
+    __tablename__ = "admins"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    promoted_by: Mapped[int] = mapped_column(BigInteger)
+    promoted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class FSMRecord(Base):
     """Conversation state of one chat/user key, kept as JSON so that it survives restarts."""
 

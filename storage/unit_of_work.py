@@ -19,6 +19,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from storage.repositories.admins import AdminRepository
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.events import EventRepository
@@ -118,6 +119,10 @@ class UnitOfWork:
     @cached_property
     def users(self) -> UserRepository:
         return UserRepository(self.connection)
+
+    @cached_property
+    def admins(self) -> AdminRepository:
+        return AdminRepository(self.connection)
 
     @cached_property
     def fsm(self) -> FSMRepository:

@@ -137,7 +137,7 @@ async def test_users_of_every_role_are_set_up_through_the_services(
     # The new admin is one to the bot: /start shows them the main menu, not the onboarding.
     await post(http, f"/_fake/users/{admin['id']}/send", {"text": "/menu"})
     await chat_until(http, admin["id"], "Главное меню")
-    assert sandbox.application.approvals.is_admin(admin["id"])
+    assert await sandbox.application.approvals.is_admin(admin["id"])
 
 
 @pytest.mark.parametrize(

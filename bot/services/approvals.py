@@ -1,8 +1,9 @@
 """Approvals: a request to be an organizer or an NGO representative reaches every admin through the
 outbox; an admin's decision changes the role and tells the requester, in the same transaction.
 
-Admins are the Telegram ids in ADMIN_IDS. Every decision re-checks that the one deciding is an admin
-and that the request is still open: the button that carries it is user-controlled data.
+Admins are those in ADMIN_IDS and those promoted in the bot (bot/services/admins.py). Every decision
+re-checks, in its transaction, that the one deciding is an admin and that the request is still open:
+the button that carries it is user-controlled data.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from enum import StrEnum
 
 from bot.clock import Clock
 from bot.domain.roles import ROLES_NEEDING_APPROVAL, Role
+from bot.services.admins import is_admin
 from storage.database import Database
 from storage.repositories.outbox import Message
 from storage.repositories.users import UserProfile
@@ -70,20 +72,21 @@ class ApprovalService:
         self.admins = admins
         self.wake_sender = wake_sender
 
-    def is_admin(self, user_id: int) -> bool:
-        return user_id in self.admins
+    async def is_admin(self, user_id: int) -> bool:
+        async with self.database.reading() as uow:
+            return await is_admin(uow, self.admins, user_id)
 
     async def decide(
         self, admin_id: int, user_id: int, role: str, *, approve: bool, reason: str | None = None
     ) -> Decision:
         """Approve or reject an open request; the requester is told in their language."""
-        if not self.is_admin(admin_id):
-            return Decision(Outcome.NOT_ALLOWED, user_id, role)
         if role not in {r.value for r in ROLES_NEEDING_APPROVAL}:
             return Decision(Outcome.NOT_OPEN, user_id, role)
         reason = " ".join((reason or "").split())[:REASON_MAX] or None
         now = self.clock.now()
         async with self.database.transaction() as uow:
+            if not await is_admin(uow, self.admins, admin_id):
+                return Decision(Outcome.NOT_ALLOWED, user_id, role)
             user = await uow.users.decide_role_request(user_id, role, approve=approve, now=now)
             if user is None:
                 return Decision(Outcome.NOT_OPEN, user_id, role)

@@ -15,6 +15,7 @@ from enum import StrEnum
 from bot.clock import Clock
 from bot.domain.attendance import HOURS_CHOICES, NO_SHOW_WINDOW, Attendance, credited_minutes
 from bot.domain.events import EventStatus, RegistrationStatus
+from bot.services.admins import is_admin
 from storage.database import Database
 from storage.repositories.attendance import Registrant
 from storage.repositories.events import EventRecord, PeopleCounts
@@ -54,7 +55,7 @@ async def organizer_event(
     event = await uow.events.get(event_id)
     if event is None:
         raise ToolRefusedError(ToolProblem.NO_SUCH_EVENT)
-    if event.organizer_id != user_id and user_id not in admin_ids:
+    if event.organizer_id != user_id and not await is_admin(uow, admin_ids, user_id):
         raise ToolRefusedError(ToolProblem.NOT_ALLOWED)
     return event
 

@@ -18,7 +18,7 @@ recipient's copy is an outbox row, sent at the sender's pace in their language.
   (bot/broadcast_progress.py).
 - Active users: consented, not blocked, and (admins' broadcasts) not muted. An event's people are its
   registered volunteers (a seat), its waitlist, or those who attended (not recorded yet: nobody).
-- Only admins (ADMIN_IDS), and for an event's people its organizer, create, start, pause, resume,
+- Only admins (ADMIN_IDS or promoted), and for an event's people its organizer, create, start, pause, resume,
   cancel, edit or look: checked here on every call, whatever the button data says.
 """
 
@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import Role
+from bot.services.admins import is_admin
 from bot.text import CAPTION_LIMIT, utf16_length
 from storage.database import Database
 from storage.repositories.broadcasts import BroadcastRecord
@@ -266,8 +267,9 @@ class BroadcastService:
         self.send_rate = send_rate  # the sender's messages per second: the time left before any went
         self.wake_sender = wake_sender
 
-    def is_admin(self, user_id: int) -> bool:
-        return user_id in self.admins
+    async def is_admin(self, user_id: int) -> bool:
+        async with self.database.reading() as uow:
+            return await is_admin(uow, self.admins, user_id)
 
     def parse_time(self, text: str) -> datetime:
         """A start time as the author typed it (in the bot's time zone), checked against now."""
@@ -284,7 +286,7 @@ class BroadcastService:
     async def _check(self, uow: UnitOfWork, user_id: int, segment: str) -> EventRecord | None:
         event_id = event_of(segment)
         event = await uow.events.get(event_id) if event_id is not None else None
-        if user_id in self.admins:
+        if await is_admin(uow, self.admins, user_id):
             return event
         if event is not None and event.organizer_id == user_id:
             return event
@@ -296,7 +298,7 @@ class BroadcastService:
         answer should differ for them)."""
         broadcast = await uow.broadcasts.get(broadcast_id)
         if broadcast is None:
-            if user_id not in self.admins:
+            if not await is_admin(uow, self.admins, user_id):
                 raise NotAllowedError(user_id)
             return None
         await self._check(uow, user_id, broadcast.segment)
@@ -438,7 +440,8 @@ class BroadcastService:
     async def scheduled_list(self, user_id: int) -> list[Scheduled]:
         """Broadcasts waiting for their time: all of them for an admin, one's own for an organizer."""
         async with self.database.reading() as uow:
-            records = await uow.broadcasts.scheduled_by(None if self.is_admin(user_id) else user_id)
+            admin = await is_admin(uow, self.admins, user_id)
+            records = await uow.broadcasts.scheduled_by(None if admin else user_id)
         return [_scheduled(record) for record in records]
 
     async def pause(self, user_id: int, broadcast_id: int) -> Progress | None:

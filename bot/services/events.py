@@ -35,6 +35,7 @@ from bot.domain.events import (
 )
 from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import Role
+from bot.services.admins import is_admin
 from bot.services.line import tell_line_moved
 from bot.services.offers import drop_offer_message, plan_offer_message
 from bot.services.reminders import drop_reminders, plan_reminders
@@ -253,7 +254,7 @@ class EventService:
             event = await uow.events.get(event_id, lock=True)
             if event is None:
                 raise RegistrationRefusedError(EventProblem.NO_SUCH_EVENT)
-            if event.organizer_id != user_id and user_id not in self.admin_ids:
+            if event.organizer_id != user_id and not await is_admin(uow, self.admin_ids, user_id):
                 raise NotAllowedError
             if event.status != EventStatus.DRAFT:
                 raise InvalidEventError(EventProblem.ALREADY_PUBLISHED)
@@ -573,7 +574,7 @@ class EventService:
             if event is None or (
                 event.status == EventStatus.DRAFT
                 and user_id != event.organizer_id
-                and user_id not in self.admin_ids
+                and not await is_admin(uow, self.admin_ids, user_id)
             ):
                 raise RegistrationRefusedError(EventProblem.NO_SUCH_EVENT)
             registration = await uow.events.registration(event_id, user_id)
@@ -620,7 +621,7 @@ class EventService:
         return True
 
     async def _check_organizer(self, uow: UnitOfWork, user_id: int) -> None:
-        if user_id in self.admin_ids:
+        if await is_admin(uow, self.admin_ids, user_id):
             return
         user = await uow.users.get(user_id)
         if user is None or user.role != Role.ORGANIZER or user.consent_at is None:

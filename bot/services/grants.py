@@ -31,6 +31,7 @@ from bot.domain.regions import REGIONS_BY_CODE
 from bot.i18n import Catalogs, Translator
 from bot.search.questions import ReadQuestion, read_question
 from bot.search.text import forms, index_text, words
+from bot.services.admins import is_admin
 from storage.database import Database
 from storage.repositories.grant_search import SearchWord
 from storage.repositories.grants import GrantFilters, GrantRecord
@@ -330,9 +331,9 @@ class GrantService:
 
     async def add(self, user_id: int, draft: GrantDraft) -> GrantRecord:
         """A new call in the catalogue, by an admin."""
-        self._check_admin(user_id)
         now = self.clock.now()
         async with self.database.transaction() as uow:
+            await self._check_admin(uow, user_id)
             grant_id = await uow.grants.add(
                 sectors=[s.value for s in draft.sectors],
                 regions=draft.regions,
@@ -347,9 +348,9 @@ class GrantService:
         self, user_id: int, grant_id: int, draft: GrantDraft
     ) -> tuple[GrantRecord, list[GrantChange]]:
         """Change a call, by an admin; a moved deadline or amount is recorded for its followers."""
-        self._check_admin(user_id)
         now = self.clock.now()
         async with self.database.transaction() as uow:
+            await self._check_admin(uow, user_id)
             existing = await uow.grants.get(grant_id)
             if existing is None:
                 raise GrantError(GrantProblem.NO_SUCH_GRANT)
@@ -362,14 +363,15 @@ class GrantService:
         assert grant is not None  # noqa: S101 - it was there in this transaction
         return grant, changes
 
-    def is_admin(self, user_id: int) -> bool:
-        return user_id in self.admin_ids
+    async def is_admin(self, user_id: int) -> bool:
+        async with self.database.reading() as uow:
+            return await is_admin(uow, self.admin_ids, user_id)
 
     async def close(self, user_id: int, grant_id: int) -> GrantRecord:
         """Close a call before its deadline, by an admin (recorded as a change for its followers)."""
-        self._check_admin(user_id)
         now = self.clock.now()
         async with self.database.transaction() as uow:
+            await self._check_admin(uow, user_id)
             grant = await uow.grants.get(grant_id)
             if grant is None:
                 raise GrantError(GrantProblem.NO_SUCH_GRANT)
@@ -394,8 +396,8 @@ class GrantService:
         async with self.database.reading() as uow:
             return await uow.grants.count()
 
-    def _check_admin(self, user_id: int) -> None:
-        if user_id not in self.admin_ids:
+    async def _check_admin(self, uow: UnitOfWork, user_id: int) -> None:
+        if not await is_admin(uow, self.admin_ids, user_id):
             raise GrantError(GrantProblem.NOT_ALLOWED)
 
 

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.domain.events import EventStatus, RegistrationStatus, effective_status
 from bot.domain.roles import Role
+from bot.services.admins import is_admin
 from bot.services.events import (
     EventDraft,
     EventProblem,
@@ -154,9 +155,12 @@ def _year(text: str | None) -> int:
     return int(text) + 2000 if len(text) == 2 else int(text)
 
 
-def organizes(user: UserProfile, admin_ids: Collection[int]) -> bool:
+async def organizes(database: Database, user: UserProfile, admin_ids: Collection[int]) -> bool:
     """Whether the user may create events: the menu shows them theirs (the use cases check again)."""
-    return user.id in admin_ids or (user.role == Role.ORGANIZER and user.consent_at is not None)
+    if user.role == Role.ORGANIZER and user.consent_at is not None:
+        return True
+    async with database.reading() as uow:
+        return await is_admin(uow, admin_ids, user.id)
 
 
 def draft_from(values: Mapping[str, Any]) -> EventDraft:
@@ -194,8 +198,8 @@ class PublishingService:
         self.reminder_hours = tuple(reminder_hours)
         self.wake_sender = wake_sender
 
-    def organizes(self, user: UserProfile) -> bool:
-        return organizes(user, self.admin_ids)
+    async def organizes(self, user: UserProfile) -> bool:
+        return await organizes(self.database, user, self.admin_ids)
 
     # The dialog
 
@@ -272,9 +276,9 @@ class PublishingService:
         """The user's events of every status, by start, with their counts; an admin's list holds every
         organizer's events, since admins manage them all."""
         page = max(page, 0)
-        everyone = user_id in self.admin_ids
         async with self.database.reading() as uow:
             await self.events.check_organizer(uow, user_id)
+            everyone = await is_admin(uow, self.admin_ids, user_id)
             items = await uow.publishing.organized_by(
                 None if everyone else user_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE + 1
             )
@@ -386,7 +390,7 @@ class PublishingService:
         event = await uow.events.get(event_id, lock=lock)
         if event is None:
             raise RegistrationRefusedError(EventProblem.NO_SUCH_EVENT)
-        if event.organizer_id != user_id and user_id not in self.admin_ids:
+        if event.organizer_id != user_id and not await is_admin(uow, self.admin_ids, user_id):
             raise NotAllowedError
         return event
 

@@ -18,6 +18,7 @@ from bot.domain.names import NAME_MAX, clean_name
 from bot.domain.phones import InvalidPhoneError, PhoneProblem, phone_from_contact, phone_from_typed
 from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import ROLES_NEEDING_APPROVAL, Role
+from bot.services.admins import admin_ids
 from bot.services.approvals import role_request_message
 from bot.services.line import tell_line_moved
 from bot.settings import SUPPORTED_LOCALES
@@ -159,10 +160,12 @@ class UserService:
         now = self.clock.now()
         async with self.database.transaction() as uow:
             user = await uow.users.request_role(user_id, role, default=Role.VOLUNTEER.value, now=now)
-            if user is not None:  # every admin hears of it, in the same transaction
-                for admin in sorted(self.admins - {user_id}):
+            admins: frozenset[int] = frozenset()
+            if user is not None:  # every admin (promoted ones too) hears of it, in the same transaction
+                admins = await admin_ids(uow, self.admins) - {user_id}
+                for admin in sorted(admins):
                     await uow.outbox.add(role_request_message(user, role, admin, now), now=now)
-        if user is not None and self.admins:
+        if admins:
             self.wake_sender()
         return _found(user, user_id, consented=True)
 

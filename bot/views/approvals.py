@@ -27,7 +27,7 @@ class ReasonCallback(CallbackData, prefix="ar"):
     skip: bool = True
 
 
-def _role(t: Translator, role: str) -> str:
+def role_name(t: Translator, role: str) -> str:
     return t._(ROLE_NAMES[Role(role)]) if role in set(Role) else escape(role)
 
 
@@ -43,7 +43,7 @@ def role_request_view(t: Translator, params: Mapping[str, Any]) -> View:
     user_id, role = int(params["user_id"]), str(params["role"])
     text = t._("📝 <b>A request for a role</b>\n%(who)s asks to be confirmed as «%(role)s».") % {
         "who": _who(params),
-        "role": _role(t, role),
+        "role": role_name(t, role),
     }
     if region is not None:  # asked during onboarding, the region comes after the role
         text += "\n" + t._("Region: %(region)s") % {"region": t._(region.name)}
@@ -61,7 +61,7 @@ def role_request_view(t: Translator, params: Mapping[str, Any]) -> View:
 
 def role_decision_view(t: Translator, params: Mapping[str, Any]) -> View:
     """To the requester: the outcome, in their language."""
-    role = _role(t, str(params["role"]))
+    role = role_name(t, str(params["role"]))
     if params.get("approved"):
         return View(t._("✅ Your request is approved: you are now «%(role)s» in Belsendi.") % {"role": role})
     text = t._("Your request to be confirmed as «%(role)s» was not approved.") % {"role": role}
@@ -73,7 +73,7 @@ def role_decision_view(t: Translator, params: Mapping[str, Any]) -> View:
 
 def decided_text(t: Translator, decision: Decision) -> str:
     """What the admin's message becomes once the request is decided."""
-    role = _role(t, decision.role)
+    role = role_name(t, decision.role)
     who = escape(decision.name or str(decision.user_id))
     if decision.outcome is Outcome.APPROVED:
         return t._("✅ Approved: %(who)s is now «%(role)s».") % {"who": who, "role": role}

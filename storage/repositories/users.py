@@ -156,6 +156,26 @@ class UserRepository:
         row = (await self.connection.execute(statement)).first()
         return UserProfile(*row) if row else None
 
+    async def by_username(self, username: str) -> UserProfile | None:
+        """The user with this @username (without the @, any case), if they told it to the bot."""
+        statement = select(*_COLUMNS).where(func.lower(_table.c.username) == username.lower()).limit(1)
+        row = (await self.connection.execute(statement)).first()
+        return UserProfile(*row) if row else None
+
+    async def revoke_role(
+        self, user_id: int, role: str, *, default: str, now: datetime
+    ) -> UserProfile | None:
+        """Take back a granted `role` (they become `default`) in one statement; None if they do not
+        hold it (revoked meanwhile, never granted, or the user is gone)."""
+        statement = (
+            update(_table)
+            .where(_table.c.id == user_id, _table.c.role == role)
+            .values(role=default, updated_at=now)
+            .returning(*_COLUMNS)
+        )
+        row = (await self.connection.execute(statement)).first()
+        return UserProfile(*row) if row else None
+
     async def delete(self, user_id: int) -> bool:
         result = await self.connection.execute(delete(_table).where(_table.c.id == user_id))
         return bool(result.rowcount)
