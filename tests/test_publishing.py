@@ -659,6 +659,13 @@ async def test_an_admins_list_holds_every_organizers_events(harness: BotHarness,
     screen = last_text(await admin.press(OrganizedCallback(page=0)))
     assert "Как администратор вы видите мероприятия всех организаторов." in screen
     assert len([data for _, data in admin.buttons() if data.startswith("oe:")]) == 2
+    # An admin promoted in the bot (not in ADMIN_IDS) sees them all too.
+    await volunteer(harness, 9593, "kk")
+    async with app.database.transaction() as uow:
+        await uow.admins.add(9593, promoted_by=ADMIN, now=NOW)
+    promoted = await app.publishing.organized(9593)
+    assert promoted.everyone
+    assert sorted(item.event.id for item in promoted.items) == sorted(theirs)
 
 
 async def test_removing_the_limit_offers_places_to_everyone_in_line(
