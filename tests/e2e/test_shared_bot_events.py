@@ -190,3 +190,41 @@ async def test_an_import_with_a_bad_row_reports_it_and_imports_nothing(
             assert await uow.events.by_external_id("e2e-good") is None
     finally:
         await database.dispose()
+
+
+async def test_not_coming_releases_the_seat_to_the_next_in_line(
+    shared_tg: FakeTelegram, shared_bot: BotProcess
+) -> None:
+    """The "still coming?" question is planned a day before the start: an event starting in a day and a
+    few seconds makes it due at once, sent by the running bot's sender."""
+    holder = await onboard_russian(shared_tg, 5532, "Занятая")
+    waiting = await onboard_kazakh(shared_tg, 5533, first_name="Кезекте")
+    await onboard_kazakh(shared_tg, 5531, first_name="Ұйымдастырушы")
+    starts = datetime.now(UTC) + timedelta(days=1, seconds=6)
+    async with bot_services(shared_bot, 5531) as events:
+        event = await events.create(
+            5531, draft(datetime.now(UTC), capacity=1, starts_at=starts, ends_at=starts + timedelta(hours=2))
+        )
+        await events.publish(5531, event.id)
+
+    # Registered in the bot, so that the question is planned by the bot's own use case (which wakes its
+    # sender) before it is due.
+    await open_card(holder, event.id, "ru")
+    await holder.user.press("✅ Записаться")
+    await holder.expect("✅ Вы записаны.")
+    async with bot_services(shared_bot, 5531) as events:
+        assert (await events.register(5533, event.id)).waitlisted
+
+    question = await holder.expect("Вы придёте?", timeout=20)
+    assert "Весенний субботник" in question.text
+    answered = len(holder.user.answers)
+    await holder.user.press("❌ Нет, не смогу")
+    assert await answered_after(holder, answered) == (
+        "Ваша запись отменена, место перейдёт следующему в листе ожидания. Спасибо, что предупредили."
+    )
+
+    offer = await waiting.expect("🎉")
+    assert "Көктемгі сенбілік" in offer.text
+    answered = len(waiting.user.answers)
+    await waiting.user.press("✅ Қабылдау")
+    assert await answered_after(waiting, answered) == "Дайын: сіз іс-шараға тіркелдіңіз."
