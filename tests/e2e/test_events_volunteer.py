@@ -13,11 +13,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import text
 
 from fake_telegram import FakeTelegram, SentMessage
 from fake_telegram.bot_process import bot_environment
+from storage.database import Database
 from tests.e2e.conftest import BotFactory, until
 from tests.e2e.test_bot_process import onboard_kazakh
+from tests.e2e.test_shared_bot import onboard_russian
+from tests.events_support import draft
 
 pytestmark = pytest.mark.e2e
 
@@ -95,3 +99,46 @@ async def test_an_imported_event_is_found_registered_for_mapped_and_put_in_a_cal
     assert content.startswith("BEGIN:VCALENDAR\r\n")
     assert "SUMMARY:Елек жағасын тазалау\r\n" in content
     await until(lambda: tg.unanswered_callbacks() == [])  # each press answered (after its handler)
+
+
+async def test_an_offer_that_expired_while_the_bot_was_down_passes_to_the_next_in_line(
+    tg: FakeTelegram, start_bot: BotFactory
+) -> None:
+    # Here, not at the top: that module imports this one's button_data.
+    from tests.e2e.test_shared_bot_events import bot_services
+
+    bot = await start_bot()
+    await onboard_kazakh(tg, 6202, first_name="Орынды")
+    first = await onboard_russian(tg, 6203, "Первая")
+    second = await onboard_kazakh(tg, 6204, first_name="Екінші")
+    await onboard_kazakh(tg, 6201, first_name="Ұйымдастырушы")
+    async with bot_services(bot, 6201) as events:
+        event = await events.create(6201, draft(datetime.now(ZoneInfo("UTC")), capacity=1))
+        await events.publish(6201, event.id)
+        await events.register(6202, event.id)
+        assert (await events.register(6203, event.id)).waitlisted
+        assert (await events.register(6204, event.id)).waitlisted
+        await events.cancel(6202, event.id)  # the seat is offered to the first in line
+    await first.expect("🎉")  # the running bot's sender delivers the offer (on its next look)
+    await bot.stop()
+
+    # Nobody answers; the offer's time runs out while the bot is down.
+    database = Database(bot.env["DATABASE_URL"])
+    try:
+        async with database.transaction() as uow:
+            await uow.connection.execute(
+                text("UPDATE waitlist_offers SET expires_at = :past WHERE status = 'open'"),
+                {"past": datetime(2000, 1, 1)},
+            )
+    finally:
+        await database.dispose()
+
+    await start_bot()  # its scans run once at start-up: the expired offer passes on
+    offer = await second.expect("🎉")
+    assert "Көктемгі сенбілік" in offer.text
+    async with bot_services(bot, 6201) as events:
+        first_now = await events.registration_of(6203, event.id)
+        second_now = await events.registration_of(6204, event.id)
+    assert first_now is None  # the first left the line when their offer expired
+    assert second_now is not None
+    assert second_now.place_in_line == 1  # offered, still to answer
