@@ -33,7 +33,7 @@ from bot.domain.events import (
     EventStatus,
 )
 from bot.domain.regions import REGIONS
-from bot.services.events import EventDraft, EventProblem, EventService, InvalidEventError
+from bot.services.events import EventDraft, EventProblem, EventService, InvalidEventError, NotAllowedError
 from storage.repositories.events import EventRecord
 from storage.unit_of_work import UnitOfWork
 
@@ -397,7 +397,7 @@ class EventImporter:
                 if row.problems or row.draft is None:
                     continue
                 try:
-                    values = self.events.check_draft(row.draft)
+                    values = self.events.validated(row.draft)
                 except InvalidEventError as refused:
                     if refused.problem is EventProblem.START_IN_PAST and await self._begun(uow, row):
                         unchanged += 1  # a file imported again after some of its events began
@@ -405,7 +405,9 @@ class EventImporter:
                     name, reason = _RULES.get(refused.problem, ("", refused.problem.value))
                     row.problems.append(RowProblem(row.line, name, reason))
                     continue
-                if not await self.events.may_organize(uow, row.organizer_id):
+                try:
+                    await self.events.check_organizer(uow, row.organizer_id)
+                except NotAllowedError:
                     row.problems.append(
                         RowProblem(row.line, "organizer_telegram_id", "not an approved organizer or an admin")
                     )

@@ -236,9 +236,9 @@ class EventService:
 
     async def create(self, user_id: int, draft: EventDraft) -> EventRecord:
         """A new event, as a draft of its organizer `user_id` (an approved organizer or an admin)."""
-        values = self._validated(draft)
+        values = self.validated(draft)
         async with self.database.transaction() as uow:
-            await self._check_organizer(uow, user_id)
+            await self.check_organizer(uow, user_id)
             if draft.external_id is not None:
                 duplicate = await uow.events.by_external_id(draft.external_id)
                 if duplicate is not None:
@@ -250,7 +250,7 @@ class EventService:
     async def publish(self, user_id: int, event_id: int) -> EventRecord:
         """Open a draft for registration: its organizer or an admin, while its start is ahead."""
         async with self.database.transaction() as uow:
-            await self._check_organizer(uow, user_id)
+            await self.check_organizer(uow, user_id)
             event = await uow.events.get(event_id, lock=True)
             if event is None:
                 raise RegistrationRefusedError(EventProblem.NO_SUCH_EVENT)
@@ -593,42 +593,23 @@ class EventService:
 
     # Rules, shared with the publishing service (bot/services/publishing.py)
 
-    def validated(self, draft: EventDraft, *, start_may_be_past: bool = False) -> dict[str, Any]:
-        """The draft's values for the events table, or InvalidEventError naming the first problem;
-        `start_may_be_past` for an edit that leaves the start of a stale draft as it was."""
-        return self._validated(draft, start_may_be_past=start_may_be_past)
-
-    async def check_organizer(self, uow: UnitOfWork, user_id: int) -> None:
-        """NotAllowedError unless the user is an approved organizer or an admin."""
-        await self._check_organizer(uow, user_id)
-
     async def offer_free_seats(self, uow: UnitOfWork, event: EventRecord, now: datetime) -> int:
         """Offer the event's free seats to the people in line; how many offers that made."""
         return (await self._offer_freed_seats(uow, event, now))[1]
 
-    def check_draft(self, draft: EventDraft) -> dict[str, Any]:
-        """The draft's values for the events table, or InvalidEventError naming the first problem: the
-        rules of `create`, for an import that checks every row before it writes any."""
-        return self._validated(draft)
-
-    async def may_organize(self, uow: UnitOfWork, user_id: int) -> bool:
-        """Whether the user may own events (an approved organizer or an admin), in the caller's unit
-        of work."""
-        try:
-            await self._check_organizer(uow, user_id)
-        except NotAllowedError:
-            return False
-        return True
-
-    async def _check_organizer(self, uow: UnitOfWork, user_id: int) -> None:
+    async def check_organizer(self, uow: UnitOfWork, user_id: int) -> None:
+        """NotAllowedError unless the user is an approved organizer or an admin (in the caller's unit
+        of work: the publishing dialog and the import ask it too)."""
         if await is_admin(uow, self.admin_ids, user_id):
             return
         user = await uow.users.get(user_id)
         if user is None or user.role != Role.ORGANIZER or user.consent_at is None:
             raise NotAllowedError
 
-    def _validated(self, draft: EventDraft, *, start_may_be_past: bool = False) -> dict[str, Any]:
-        """The draft's values for the events table, or InvalidEventError naming the first problem."""
+    def validated(self, draft: EventDraft, *, start_may_be_past: bool = False) -> dict[str, Any]:
+        """The draft's values for the events table, or InvalidEventError naming the first problem (the
+        rules of `create`, also for the publishing dialog's answers and the import's rows);
+        `start_may_be_past` for an edit that leaves the start of a stale draft as it was."""
         titles = [_clean(draft.title_kk), _clean(draft.title_ru)]
         descriptions = [_clean(draft.description_kk), _clean(draft.description_ru)]
         city, address, contact = _clean(draft.city), _clean(draft.address), _clean(draft.contact)
