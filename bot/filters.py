@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiogram import F
 from aiogram.filters import Filter
 from aiogram.types import Message, TelegramObject
 from magic_filter import MagicFilter
@@ -26,6 +27,12 @@ class Matches(Filter):
 
     async def __call__(self, event: TelegramObject) -> Any:
         return self.magic.resolve(event)
+
+
+# What a dialog's typed answer is: text that is not a command (a command leaves the dialog), and what
+# it answers that is not text either (a photo, a file) with "please type".
+TYPED_TEXT = Matches(F.text & ~F.text.startswith("/"))
+NOT_A_COMMAND = Matches(~F.text.startswith("/"))
 
 
 class ButtonText(Filter):

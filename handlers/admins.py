@@ -4,14 +4,14 @@ the service, which refuses anyone else (commands and buttons are anyone's to sen
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.filters import Matches
+from bot.filters import TYPED_TEXT
 from bot.i18n import Translator
 from bot.replies import send, show
 from bot.services.admins import AdminService, Outcome
@@ -40,9 +40,7 @@ def router() -> Router:
     router.message.register(on_revoke, Command("revoke"))
     router.callback_query.register(on_demote, DemoteCallback.filter())
     router.callback_query.register(on_revoke_press, RevokeCallback.filter())
-    router.message.register(
-        on_reason, StateFilter(RevokeForm.reason), Matches(F.text & ~F.text.startswith("/"))
-    )
+    router.message.register(on_reason, StateFilter(RevokeForm.reason), TYPED_TEXT)
     return router
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.filters import Matches
+from bot.filters import TYPED_TEXT
 from bot.i18n import Translator
 from bot.replies import send, show
 from bot.services.approvals import ApprovalService, Outcome
@@ -26,9 +26,7 @@ def router() -> Router:
     router = Router(name="approvals")
     router.callback_query.register(on_decision, ApprovalCallback.filter())
     router.callback_query.register(on_no_reason, StateFilter(RejectForm.reason), ReasonCallback.filter())
-    router.message.register(
-        on_reason, StateFilter(RejectForm.reason), Matches(F.text & ~F.text.startswith("/"))
-    )
+    router.message.register(on_reason, StateFilter(RejectForm.reason), TYPED_TEXT)
     return router
 
 

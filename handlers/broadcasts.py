@@ -15,7 +15,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.filters import Matches
+from bot.filters import NOT_A_COMMAND, TYPED_TEXT, Matches
 from bot.i18n import Catalogs, Translator
 from bot.replies import remove_pressed_buttons, send, send_view, show
 from bot.services.broadcasts import (
@@ -80,9 +80,6 @@ class BroadcastForm(StatesGroup):
     time = State()
 
 
-NOT_A_COMMAND = ~F.text.startswith("/")
-
-
 def router() -> Router:
     router = Router(name="broadcasts")
     router.message.register(on_broadcast, Command("broadcast"))
@@ -91,21 +88,17 @@ def router() -> Router:
     router.callback_query.register(on_segment, StateFilter(BroadcastForm.segment), SegmentCallback.filter())
     router.message.register(on_media, StateFilter(BroadcastForm.media), Matches(F.photo | F.document))
     router.callback_query.register(on_no_media, StateFilter(BroadcastForm.media), NoMediaCallback.filter())
-    router.message.register(on_not_media, StateFilter(BroadcastForm.media), Matches(NOT_A_COMMAND))
-    router.message.register(
-        on_kazakh_text, StateFilter(BroadcastForm.text_kk), Matches(F.text & NOT_A_COMMAND)
-    )
-    router.message.register(
-        on_russian_text, StateFilter(BroadcastForm.text_ru), Matches(F.text & NOT_A_COMMAND)
-    )
+    router.message.register(on_not_media, StateFilter(BroadcastForm.media), NOT_A_COMMAND)
+    router.message.register(on_kazakh_text, StateFilter(BroadcastForm.text_kk), TYPED_TEXT)
+    router.message.register(on_russian_text, StateFilter(BroadcastForm.text_ru), TYPED_TEXT)
     router.callback_query.register(
         on_same_text, StateFilter(BroadcastForm.text_ru), SameTextCallback.filter()
     )
-    router.message.register(on_not_text, StateFilter(BroadcastForm.text_kk), Matches(NOT_A_COMMAND))
-    router.message.register(on_not_text, StateFilter(BroadcastForm.text_ru), Matches(NOT_A_COMMAND))
+    router.message.register(on_not_text, StateFilter(BroadcastForm.text_kk), NOT_A_COMMAND)
+    router.message.register(on_not_text, StateFilter(BroadcastForm.text_ru), NOT_A_COMMAND)
     router.callback_query.register(on_confirm, StateFilter(BroadcastForm.confirm), ConfirmCallback.filter())
-    router.message.register(on_time, StateFilter(BroadcastForm.time), Matches(F.text & NOT_A_COMMAND))
-    router.message.register(on_not_time, StateFilter(BroadcastForm.time), Matches(NOT_A_COMMAND))
+    router.message.register(on_time, StateFilter(BroadcastForm.time), TYPED_TEXT)
+    router.message.register(on_not_time, StateFilter(BroadcastForm.time), NOT_A_COMMAND)
     router.callback_query.register(on_control, ControlCallback.filter())
     router.callback_query.register(on_mute, MuteCallback.filter())
     return router

@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.clock import Clock
-from bot.filters import Matches
+from bot.filters import NOT_A_COMMAND, TYPED_TEXT
 from bot.i18n import Catalogs, Translator
 from bot.replies import send, show
 from bot.services.grant_import import FORM_FIELDS, CatalogueError, form_text, read_form
@@ -43,8 +43,8 @@ class GrantForm(StatesGroup):
 def router() -> Router:
     router = Router(name="grant_admin")
     router.message.register(on_new, Command("grant_new"))
-    router.message.register(on_form, StateFilter(GrantForm.form), Matches(F.text & ~F.text.startswith("/")))
-    router.message.register(on_not_text, StateFilter(GrantForm.form), Matches(~F.text.startswith("/")))
+    router.message.register(on_form, StateFilter(GrantForm.form), TYPED_TEXT)
+    router.message.register(on_not_text, StateFilter(GrantForm.form), NOT_A_COMMAND)
     router.callback_query.register(on_edit, GrantAdminCallback.filter(F.action == GrantAdminAction.EDIT))
     router.callback_query.register(on_close, GrantAdminCallback.filter(F.action == GrantAdminAction.CLOSE))
     router.callback_query.register(

@@ -13,7 +13,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.clock import Clock
 from bot.domain.roles import Role
-from bot.filters import Matches, Onboarded
+from bot.filters import NOT_A_COMMAND, TYPED_TEXT, Onboarded
 from bot.i18n import Translator
 from bot.replies import send, show
 from bot.services.grants import GrantError, GrantService
@@ -70,13 +70,9 @@ def router() -> Router:
             )
         ),
     )
-    router.message.register(
-        on_search_words, StateFilter(GrantSearchForm.words), Matches(F.text & ~F.text.startswith("/"))
-    )
-    router.message.register(
-        on_not_words, StateFilter(GrantSearchForm.words), Matches(~F.text.startswith("/"))
-    )
-    router.message.register(on_search_words, NgoAtRest(), Matches(F.text & ~F.text.startswith("/")))
+    router.message.register(on_search_words, StateFilter(GrantSearchForm.words), TYPED_TEXT)
+    router.message.register(on_not_words, StateFilter(GrantSearchForm.words), NOT_A_COMMAND)
+    router.message.register(on_search_words, NgoAtRest(), TYPED_TEXT)
     return router
 
 

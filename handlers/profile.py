@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import Role
-from bot.filters import ButtonText, Matches, Onboarded
+from bot.filters import TYPED_TEXT, ButtonText, Matches, Onboarded
 from bot.i18n import Translator
 from bot.replies import remove_buttons, send, show
 from bot.services.attendance import AttendanceService
@@ -69,12 +69,10 @@ def router() -> Router:
         on_region_chosen, RegionEditCallback.filter(F.code.in_(set(REGIONS_BY_CODE)))
     )
     router.callback_query.register(on_role_chosen, RoleEditCallback.filter(F.role.in_(set(Role))))
-    router.message.register(on_name, StateFilter(ProfileForm.name), Matches(F.text & ~F.text.startswith("/")))
+    router.message.register(on_name, StateFilter(ProfileForm.name), TYPED_TEXT)
     router.message.register(on_phone_cancel, StateFilter(ProfileForm.phone), ButtonText(CANCEL_PHONE))
     router.message.register(on_contact, StateFilter(ProfileForm.phone), Matches(F.contact))
-    router.message.register(
-        on_typed_phone, StateFilter(ProfileForm.phone), Matches(F.text & ~F.text.startswith("/"))
-    )
+    router.message.register(on_typed_phone, StateFilter(ProfileForm.phone), TYPED_TEXT)
     router.message.register(on_not_text, StateFilter(ProfileForm.name))
     router.message.register(on_no_contact, StateFilter(ProfileForm.phone))
     return router

@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.clock import Clock
-from bot.filters import Matches, Onboarded
+from bot.filters import TYPED_TEXT, Matches, Onboarded
 from bot.i18n import Catalogs, Translator
 from bot.replies import send, show
 from bot.services.events import EventError, EventProblem
@@ -88,10 +88,9 @@ def router() -> Router:
     router.callback_query.register(
         on_preview_choice, StateFilter(PublishForm.preview), PreviewCallback.filter()
     )
-    not_a_command = F.text & ~F.text.startswith("/")
-    router.message.register(on_typed, StateFilter(PublishForm.answer), Matches(not_a_command))
+    router.message.register(on_typed, StateFilter(PublishForm.answer), TYPED_TEXT)
     router.message.register(on_location, StateFilter(PublishForm.answer), Matches(F.location))
-    router.message.register(on_reason, StateFilter(PublishForm.reason), Matches(not_a_command))
+    router.message.register(on_reason, StateFilter(PublishForm.reason), TYPED_TEXT)
     # A photo, a file, a sticker... where text was expected: said so, and the question stays.
     router.message.register(on_not_text, StateFilter(PublishForm.answer), Matches(~F.text))
     router.message.register(on_not_reason, StateFilter(PublishForm.reason), Matches(~F.text))

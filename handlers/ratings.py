@@ -3,14 +3,14 @@ optional comment (the next text message) or Skip. Every tap is checked by the se
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.filters import Matches, Onboarded
+from bot.filters import TYPED_TEXT, Onboarded
 from bot.i18n import Translator
 from bot.replies import remove_buttons, show
 from bot.services.attendance import ToolRefusedError
@@ -41,9 +41,7 @@ def router() -> Router:
     router.callback_query.filter(Onboarded())
     router.callback_query.register(on_rate, RateCallback.filter())
     router.callback_query.register(on_skip, SkipCommentCallback.filter())
-    router.message.register(
-        on_comment, StateFilter(RatingForm.comment), Matches(F.text & ~F.text.startswith("/"))
-    )
+    router.message.register(on_comment, StateFilter(RatingForm.comment), TYPED_TEXT)
     router.message.register(on_not_text, StateFilter(RatingForm.comment))
     return router
 
