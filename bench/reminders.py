@@ -115,7 +115,7 @@ async def run(pending: int, due_now: int, due_later: int) -> int:
     )
     print(
         f"bot peak RSS: {rss or 0:.1f} MB (target < {TARGET_RSS_MB:.0f} MB); {at_start or 0:.1f} MB when it "
-        f"began polling (imports: aiogram alone is ~155 MB here)"
+        f"began polling"
     )
     print(
         f"reminders due during the run, late by: p50 {percentile(lateness, 0.5):.2f} s  "

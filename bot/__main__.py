@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import subprocess
 import sys
 import urllib.request
 
@@ -98,9 +99,9 @@ def main(argv: list[str]) -> int:
         print(f"Refusing to start: {error}", file=sys.stderr)
         return 2
 
-    from storage.migrate import upgrade
-
     if command == "migrate":
+        from storage.migrate import upgrade
+
         upgrade(settings.database_url)
         return 0
     if command == "inbox":
@@ -120,6 +121,7 @@ def main(argv: list[str]) -> int:
         from pathlib import Path
 
         from bot.event_import_report import import_events
+        from storage.migrate import upgrade
 
         upgrade(settings.database_url)
         return asyncio.run(import_events(settings, Path(argv[2])))
@@ -128,6 +130,7 @@ def main(argv: list[str]) -> int:
         from pathlib import Path
 
         from bot.grants_cli import import_file, load_sample
+        from storage.migrate import upgrade
 
         upgrade(settings.database_url)
         if argv[1] == "import":
@@ -142,7 +145,10 @@ def main(argv: list[str]) -> int:
             f"database {settings.database_url}); its log follows. Stop with Ctrl+C.",
             flush=True,
         )
-    upgrade(settings.database_url)
+    # In a child process: Alembic and the migration scripts (12 MB) stay out of the long-running bot.
+    migrated = subprocess.run([sys.executable, "-m", "bot", "migrate"], check=False)
+    if migrated.returncode != 0:
+        return migrated.returncode
     if command == "start":
         from bot.grants_cli import load_sample
 
