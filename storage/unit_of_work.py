@@ -28,6 +28,7 @@ from storage.repositories.grant_search import GrantSearchIndex, search_index
 from storage.repositories.grants import GrantRepository
 from storage.repositories.inbox import InboxRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.personal_data import PersonalDataRepository
 from storage.repositories.publishing import PublishingRepository
 from storage.repositories.users import UserRepository
 
@@ -159,3 +160,7 @@ class UnitOfWork:
     @cached_property
     def grant_search(self) -> GrantSearchIndex:
         return search_index(self.connection)
+
+    @cached_property
+    def personal_data(self) -> PersonalDataRepository:
+        return PersonalDataRepository(self.connection)

@@ -220,11 +220,15 @@ class UserService:
         """Everything we keep about the user, as JSON-ready data."""
         async with self.database.reading() as uow:
             user = await uow.users.get(user_id)
-        if user is None:
-            return {}
+            if user is None:
+                return {}
+            more = await uow.personal_data.export(user_id)
         return {
-            key: value.isoformat() if isinstance(value, datetime) else value
-            for key, value in asdict(user).items()
+            **{
+                key: value.isoformat() if isinstance(value, datetime) else value
+                for key, value in asdict(user).items()
+            },
+            **more,
         }
 
     async def erase(self, user_id: int) -> None:
@@ -242,6 +246,7 @@ class UserService:
             for held in waiting:  # those behind them in line move up
                 moved += await tell_line_moved(uow, held.event, held.registration, now)
             await uow.attendance.forget_user(user_id)  # their ratings of events
+            await uow.personal_data.forget(user_id)  # their searches, and the rest that is theirs alone
             # Nothing more goes out to them: reminders, notices, decisions still waiting.
             await uow.outbox.drop_for_recipient(user_id, "the user deleted their data", owner="")
             await uow.users.delete(user_id)

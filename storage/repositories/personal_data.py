@@ -1,0 +1,83 @@
+"""Everything kept about one person beyond their profile row, for "My data": what they export, and the
+rows that go when they erase their data. A table that holds a person's data adds its rows here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, delete, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.models import Base
+
+_events = Base.metadata.tables["events"]
+_registrations = Base.metadata.tables["registrations"]
+_ratings = Base.metadata.tables["event_ratings"]
+_searches = Base.metadata.tables["grant_searches"]
+_admins = Base.metadata.tables["admins"]
+
+_EVENT = (_events.c.title_kk.label("event_title_kk"), _events.c.title_ru.label("event_title_ru"))
+
+
+def _sections(user_id: int) -> dict[str, Select[Any]]:
+    """Each exported list: its name in the file, and the rows in it, oldest first."""
+    return {
+        "event_registrations": select(
+            _registrations.c.event_id,
+            *_EVENT,
+            _events.c.starts_at.label("event_starts_at"),
+            _registrations.c.status,
+            _registrations.c.companions,
+            _registrations.c.attendance,
+            _registrations.c.confirmed_at,
+            _registrations.c.created_at,
+        )
+        .join(_events, _events.c.id == _registrations.c.event_id)
+        .where(_registrations.c.user_id == user_id)
+        .order_by(_registrations.c.created_at, _registrations.c.id),
+        "event_ratings": select(
+            _ratings.c.event_id, *_EVENT, _ratings.c.score, _ratings.c.comment, _ratings.c.updated_at
+        )
+        .join(_events, _events.c.id == _ratings.c.event_id)
+        .where(_ratings.c.user_id == user_id)
+        .order_by(_ratings.c.created_at, _ratings.c.id),
+        "events_organized": select(
+            _events.c.id, _events.c.title_kk, _events.c.title_ru, _events.c.starts_at, _events.c.status
+        )
+        .where(_events.c.organizer_id == user_id)
+        .order_by(_events.c.starts_at, _events.c.id),
+        "grant_searches": select(_searches.c.text, _searches.c.created_at)
+        .where(_searches.c.user_id == user_id)
+        .order_by(_searches.c.created_at, _searches.c.id),
+        "admin": select(_admins.c.promoted_by, _admins.c.promoted_at).where(_admins.c.user_id == user_id),
+    }
+
+
+# Rows that are the person's alone and simply go with them. Registrations and ratings are deleted by
+# their own repositories (a registration gives its seats back first); events they organized stay, for
+# the people registered to them.
+def _forgotten(user_id: int) -> Sequence[tuple[Any, ColumnElement[bool]]]:
+    return ((_searches, _searches.c.user_id == user_id), (_admins, _admins.c.user_id == user_id))
+
+
+class PersonalDataRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def export(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Each section's rows as JSON-ready dicts (times in ISO 8601, UTC)."""
+        exported = {}
+        for name, statement in _sections(user_id).items():
+            rows = await self.connection.execute(statement)
+            exported[name] = [{key: _plain(value) for key, value in row._mapping.items()} for row in rows]
+        return exported
+
+    async def forget(self, user_id: int) -> None:
+        for table, whose in _forgotten(user_id):
+            await self.connection.execute(delete(table).where(whose))
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime) else value

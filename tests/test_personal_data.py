@@ -1,0 +1,83 @@
+""" "My data": the export holds everything kept about a person (their registrations with attendance,
+their ratings, the events they organize, their grant searches, an admin role), and erasure leaves
+none of it behind."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from aiogram.methods import SendDocument
+from sqlalchemy import func, select
+
+from bot.app import Application
+from bot.clock import ManualClock
+from bot.domain.attendance import Attendance
+from bot.views.menu import Origin
+from bot.views.privacy import PrivacyAction, PrivacyCallback
+from storage.database import Database
+from storage.models import Base
+from tests.events_support import ADMIN
+from tests.harness import BotHarness
+from tests.organizer_support import organizer, organizers_event, volunteer
+
+
+async def volunteer_with_a_history(harness: BotHarness, app: Application, clock: ManualClock) -> int:
+    """Volunteer 7301: attended and rated a past clean-up, is registered to one ahead, searched grants,
+    and was made an admin."""
+    await organizer(harness, app, 5301, "ru")
+    await volunteer(harness, 7301, "kk")
+    past = await organizers_event(app, 5301, clock.now(), capacity=None, title_kk="Өткен сенбілік")
+    await app.events.register(7301, past, companions=1)
+    clock.advance(timedelta(days=3, hours=1))
+    (person,) = (await app.attendance.roster(5301, past)).people
+    await app.attendance.mark(5301, past, person.registration_id, Attendance.ATTENDED)
+    clock.advance(timedelta(hours=3))
+    await app.ratings.rate(7301, past, 5)
+    ahead = await organizers_event(app, 5301, clock.now(), title_ru="Будущий субботник")
+    await app.events.register(7301, ahead)
+    await app.grants.ask(7301, "жастар гранты")
+    await app.admins.promote(ADMIN, "7301")
+    return past
+
+
+async def test_the_export_holds_registrations_ratings_searches_and_roles(
+    harness: BotHarness, app: Application, clock: ManualClock
+) -> None:
+    past = await volunteer_with_a_history(harness, app, clock)
+    requests = await harness.user(7301).press(
+        PrivacyCallback(action=PrivacyAction.EXPORT, origin=Origin.PROFILE)
+    )
+    document = next(r for r in requests if isinstance(r, SendDocument))
+    data = json.loads(document.document.data)  # type: ignore[union-attr]
+
+    assert data["id"] == 7301  # the profile, as before
+    first, second = data["event_registrations"]
+    assert first["event_id"] == past
+    assert first["event_title_kk"] == "Өткен сенбілік"
+    assert (first["status"], first["companions"], first["attendance"]) == ("registered", 1, "attended")
+    assert first["created_at"].endswith("+00:00")
+    assert second["event_title_ru"] == "Будущий субботник"
+    assert [(r["event_id"], r["score"]) for r in data["event_ratings"]] == [(past, 5)]
+    assert [s["text"] for s in data["grant_searches"]] == ["жастар гранты"]
+    assert [a["promoted_by"] for a in data["admin"]] == [ADMIN]
+    assert data["events_organized"] == []
+
+    organizer_data = await app.users.export_data(5301)
+    assert organizer_data["events_organized"][0]["title_kk"] == "Өткен сенбілік"
+
+
+async def test_erasure_leaves_nothing_of_theirs(
+    harness: BotHarness, app: Application, clock: ManualClock, database: Database
+) -> None:
+    await volunteer_with_a_history(harness, app, clock)
+    await app.users.erase(7301)
+
+    assert await app.users.export_data(7301) == {}
+    async with database.reading() as uow:
+        for name in ("registrations", "event_ratings", "grant_searches", "admins"):
+            table = Base.metadata.tables[name]
+            count = select(func.count()).select_from(table).where(table.c.user_id == 7301)
+            assert (await uow.connection.execute(count)).scalar() == 0, name
+    # The organizer's events stay, for the others registered to them.
+    assert len((await app.users.export_data(5301))["events_organized"]) == 2
