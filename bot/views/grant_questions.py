@@ -198,10 +198,7 @@ def answered_view(t: Translator, details: QuestionDetails, notice: str | None = 
             QuestionCallback(action=QuestionAction.PUBLISH, question_id=question.id),
         )
     rows = [[toggle], [card_button(t, details.grant.id)]]
-    return View(
-        "\n".join(line for line in lines if line is not None).strip(),
-        InlineKeyboardMarkup(inline_keyboard=rows),
-    )
+    return View("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 def answer_sent_text(t: Translator) -> str:
