@@ -116,7 +116,7 @@ async def test_every_admin_hears_the_first_answer_reaches_the_asker_once(
     assert answer_data == button_data(to_second, "✍️ Жауап беру")
 
     (answer_prompt,) = texts(await first.press(answer_data))
-    assert answer_prompt.startswith("✍️ Вопрос о конкурсе «Посадка деревьев» от Дана:")
+    assert answer_prompt.startswith("✍️ Вопрос о конкурсе «Посадка деревьев» (автор: Дана):")
     (done,) = texts(await first.send("Иә, бере алады: өтінімді <i>бастамашыл топ</i> береді."))
     assert done.startswith("✅ Ответ отправлен автору вопроса.")
     assert "📌 Опубликовать в карточке" in [label for label, _ in first.buttons()]

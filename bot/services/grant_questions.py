@@ -241,7 +241,9 @@ class GrantQuestionService:
             questions = await uow.grant_questions.unanswered(limit=UNANSWERED_SHOWN)
             grants = {grant.id: grant for grant in await uow.grants.many(q.grant_id for q in questions)}
             total = await uow.grant_questions.unanswered_count()
-        return Unanswered([QuestionDetails(q, grants[q.grant_id]) for q in questions], total)
+        return Unanswered(
+            [QuestionDetails(q, grants[q.grant_id]) for q in questions if q.grant_id in grants], total
+        )
 
     async def is_admin(self, user_id: int) -> bool:
         async with self.database.reading() as uow:

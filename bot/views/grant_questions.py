@@ -155,7 +155,7 @@ def grant_answer_view(t: Translator, params: Mapping[str, Any]) -> View:
 def answer_prompt_view(t: Translator, details: QuestionDetails) -> View:
     text = "\n".join(
         [
-            t._("✍️ The question about «%(title)s» from %(who)s:")
+            t._("✍️ The question about «%(title)s» (from %(who)s):")
             % {
                 "title": grant_title(t, details.grant),
                 "who": _who(details.asker_name, details.asker_username),
