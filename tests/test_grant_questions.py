@@ -20,6 +20,7 @@ from bot.services.grant_questions import (
     GRANT_ANSWER,
     GRANT_QUESTION,
     OPEN_PER_CALL,
+    PER_DAY,
     PUBLISHED_PAGE,
     QUESTION_MAX,
     PublishedPage,
@@ -316,3 +317,23 @@ def test_a_full_page_of_published_answers_fits_in_one_message(catalogs: Catalogs
     for t in catalogs.all():
         view = published_view(t, PublishedPage(grant, questions, page=1, total=10, admin=True))
         assert utf16_length(view.text) <= TEXT_LIMIT
+
+
+async def test_a_day_has_a_limit_across_calls_and_only_answered_questions_are_published(
+    app: Application, clock: ManualClock
+) -> None:
+    ids = await ids_by_external_id(app.grants, clock.now())
+    await app.users.meet(4901, telegram_language="ru", username=None, create=True)
+    open_calls = [ids[name] for name in ("trees", "youth-aktobe", "health-almaty", "youth-all")]
+    for number in range(PER_DAY):
+        await app.grant_questions.ask(4901, open_calls[number % len(open_calls)], f"Вопрос {number}")
+    with pytest.raises(QuestionError) as refused:
+        await app.grant_questions.ask(4901, ids["sport-karaganda"], "Еще один")
+    assert refused.value.problem is QuestionProblem.TOO_MANY_TODAY
+    with pytest.raises(QuestionError) as refused:
+        await app.grant_questions.publish(ADMIN, 1, published=True)
+    assert refused.value.problem is QuestionProblem.NOT_ANSWERED
+    clock.advance(timedelta(days=1, seconds=1))
+    asked = await app.grant_questions.ask(4901, ids["sport-karaganda"], "Еще один")
+    assert asked.question.question == "Еще один"
+    assert await app.grant_questions.published_count(ids["trees"]) == 0
