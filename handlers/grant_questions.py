@@ -169,7 +169,7 @@ async def on_answer(
         return
     await start_conversation(state, AnswerForm.text, {"question": details.question.id})
     if isinstance(query.message, Message):
-        # A new message: the question the admin got stays as it was, for the other admins' sake too.
+        # A new message: the question (or the /questions list) stays in the chat above the prompt.
         await send(query.message, answer_prompt_view(t, details))
     else:
         await show(query, answer_prompt_view(t, details))
