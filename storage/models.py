@@ -423,6 +423,31 @@ class GrantSearch(Base):
     created_at: Mapped[datetime]
 
 
+class GrantQuestion(Base):
+    """A question a user asked about a grant call, for the admins to answer (bot/services/grant_questions.py).
+    The first admin's answer wins (answered_at is set once); an answered one an admin published shows on the
+    call's card for everyone until unpublished (published_at back to NULL)."""
+
+    __tablename__ = "grant_questions"
+    __table_args__ = (
+        Index("ix_grant_questions_grant_published", "grant_id", "published_at"),
+        Index("ix_grant_questions_user_grant", "user_id", "grant_id"),
+        Index("ix_grant_questions_answered_at", "answered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    grant_id: Mapped[int] = mapped_column(Integer, ForeignKey("grants.id", ondelete="CASCADE"))
+    # The asker (a Telegram user id); their questions go when they delete their data.
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    question: Mapped[str] = mapped_column(String(400))
+    asked_at: Mapped[datetime]
+    answer: Mapped[str | None] = mapped_column(String(800))
+    answered_by: Mapped[int | None] = mapped_column(BigInteger)
+    answered_at: Mapped[datetime | None]
+    # Shown on the card since then; NULL: not shown.
+    published_at: Mapped[datetime | None]
+
+
 # The FTS5 index of grant calls and its shadow tables (SQLite only, made by migration 0010): not in the
 # models, so schema comparisons leave them out.
 SEARCH_INDEX_PREFIX = "grants_fts"

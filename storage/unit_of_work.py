@@ -24,6 +24,7 @@ from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.events import EventRepository
 from storage.repositories.fsm import FSMRepository
+from storage.repositories.grant_questions import GrantQuestionRepository
 from storage.repositories.grant_search import GrantSearchIndex, search_index
 from storage.repositories.grants import GrantRepository
 from storage.repositories.inbox import InboxRepository
@@ -164,3 +165,7 @@ class UnitOfWork:
     @cached_property
     def personal_data(self) -> PersonalDataRepository:
         return PersonalDataRepository(self.connection)
+
+    @cached_property
+    def grant_questions(self) -> GrantQuestionRepository:
+        return GrantQuestionRepository(self.connection)

@@ -241,3 +241,30 @@ async def test_grant_search_falls_back_to_like_on_postgres(pg_database: Database
     browse = await grants.find(1, GrantQuery(region="almaty", amount_at_least=5_000_000))
     assert [grant.external_id for grant in browse.grants] == ["health-almaty"]
     assert await grants.close_past_deadline() == 0  # "past" was imported closed
+
+
+async def test_grant_questions_first_answer_wins_on_postgres(
+    pg_database: Database, catalogs: Catalogs
+) -> None:
+    from bot.services.grant_questions import GRANT_ANSWER, GrantQuestionService, QuestionError
+    from bot.services.grants import GrantService
+    from tests.grants_support import catalogue
+
+    clock = ManualClock(NOW)
+    ids = (await GrantService(pg_database, clock, catalogs).import_calls(catalogue(NOW))).added
+    questions = GrantQuestionService(pg_database, clock, {ADMIN, ADMIN + 1})
+    asked = await questions.ask(5, ids[0], "Можно ли <b>инициативной группе</b>?")
+    outcomes = await asyncio.gather(
+        *(questions.answer(admin, asked.question.id, f"Да, {admin}") for admin in (ADMIN, ADMIN + 1)),
+        return_exceptions=True,
+    )
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == ["QuestionDetails", "QuestionError"]
+    assert all(isinstance(o, QuestionError) or o.question.answer for o in outcomes)
+    await questions.publish(ADMIN, asked.question.id, published=True)
+    page = await questions.published(5, ids[0], 0)
+    assert [question.question for question in page.questions] == ["Можно ли <b>инициативной группе</b>?"]
+    async with pg_database.reading() as uow:
+        answers = await uow.connection.exec_driver_sql(
+            f"SELECT recipient FROM outbox WHERE kind = '{GRANT_ANSWER}'"  # noqa: S608 - a constant
+        )
+        assert [row[0] for row in answers] == [5]

@@ -254,8 +254,15 @@ def _nothing_found_text(t: Translator, page: GrantPage) -> str:
 
 
 def grant_card_view(
-    t: Translator, grant: GrantRecord, now: datetime, query: GrantQuery, *, admin: bool = False
+    t: Translator,
+    grant: GrantRecord,
+    now: datetime,
+    query: GrantQuery,
+    *,
+    admin: bool = False,
+    published_questions: int = 0,
 ) -> View:
+    """A call's card; `published_questions`: how many questions with answers an admin put on it."""
     status = effective_status(grant.status, grant.deadline, now)
     lines = [
         f"<b>{grant_title(t, grant)}</b>",
@@ -297,6 +304,10 @@ def grant_card_view(
     lines.append(t._("Published: %(date)s") % {"date": t.date(grant.published_at)})
     back = grants_button(t._("⬅️ Grant calls"), GrantsAction.LIST, query)
     rows = [[back], [back_button(t, Origin.MENU)]]
+    if grant.id:  # not on a preview
+        from bot.views.grant_questions import card_rows  # the questions' buttons live with their dialog
+
+        rows[:0] = card_rows(t, grant, status is GrantStatus.OPEN, published_questions)
     if admin:
         from bot.views.grant_admin import admin_row  # the admins' buttons live with their dialog
 

@@ -17,6 +17,8 @@ _registrations = Base.metadata.tables["registrations"]
 _ratings = Base.metadata.tables["event_ratings"]
 _searches = Base.metadata.tables["grant_searches"]
 _admins = Base.metadata.tables["admins"]
+_grants = Base.metadata.tables["grants"]
+_questions = Base.metadata.tables["grant_questions"]
 
 _EVENT = (_events.c.title_kk.label("event_title_kk"), _events.c.title_ru.label("event_title_ru"))
 
@@ -51,6 +53,19 @@ def _sections(user_id: int) -> dict[str, Select[Any]]:
         "grant_searches": select(_searches.c.text, _searches.c.created_at)
         .where(_searches.c.user_id == user_id)
         .order_by(_searches.c.created_at, _searches.c.id),
+        "grant_questions": select(
+            _questions.c.grant_id,
+            _grants.c.title_kk.label("grant_title_kk"),
+            _grants.c.title_ru.label("grant_title_ru"),
+            _questions.c.question,
+            _questions.c.asked_at,
+            _questions.c.answer,
+            _questions.c.answered_at,
+            _questions.c.published_at,
+        )
+        .join(_grants, _grants.c.id == _questions.c.grant_id)
+        .where(_questions.c.user_id == user_id)
+        .order_by(_questions.c.asked_at, _questions.c.id),
         "admin": select(_admins.c.promoted_by, _admins.c.promoted_at).where(_admins.c.user_id == user_id),
     }
 
@@ -59,7 +74,11 @@ def _sections(user_id: int) -> dict[str, Select[Any]]:
 # their own repositories (a registration gives its seats back first); events they organized stay, for
 # the people registered to them.
 def _forgotten(user_id: int) -> Sequence[tuple[Any, ColumnElement[bool]]]:
-    return ((_searches, _searches.c.user_id == user_id), (_admins, _admins.c.user_id == user_id))
+    return (
+        (_searches, _searches.c.user_id == user_id),
+        (_questions, _questions.c.user_id == user_id),  # and what was published of them
+        (_admins, _admins.c.user_id == user_id),
+    )
 
 
 class PersonalDataRepository:

@@ -1,0 +1,256 @@
+"""Questions about grant calls: ❓ Ask on a call's card starts a one-message dialog; admins press ✍️ Answer
+on the question the outbox brought them (or on /questions, the list of unanswered ones), type the answer,
+and may 📌 publish it on the card; 💬 on the card lists what is published. Every step is checked by the
+service: a forged admin button, a closed call or a question answered by another admin is refused there."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot.filters import NOT_A_COMMAND, TYPED_TEXT, Onboarded
+from bot.i18n import Translator
+from bot.replies import send, show
+from bot.services.grant_questions import GrantQuestionService, QuestionError, QuestionProblem
+from bot.views import View
+from bot.views.grant_questions import (
+    QuestionAction,
+    QuestionCallback,
+    already_answered_text,
+    answer_as_text_text,
+    answer_prompt_view,
+    answer_sent_text,
+    answered_view,
+    ask_prompt_view,
+    asked_view,
+    cancelled_view,
+    published_text,
+    published_view,
+    question_as_text_text,
+    question_refusal_text,
+    unanswered_view,
+)
+from storage.fsm import conversation_data, end_conversation, start_conversation
+from storage.repositories.users import UserProfile
+
+
+class AskForm(StatesGroup):
+    text = State()
+
+
+class AnswerForm(StatesGroup):
+    text = State()
+
+
+def router() -> Router:
+    """Before strangers: an ADMIN_IDS admin answers whether or not they set themselves up; asking and
+    reading the card's questions are for users set up (Onboarded), as the catalogue is."""
+    router = Router(name="grant_questions")
+    callback = router.callback_query
+    callback.register(on_ask, QuestionCallback.filter(F.action == QuestionAction.ASK), Onboarded())
+    callback.register(on_published, QuestionCallback.filter(F.action == QuestionAction.LIST), Onboarded())
+    callback.register(on_cancel, QuestionCallback.filter(F.action == QuestionAction.CANCEL))
+    callback.register(on_answer, QuestionCallback.filter(F.action == QuestionAction.ANSWER))
+    callback.register(
+        on_publish,
+        QuestionCallback.filter(F.action.in_({QuestionAction.PUBLISH, QuestionAction.UNPUBLISH})),
+    )
+    callback.register(on_unanswered_press, QuestionCallback.filter(F.action == QuestionAction.UNANSWERED))
+    router.message.register(on_unanswered, Command("questions"))
+    router.message.register(on_question, StateFilter(AskForm.text), TYPED_TEXT)
+    router.message.register(on_question_not_text, StateFilter(AskForm.text), NOT_A_COMMAND)
+    router.message.register(on_answer_text, StateFilter(AnswerForm.text), TYPED_TEXT)
+    router.message.register(on_answer_not_text, StateFilter(AnswerForm.text), NOT_A_COMMAND)
+    return router
+
+
+# The asker
+
+
+async def on_ask(
+    query: CallbackQuery,
+    callback_data: QuestionCallback,
+    user: UserProfile,
+    grant_questions: GrantQuestionService,
+    state: FSMContext,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+) -> None:
+    try:
+        grant = await grant_questions.may_ask(user.id, callback_data.grant_id)
+    except QuestionError as error:
+        callback_answer.text = question_refusal_text(t, error.problem)
+        return
+    await start_conversation(state, AskForm.text, {"grant": grant.id})
+    await show(query, ask_prompt_view(t, grant))
+
+
+async def on_question(
+    message: Message,
+    user: UserProfile | None,
+    grant_questions: GrantQuestionService,
+    state: FSMContext,
+    raw_state: str | None,
+    t: Translator,
+) -> None:
+    data = await conversation_data(state, raw_state, AskForm.text)
+    if user is None:  # deleted their data mid-dialog
+        await end_conversation(state, raw_state)
+        await send(message, View(question_refusal_text(t, QuestionProblem.NO_SUCH_GRANT)))
+        return
+    try:
+        asked = await grant_questions.ask(user.id, int(data.get("grant", 0)), message.text or "")
+    except QuestionError as error:
+        if error.problem not in {QuestionProblem.EMPTY, QuestionProblem.QUESTION_TOO_LONG}:
+            await end_conversation(state, raw_state)  # the call closed, or a limit: no use waiting
+        await send(message, View(question_refusal_text(t, error.problem)))
+        return
+    await end_conversation(state, raw_state)
+    await send(message, asked_view(t, asked.grant))
+
+
+async def on_question_not_text(message: Message, t: Translator) -> None:
+    await send(message, View(question_as_text_text(t)))
+
+
+async def on_cancel(
+    query: CallbackQuery,
+    callback_data: QuestionCallback,
+    state: FSMContext,
+    raw_state: str | None,
+    t: Translator,
+) -> None:
+    await end_conversation(state, raw_state)
+    await show(query, cancelled_view(t, callback_data.grant_id))
+
+
+async def on_published(
+    query: CallbackQuery,
+    callback_data: QuestionCallback,
+    user: UserProfile,
+    grant_questions: GrantQuestionService,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+) -> None:
+    try:
+        page = await grant_questions.published(user.id, callback_data.grant_id, callback_data.page)
+    except QuestionError as error:
+        callback_answer.text = question_refusal_text(t, error.problem)
+        return
+    await show(query, published_view(t, page))
+
+
+# The admins
+
+
+async def on_answer(
+    query: CallbackQuery,
+    callback_data: QuestionCallback,
+    grant_questions: GrantQuestionService,
+    state: FSMContext,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+) -> None:
+    try:
+        details = await grant_questions.to_answer(query.from_user.id, callback_data.question_id)
+    except QuestionError as error:
+        if error.problem is QuestionProblem.ALREADY_ANSWERED and error.details is not None:
+            notice = already_answered_text(t, error.details)
+            callback_answer.text = notice
+            await show(query, answered_view(t, error.details, notice))
+            return
+        callback_answer.text = question_refusal_text(t, error.problem)
+        if error.problem is QuestionProblem.NOT_ALLOWED:
+            await send_refusal(query, callback_answer.text)
+        return
+    await start_conversation(state, AnswerForm.text, {"question": details.question.id})
+    if isinstance(query.message, Message):
+        # A new message: the question (or the /questions list) stays in the chat above the prompt.
+        await send(query.message, answer_prompt_view(t, details))
+    else:
+        await show(query, answer_prompt_view(t, details))
+
+
+async def send_refusal(query: CallbackQuery, text: str) -> None:
+    """A refusal said in the chat too (a press's answer vanishes in a moment)."""
+    if isinstance(query.message, Message):
+        await send(query.message, View(text))
+
+
+async def on_answer_text(
+    message: Message,
+    grant_questions: GrantQuestionService,
+    state: FSMContext,
+    raw_state: str | None,
+    t: Translator,
+) -> None:
+    data = await conversation_data(state, raw_state, AnswerForm.text)
+    admin = message.from_user.id if message.from_user else 0
+    try:
+        details = await grant_questions.answer(admin, int(data.get("question", 0)), message.text or "")
+    except QuestionError as error:
+        if error.problem in {QuestionProblem.EMPTY, QuestionProblem.ANSWER_TOO_LONG}:
+            await send(message, View(question_refusal_text(t, error.problem)))
+            return  # the dialog waits for a better one
+        await end_conversation(state, raw_state)
+        if error.problem is QuestionProblem.ALREADY_ANSWERED and error.details is not None:
+            notice = already_answered_text(t, error.details)
+            await send(message, answered_view(t, error.details, notice))
+            return
+        await send(message, View(question_refusal_text(t, error.problem)))
+        return
+    await end_conversation(state, raw_state)
+    await send(message, answered_view(t, details, answer_sent_text(t)))
+
+
+async def on_answer_not_text(message: Message, t: Translator) -> None:
+    await send(message, View(answer_as_text_text(t)))
+
+
+async def on_publish(
+    query: CallbackQuery,
+    callback_data: QuestionCallback,
+    grant_questions: GrantQuestionService,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+) -> None:
+    publish = callback_data.action is QuestionAction.PUBLISH
+    try:
+        details = await grant_questions.publish(
+            query.from_user.id, callback_data.question_id, published=publish
+        )
+    except QuestionError as error:
+        callback_answer.text = question_refusal_text(t, error.problem)
+        if error.problem is QuestionProblem.NOT_ALLOWED:
+            await send_refusal(query, callback_answer.text)
+        return
+    callback_answer.text = published_text(t, publish)
+    await show(query, answered_view(t, details))
+
+
+async def on_unanswered(message: Message, grant_questions: GrantQuestionService, t: Translator) -> None:
+    admin = message.from_user.id if message.from_user else 0
+    try:
+        unanswered = await grant_questions.unanswered(admin)
+    except QuestionError as error:
+        await send(message, View(question_refusal_text(t, error.problem)))
+        return
+    await send(message, unanswered_view(t, unanswered))
+
+
+async def on_unanswered_press(
+    query: CallbackQuery,
+    grant_questions: GrantQuestionService,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+) -> None:
+    try:
+        unanswered = await grant_questions.unanswered(query.from_user.id)
+    except QuestionError as error:
+        callback_answer.text = question_refusal_text(t, error.problem)
+        return
+    await show(query, unanswered_view(t, unanswered))
