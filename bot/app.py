@@ -36,6 +36,7 @@ from bot.services.approvals import ApprovalService
 from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
 from bot.services.events import EventService
+from bot.services.grant_saves import SavedGrantService
 from bot.services.grants import GrantService
 from bot.services.notices import NoticeService
 from bot.services.publishing import PublishingService
@@ -81,6 +82,7 @@ class Application:
     broadcast_progress: ProgressBoard
     grants: GrantService
     admins: AdminService
+    saved_grants: SavedGrantService
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -140,6 +142,7 @@ def build_application(
         wake_sender=sender.wake,
     )
     grants = GrantService(database, clock, catalogs, settings.admin_ids, wake_sender=sender.wake)
+    saved_grants = SavedGrantService(database, clock, settings.tz, wake_sender=sender.wake)
     attendance = AttendanceService(database, clock, settings.admin_ids)
     ratings = RatingService(database, clock, settings.admin_ids, wake_sender=sender.wake)
     dispatcher = create_dispatcher(
@@ -156,6 +159,7 @@ def build_application(
         ratings,
         grants,
         admins,
+        saved_grants,
     )
     inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
     keep_updates = timedelta(days=settings.inbox_keep_days)
@@ -206,6 +210,7 @@ def build_application(
         broadcast_progress,
         grants,
         admins,
+        saved_grants,
     )
 
 

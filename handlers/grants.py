@@ -16,6 +16,7 @@ from bot.domain.roles import Role
 from bot.filters import NOT_A_COMMAND, TYPED_TEXT, Onboarded
 from bot.i18n import Translator
 from bot.replies import send, show
+from bot.services.grant_saves import SavedGrantService
 from bot.services.grants import GrantError, GrantService
 from bot.views import View
 from bot.views.grants import (
@@ -98,6 +99,7 @@ async def on_card(
     callback_data: GrantsCallback,
     user: UserProfile,
     grants: GrantService,
+    saved_grants: SavedGrantService,
     clock: Clock,
     t: Translator,
     callback_answer: CallbackAnswer,
@@ -108,7 +110,9 @@ async def on_card(
         callback_answer.text = grant_refusal_text(t, error.problem)
         return
     admin = await grants.is_admin(user.id)
-    await show(query, grant_card_view(t, grant, clock.now(), query_of(callback_data), admin=admin))
+    saved = await saved_grants.is_saved(user.id, grant.id)
+    view = grant_card_view(t, grant, clock.now(), query_of(callback_data), admin=admin, saved=saved)
+    await show(query, view)
 
 
 async def on_picker(query: CallbackQuery, callback_data: GrantsCallback, t: Translator) -> None:
