@@ -180,7 +180,8 @@ async def after_grant_changed(
     uow: UnitOfWork, grant_id: int, changes: Sequence[RecordedChange], tz: ZoneInfo, *, now: datetime
 ) -> int:
     """In the transaction that changed the call: re-plan the reminders of everyone who saved it (a
-    closed call keeps none), tell each of them of the recorded changes once, and mark those announced.
+    closed call keeps none), tell each of them of the recorded changes once, and mark those announced
+    (when someone saved it).
     Returns how many announcements were written (due now)."""
     grant = await uow.grants.get(grant_id)
     if grant is None:
@@ -210,7 +211,9 @@ async def after_grant_changed(
         )
         if await uow.outbox.add(message, now=now) is not None:
             written += 1
-    await uow.grants.mark_announced([change.change_id for change in changes], now=now)
+    if savers:
+        # Left unannounced when nobody saved the call (for the subscriptions to come).
+        await uow.grants.mark_announced([change.change_id for change in changes], now=now)
     return written
 
 

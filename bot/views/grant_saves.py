@@ -71,7 +71,8 @@ def _card_button(t: Translator, number: int, grant_title_text: str, grant_id: in
     label = grant_title_text
     if len(label) > BUTTON_TITLE_MAX:
         label = label[: BUTTON_TITLE_MAX - 1] + "…"
-    return button(f"{number}. {label}", GrantsCallback(action=GrantsAction.CARD, grant_id=grant_id))
+    numbered = f"{number}. {label}"  # as the catalogue numbers its calls
+    return button(numbered, GrantsCallback(action=GrantsAction.CARD, grant_id=grant_id))
 
 
 def saved_list_view(t: Translator, page: SavedPage, now: datetime) -> View:
