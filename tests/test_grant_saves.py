@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.app import Application
 from bot.clock import ManualClock
-from bot.services.grant_saves import ReminderSlot, reminder_times
+from bot.services.grant_saves import RecordedChange, ReminderSlot, after_grant_changed, reminder_times
 from bot.services.grants import draft_of
 from bot.views.grant_saves import SavedAction, SavedCallback
 from bot.views.grants import GrantsAction, GrantsCallback
@@ -346,3 +346,42 @@ async def test_a_user_who_erases_their_data_loses_their_saved_calls_and_reminder
     assert await reminders(app, 6014) == []
     async with app.database.reading() as uow:
         assert await uow.grant_saves.savers(grant_id) == []
+
+
+async def test_a_call_reopened_with_a_new_deadline_plans_the_reminders_again(
+    harness: BotHarness, app: Application, clock: ManualClock
+) -> None:
+    grant_id = await a_call(app)
+    await member(harness, 6015, "ru")
+    await app.saved_grants.save(6015, grant_id)
+    await app.grants.close(ADMIN, grant_id)
+    assert await reminders(app, 6015) == []
+    moved = DEADLINE + timedelta(days=7)
+    await app.grants.edit(ADMIN, grant_id, replace(draft_of(await app.grants.get(grant_id)), deadline=moved))
+    sent = await sent_by_chat(app)
+    closed, reopened = sent[6015]
+    assert "Статус: открыт → закрыт" in closed
+    assert "Статус: закрыт → открыт" in reopened
+    assert "Срок подачи: 15 декабря 2026\xa0г., 18:00 → 22 декабря 2026\xa0г., 18:00" in reopened
+    assert [due.day for due, _ in await reminders(app, 6015)] == [15, 19, 21, 22]
+
+
+async def test_announcing_the_same_recorded_change_twice_writes_one_message(
+    harness: BotHarness, app: Application, clock: ManualClock
+) -> None:
+    grant_id = await a_call(app)
+    await member(harness, 6016, "kk")
+    await app.saved_grants.save(6016, grant_id)
+    change = RecordedChange(0, "amount", "1000000-3000000", "-5000000")
+    for _ in range(2):  # as a retried or repeated announcement would
+        async with app.database.transaction() as uow:
+            change = replace(
+                change,
+                change_id=change.change_id
+                or await uow.grants.record_change(
+                    grant_id, change.field, change.old_value, change.new_value, now=clock.now()
+                ),
+            )
+            await after_grant_changed(uow, grant_id, [change], ALMATY, now=clock.now())
+    (text,) = (await sent_by_chat(app))[6016]
+    assert "Сомасы: 1 000 000 ₸ – 3 000 000 ₸ → 5 000 000 ₸ дейін" in text.replace("\xa0", " ")
