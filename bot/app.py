@@ -37,6 +37,7 @@ from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
 from bot.services.events import EventService
 from bot.services.grant_questions import GrantQuestionService
+from bot.services.grant_saves import SavedGrantService
 from bot.services.grants import GrantService
 from bot.services.notices import NoticeService
 from bot.services.publishing import PublishingService
@@ -83,6 +84,7 @@ class Application:
     grants: GrantService
     admins: AdminService
     grant_questions: GrantQuestionService
+    saved_grants: SavedGrantService
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -143,6 +145,7 @@ def build_application(
     )
     grants = GrantService(database, clock, catalogs, settings.admin_ids, wake_sender=sender.wake)
     grant_questions = GrantQuestionService(database, clock, settings.admin_ids, wake_sender=sender.wake)
+    saved_grants = SavedGrantService(database, clock, settings.tz, wake_sender=sender.wake)
     attendance = AttendanceService(database, clock, settings.admin_ids)
     ratings = RatingService(database, clock, settings.admin_ids, wake_sender=sender.wake)
     dispatcher = create_dispatcher(
@@ -160,6 +163,7 @@ def build_application(
         grants,
         admins,
         grant_questions,
+        saved_grants,
     )
     inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
     keep_updates = timedelta(days=settings.inbox_keep_days)
@@ -211,6 +215,7 @@ def build_application(
         grants,
         admins,
         grant_questions,
+        saved_grants,
     )
 
 

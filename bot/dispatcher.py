@@ -28,6 +28,7 @@ from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
 from bot.services.events import EventService
 from bot.services.grant_questions import GrantQuestionService
+from bot.services.grant_saves import SavedGrantService
 from bot.services.grants import GrantService
 from bot.services.publishing import PublishingService
 from bot.services.ratings import RatingService
@@ -120,6 +121,7 @@ def create_dispatcher(
     grants: GrantService,
     admins: AdminService,
     grant_questions: GrantQuestionService,
+    saved_grants: SavedGrantService,
 ) -> Dispatcher:
     """The production dispatcher; tests build theirs with this same function."""
     dispatcher = Dispatcher(
@@ -141,6 +143,7 @@ def create_dispatcher(
         grants=grants,
         admins=admins,
         grant_questions=grant_questions,
+        saved_grants=saved_grants,
     )
     dispatcher.update.outer_middleware(UserMiddleware(users, catalogs, dispatcher.fsm))
     dispatcher.update.outer_middleware(dispatcher.fsm)

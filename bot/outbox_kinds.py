@@ -15,6 +15,7 @@ from bot.services.admins import ADMIN_CHANGED, ROLE_REVOKED
 from bot.services.approvals import ROLE_DECISION, ROLE_REQUEST
 from bot.services.broadcasts import BROADCAST, BROADCAST_REPORT
 from bot.services.grant_questions import GRANT_ANSWER, GRANT_QUESTION
+from bot.services.grant_saves import GRANT_CHANGED, GRANT_REMINDER
 from bot.services.line import LINE_MOVED
 from bot.services.offers import WAITLIST_OFFER
 from bot.services.publishing import EVENT_CANCELLED, EVENT_CHANGED
@@ -24,6 +25,7 @@ from bot.views.admins import admin_changed_view, role_revoked_view
 from bot.views.approvals import role_decision_view, role_request_view
 from bot.views.broadcasts import broadcast_report_view, broadcast_view
 from bot.views.grant_questions import grant_answer_view, grant_question_view
+from bot.views.grant_saves import grant_changed_view, grant_reminder_view
 from bot.views.notices import notice_view
 from bot.views.offers import line_moved_view, waitlist_offer_view
 from bot.views.publishing import event_cancelled_view, event_changed_view
@@ -72,6 +74,12 @@ class Kind(StrEnum):
     # To the asker, once, when the first admin answered (params: question_id, grant_id, title_kk,
     # title_ru, question, answer).
     GRANT_ANSWER = GRANT_ANSWER
+    # To a user who saved a grant call: 7, 3, 1 days before its closing day and on that day, at 10:00
+    # (params: grant_id, days, evening_before, titles, deadline); expires at the deadline.
+    GRANT_REMINDER = GRANT_REMINDER
+    # To each user who saved a call, once per change: deadline, amount or status, old → new
+    # (params: grant_id, titles, changes).
+    GRANT_CHANGED = GRANT_CHANGED
 
 
 RENDERERS: Mapping[str, Renderer] = {
@@ -91,4 +99,6 @@ RENDERERS: Mapping[str, Renderer] = {
     Kind.STILL_COMING: still_coming_view,
     Kind.GRANT_QUESTION: grant_question_view,
     Kind.GRANT_ANSWER: grant_answer_view,
+    Kind.GRANT_REMINDER: grant_reminder_view,
+    Kind.GRANT_CHANGED: grant_changed_view,
 }

@@ -13,6 +13,7 @@ from handlers import (
     fallback,
     grant_admin,
     grant_questions,
+    grant_saves,
     grants,
     language,
     membership,
@@ -50,6 +51,7 @@ def setup_routers() -> Router:
         events.router(),
         organizer_tools.router(),
         ratings.router(),
+        grant_saves.router(),
         grants.router(),  # before the fallback: an approved NGO's typed text is a grant search
         fallback.router(),
     )

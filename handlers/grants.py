@@ -17,6 +17,7 @@ from bot.filters import NOT_A_COMMAND, TYPED_TEXT, Onboarded
 from bot.i18n import Translator
 from bot.replies import send, show
 from bot.services.grant_questions import GrantQuestionService
+from bot.services.grant_saves import SavedGrantService
 from bot.services.grants import GrantError, GrantService
 from bot.views import View
 from bot.views.grants import (
@@ -100,6 +101,7 @@ async def on_card(
     user: UserProfile,
     grants: GrantService,
     grant_questions: GrantQuestionService,
+    saved_grants: SavedGrantService,
     clock: Clock,
     t: Translator,
     callback_answer: CallbackAnswer,
@@ -111,8 +113,15 @@ async def on_card(
         return
     admin = await grants.is_admin(user.id)
     published = await grant_questions.published_count(grant.id)
+    saved = await saved_grants.is_saved(user.id, grant.id)
     view = grant_card_view(
-        t, grant, clock.now(), query_of(callback_data), admin=admin, published_questions=published
+        t,
+        grant,
+        clock.now(),
+        query_of(callback_data),
+        admin=admin,
+        published_questions=published,
+        saved=saved,
     )
     await show(query, view)
 

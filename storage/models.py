@@ -410,6 +410,39 @@ class GrantChange(Base):
     announced_at: Mapped[datetime | None]
 
 
+class GrantSave(Base):
+    """A call a user saved: its deadline reminders are planned for them, and its changes announced."""
+
+    __tablename__ = "grant_saves"
+    __table_args__ = (Index("ix_grant_saves_grant_id", "grant_id"),)
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    grant_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("grants.id", ondelete="CASCADE"), primary_key=True
+    )
+    saved_at: Mapped[datetime]
+
+
+class GrantReminderSettings(Base):
+    """Which deadline reminders of saved calls a user gets (no row: all of them)."""
+
+    __tablename__ = "grant_reminder_settings"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    # 7, 3 and 1 days before the closing day, and the closing day itself (each at 10:00 local time).
+    days_7: Mapped[bool] = mapped_column(Boolean, default=True)
+    days_3: Mapped[bool] = mapped_column(Boolean, default=True)
+    days_1: Mapped[bool] = mapped_column(Boolean, default=True)
+    closing_day: Mapped[bool] = mapped_column(Boolean, default=True)
+    # All of them off, the choices above kept for when they are turned back on.
+    muted: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime]
+
+
 class GrantSearch(Base):
     """Words a user searched the catalogue for, kept so that the result's buttons (pages, filters) can
     carry an id instead of the words; pruned after a while."""

@@ -25,6 +25,7 @@ from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.events import EventRepository
 from storage.repositories.fsm import FSMRepository
 from storage.repositories.grant_questions import GrantQuestionRepository
+from storage.repositories.grant_saves import GrantSaveRepository
 from storage.repositories.grant_search import GrantSearchIndex, search_index
 from storage.repositories.grants import GrantRepository
 from storage.repositories.inbox import InboxRepository
@@ -157,6 +158,10 @@ class UnitOfWork:
     @cached_property
     def grants(self) -> GrantRepository:
         return GrantRepository(self.connection)
+
+    @cached_property
+    def grant_saves(self) -> GrantSaveRepository:
+        return GrantSaveRepository(self.connection)
 
     @cached_property
     def grant_search(self) -> GrantSearchIndex:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.domain.grants import (
@@ -32,6 +33,7 @@ from bot.i18n import Catalogs, Translator
 from bot.search.questions import ReadQuestion, read_question
 from bot.search.text import forms, index_text, words
 from bot.services.admins import is_admin
+from bot.services.grant_saves import RecordedChange, after_grant_changed
 from storage.database import Database
 from storage.repositories.grant_search import SearchWord
 from storage.repositories.grants import GrantFilters, GrantRecord
@@ -225,8 +227,9 @@ class GrantService:
         self.clock = clock
         # Sector, region and kind names are indexed in every language.
         self.languages = catalogs.all()
+        self.tz = catalogs.tz
         self.admin_ids = frozenset(admin_ids)
-        # For the use cases to come that announce (saved calls, subscriptions).
+        # A change to a saved call is announced to those who saved it (bot/services/grant_saves.py).
         self.wake_sender = wake_sender
 
     # Reading the catalogue
@@ -311,6 +314,7 @@ class GrantService:
         amount changed, or that reopened, has the change recorded for its followers."""
         outcome = ImportOutcome()
         now = self.clock.now()
+        announced = 0
         async with self.database.transaction() as uow:
             known = await uow.grants.by_external_ids([d.external_id for d in drafts if d.external_id])
             new: list[tuple[dict[str, object], list[str], tuple[str, ...]]] = []
@@ -320,13 +324,17 @@ class GrantService:
                 if existing is None:
                     new.append((values, [sector.value for sector in draft.sectors], draft.regions))
                     continue
-                changes = await _update(uow, existing, draft, values, now)
-                if changes is None:
+                updated = await _update(uow, existing, draft, values, now, self.tz)
+                if updated is None:
                     outcome.unchanged.append(existing.id)
                     continue
+                changes, written = updated
+                announced += written
                 outcome.updated.append(existing.id)
                 outcome.changes.extend(changes)
             outcome.added.extend(await uow.grants.add_many(new, now=now))
+        if announced:
+            self.wake_sender()
         return outcome
 
     async def add(self, user_id: int, draft: GrantDraft) -> GrantRecord:
@@ -358,9 +366,12 @@ class GrantService:
                 taken = await uow.grants.by_external_ids([draft.external_id])
                 if taken:
                     raise GrantError(GrantProblem.DUPLICATE_EXTERNAL_ID)
-            changes = await _update(uow, existing, draft, _values(draft, now, self.languages), now) or []
+            updated = await _update(uow, existing, draft, _values(draft, now, self.languages), now, self.tz)
+            changes, announced = updated or ([], 0)
             grant = await uow.grants.get(grant_id)
         assert grant is not None  # noqa: S101 - it was there in this transaction
+        if announced:
+            self.wake_sender()
         return grant, changes
 
     async def is_admin(self, user_id: int) -> bool:
@@ -370,6 +381,7 @@ class GrantService:
     async def close(self, user_id: int, grant_id: int) -> GrantRecord:
         """Close a call before its deadline, by an admin (recorded as a change for its followers)."""
         now = self.clock.now()
+        announced = 0
         async with self.database.transaction() as uow:
             await self._check_admin(uow, user_id)
             grant = await uow.grants.get(grant_id)
@@ -377,8 +389,15 @@ class GrantService:
                 raise GrantError(GrantProblem.NO_SUCH_GRANT)
             if grant.status == GrantStatus.OPEN:
                 await uow.grants.update(grant_id, now=now, status=GrantStatus.CLOSED.value, closed_at=now)
-                await uow.grants.record_change(grant_id, "status", grant.status, GrantStatus.CLOSED, now=now)
+                change_id = await uow.grants.record_change(
+                    grant_id, "status", grant.status, GrantStatus.CLOSED, now=now
+                )
+                # Those who saved it hear of it; their reminders are dropped.
+                change = RecordedChange(change_id, "status", grant.status, GrantStatus.CLOSED.value)
+                announced = await after_grant_changed(uow, grant_id, [change], self.tz, now=now)
                 grant = replace(grant, status=GrantStatus.CLOSED.value, closed_at=now)
+        if announced:
+            self.wake_sender()
         return grant
 
     async def close_past_deadline(self) -> int:
@@ -414,9 +433,16 @@ def _check_query(query: GrantQuery) -> None:
 
 
 async def _update(
-    uow: UnitOfWork, existing: GrantRecord, draft: GrantDraft, values: dict[str, object], now: datetime
-) -> list[GrantChange] | None:
-    """Write the draft over the call (None when nothing differs) and record the changes to announce."""
+    uow: UnitOfWork,
+    existing: GrantRecord,
+    draft: GrantDraft,
+    values: dict[str, object],
+    now: datetime,
+    tz: ZoneInfo,
+) -> tuple[list[GrantChange], int] | None:
+    """Write the draft over the call (None when nothing differs), record the changes, re-plan the
+    reminders of those who saved it and announce the changes to them; the changes and how many
+    announcements were written."""
     if draft.published_at is None:
         values["published_at"] = existing.published_at
     if _same(existing, values, draft):
@@ -430,11 +456,15 @@ async def _update(
     sectors = [sector.value for sector in draft.sectors]
     await uow.grants.update(existing.id, sectors=sectors, regions=draft.regions, now=now, **values)
     changes = _changes(existing, draft, str(values["status"]))
+    recorded = []
     for change in changes:
-        await uow.grants.record_change(
+        change_id = await uow.grants.record_change(
             change.grant_id, change.field, change.old_value, change.new_value, now=now
         )
-    return changes
+        recorded.append(RecordedChange(change_id, change.field, change.old_value, change.new_value))
+    # Any change re-plans the reminders (a new title shows in them too); the recorded ones are told.
+    announced = await after_grant_changed(uow, existing.id, recorded, tz, now=now)
+    return changes, announced
 
 
 def preview_record(draft: GrantDraft, now: datetime) -> GrantRecord:

@@ -46,6 +46,9 @@ class GrantsAction(StrEnum):
     PICK_AMOUNT = "pa"
     PICK_DAYS = "pd"
     SEARCH = "s"
+    # Save the call shown, or remove it from the saved calls (bot/services/grant_saves.py).
+    SAVE = "sv"
+    UNSAVE = "us"
 
 
 class GrantsCallback(CallbackData, prefix="gr"):
@@ -100,7 +103,10 @@ def _in_language(t: Translator, kk: str | None, ru: str | None) -> str | None:
 
 
 def amount_text(t: Translator, grant: GrantRecord) -> str:
-    low, high = grant.amount_min, grant.amount_max
+    return amount_range_text(t, grant.amount_min, grant.amount_max)
+
+
+def amount_range_text(t: Translator, low: int | None, high: int | None) -> str:
     if low is not None and high is not None and low != high:
         return t._("%(low)s – %(high)s") % {"low": t.money(low), "high": t.money(high)}
     if high is not None:
@@ -206,8 +212,15 @@ def grants_list_view(t: Translator, page: GrantPage, now: datetime) -> View:
             grants_button(t._("⏳ Deadline"), GrantsAction.PICK_DAYS, query),
         ]
     )
-    rows.append([grants_button(t._("🔎 Search"), GrantsAction.SEARCH, query), back_button(t, Origin.MENU)])
+    rows.append([grants_button(t._("🔎 Search"), GrantsAction.SEARCH, query), saved_calls_button(t)])
+    rows.append([back_button(t, Origin.MENU)])
     return View("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def saved_calls_button(t: Translator) -> InlineKeyboardButton:
+    from bot.views.grant_saves import SavedAction, SavedCallback  # it imports this module's helpers
+
+    return button(t._("⭐ My saved calls"), SavedCallback(action=SavedAction.LIST))
 
 
 def _reading_text(t: Translator, page: GrantPage) -> str:
@@ -261,8 +274,10 @@ def grant_card_view(
     *,
     admin: bool = False,
     published_questions: int = 0,
+    saved: bool | None = None,
 ) -> View:
-    """A call's card; `published_questions`: how many questions with answers an admin put on it."""
+    """A call's card; `published_questions`: how many questions with answers an admin put on it;
+    `saved`: whether the reader saved it (None: no save button, as in a preview)."""
     status = effective_status(grant.status, grant.deadline, now)
     lines = [
         f"<b>{grant_title(t, grant)}</b>",
@@ -308,6 +323,16 @@ def grant_card_view(
         from bot.views.grant_questions import card_rows  # the questions' buttons live with their dialog
 
         rows[:0] = card_rows(t, grant, status is GrantStatus.OPEN, published_questions)
+    if saved is not None:
+        if saved:
+            lines.append(t._("⭐ In your saved calls: reminders come before the deadline."))
+            toggle = grants_button(t._("✖️ Remove from saved"), GrantsAction.UNSAVE, query, grant_id=grant.id)
+            rows.insert(0, [toggle, saved_calls_button(t)])
+        elif status is GrantStatus.OPEN:
+            toggle = grants_button(t._("⭐ Save and remind me"), GrantsAction.SAVE, query, grant_id=grant.id)
+            rows.insert(0, [toggle, saved_calls_button(t)])
+        else:
+            rows.insert(0, [saved_calls_button(t)])
     if admin:
         from bot.views.grant_admin import admin_row  # the admins' buttons live with their dialog
 

@@ -19,6 +19,8 @@ _searches = Base.metadata.tables["grant_searches"]
 _admins = Base.metadata.tables["admins"]
 _grants = Base.metadata.tables["grants"]
 _questions = Base.metadata.tables["grant_questions"]
+_saves = Base.metadata.tables["grant_saves"]
+_reminder_settings = Base.metadata.tables["grant_reminder_settings"]
 
 _EVENT = (_events.c.title_kk.label("event_title_kk"), _events.c.title_ru.label("event_title_ru"))
 
@@ -66,13 +68,26 @@ def _sections(user_id: int) -> dict[str, Select[Any]]:
         .join(_grants, _grants.c.id == _questions.c.grant_id)
         .where(_questions.c.user_id == user_id)
         .order_by(_questions.c.asked_at, _questions.c.id),
+        "saved_grants": select(
+            _saves.c.grant_id,
+            _grants.c.title_kk.label("grant_title_kk"),
+            _grants.c.title_ru.label("grant_title_ru"),
+            _saves.c.saved_at,
+        )
+        .join(_grants, _grants.c.id == _saves.c.grant_id)
+        .where(_saves.c.user_id == user_id)
+        .order_by(_saves.c.saved_at, _saves.c.grant_id),
+        "grant_reminder_settings": select(
+            *(column for column in _reminder_settings.c if column.name != "user_id")
+        ).where(_reminder_settings.c.user_id == user_id),
         "admin": select(_admins.c.promoted_by, _admins.c.promoted_at).where(_admins.c.user_id == user_id),
     }
 
 
-# Rows that are the person's alone and simply go with them. Registrations and ratings are deleted by
-# their own repositories (a registration gives its seats back first); events they organized stay, for
-# the people registered to them.
+# Rows that are the person's alone and simply go with them (tables with a foreign key to users, like
+# grant_saves, go by ON DELETE CASCADE). Registrations and ratings are deleted by their own
+# repositories (a registration gives its seats back first); events they organized stay, for the people
+# registered to them.
 def _forgotten(user_id: int) -> Sequence[tuple[Any, ColumnElement[bool]]]:
     return (
         (_searches, _searches.c.user_id == user_id),
