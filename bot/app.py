@@ -36,6 +36,7 @@ from bot.services.approvals import ApprovalService
 from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
 from bot.services.events import EventService
+from bot.services.grant_subscriptions import GrantSubscriptionService
 from bot.services.grants import GrantService
 from bot.services.notices import NoticeService
 from bot.services.publishing import PublishingService
@@ -81,6 +82,7 @@ class Application:
     broadcast_progress: ProgressBoard
     grants: GrantService
     admins: AdminService
+    grant_subscriptions: GrantSubscriptionService
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -140,6 +142,7 @@ def build_application(
         wake_sender=sender.wake,
     )
     grants = GrantService(database, clock, catalogs, settings.admin_ids, wake_sender=sender.wake)
+    grant_subscriptions = GrantSubscriptionService(database, clock, settings.tz, wake_sender=sender.wake)
     attendance = AttendanceService(database, clock, settings.admin_ids)
     ratings = RatingService(database, clock, settings.admin_ids, wake_sender=sender.wake)
     dispatcher = create_dispatcher(
@@ -156,6 +159,7 @@ def build_application(
         ratings,
         grants,
         admins,
+        grant_subscriptions,
     )
     inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
     keep_updates = timedelta(days=settings.inbox_keep_days)
@@ -182,6 +186,8 @@ def build_application(
             # Grant calls whose deadline has passed are closed (they read as closed at once anyway).
             "grants-close": (grants.close_past_deadline, timedelta(minutes=5)),
             "grant-searches-prune": (grants.prune_searches, timedelta(hours=1)),
+            # Once Monday 10:00 has passed, weekly subscribers get the week's matching calls (once).
+            "grant-digests": (grant_subscriptions.send_digests, timedelta(minutes=10)),
         },
     )
     notices = NoticeService(database, clock, sender.wake)
@@ -206,6 +212,7 @@ def build_application(
         broadcast_progress,
         grants,
         admins,
+        grant_subscriptions,
     )
 
 

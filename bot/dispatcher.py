@@ -27,6 +27,7 @@ from bot.services.approvals import ApprovalService
 from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
 from bot.services.events import EventService
+from bot.services.grant_subscriptions import GrantSubscriptionService
 from bot.services.grants import GrantService
 from bot.services.publishing import PublishingService
 from bot.services.ratings import RatingService
@@ -118,6 +119,7 @@ def create_dispatcher(
     ratings: RatingService,
     grants: GrantService,
     admins: AdminService,
+    grant_subscriptions: GrantSubscriptionService,
 ) -> Dispatcher:
     """The production dispatcher; tests build theirs with this same function."""
     dispatcher = Dispatcher(
@@ -138,6 +140,7 @@ def create_dispatcher(
         ratings=ratings,
         grants=grants,
         admins=admins,
+        grant_subscriptions=grant_subscriptions,
     )
     dispatcher.update.outer_middleware(UserMiddleware(users, catalogs, dispatcher.fsm))
     dispatcher.update.outer_middleware(dispatcher.fsm)

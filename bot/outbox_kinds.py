@@ -14,6 +14,7 @@ from bot.sender import Renderer
 from bot.services.admins import ADMIN_CHANGED, ROLE_REVOKED
 from bot.services.approvals import ROLE_DECISION, ROLE_REQUEST
 from bot.services.broadcasts import BROADCAST, BROADCAST_REPORT
+from bot.services.grant_subscriptions import GRANT_ALERT, GRANT_DIGEST
 from bot.services.line import LINE_MOVED
 from bot.services.offers import WAITLIST_OFFER
 from bot.services.publishing import EVENT_CANCELLED, EVENT_CHANGED
@@ -22,6 +23,7 @@ from bot.services.reminders import EVENT_REMINDER, STILL_COMING
 from bot.views.admins import admin_changed_view, role_revoked_view
 from bot.views.approvals import role_decision_view, role_request_view
 from bot.views.broadcasts import broadcast_report_view, broadcast_view
+from bot.views.grant_subscriptions import grant_alert_view, grant_digest_view
 from bot.views.notices import notice_view
 from bot.views.offers import line_moved_view, waitlist_offer_view
 from bot.views.publishing import event_cancelled_view, event_changed_view
@@ -64,6 +66,13 @@ class Kind(StrEnum):
     # To a registered volunteer a day before the start: the reminder with "still coming?" Yes / No
     # (a no releases the seat to the waitlist); expires at the start.
     STILL_COMING = STILL_COMING
+    # To a subscriber of grant alerts (delivery: at once) when a matching call is published: its title,
+    # amount, deadline; Open / Not relevant / Unsubscribe (params: grant_id, titles, amounts, deadline,
+    # at); one per user and call; expires at the call's deadline.
+    GRANT_ALERT = GRANT_ALERT
+    # To a weekly subscriber once a week (Monday 10:00): the week's matching calls still open (params:
+    # calls, more, at); nothing when there are none.
+    GRANT_DIGEST = GRANT_DIGEST
 
 
 RENDERERS: Mapping[str, Renderer] = {
@@ -81,4 +90,6 @@ RENDERERS: Mapping[str, Renderer] = {
     Kind.EVENT_CANCELLED: event_cancelled_view,
     Kind.EVENT_RATING: rating_request_view,
     Kind.STILL_COMING: still_coming_view,
+    Kind.GRANT_ALERT: grant_alert_view,
+    Kind.GRANT_DIGEST: grant_digest_view,
 }

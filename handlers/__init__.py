@@ -12,6 +12,7 @@ from handlers import (
     events,
     fallback,
     grant_admin,
+    grant_subscriptions,
     grants,
     language,
     membership,
@@ -48,6 +49,7 @@ def setup_routers() -> Router:
         events.router(),
         organizer_tools.router(),
         ratings.router(),
+        grant_subscriptions.router(),  # its words dialog; every press re-checked by the service
         grants.router(),  # before the fallback: an approved NGO's typed text is a grant search
         fallback.router(),
     )

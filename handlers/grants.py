@@ -108,7 +108,7 @@ async def on_card(
         callback_answer.text = grant_refusal_text(t, error.problem)
         return
     admin = await grants.is_admin(user.id)
-    await show(query, grant_card_view(t, grant, clock.now(), query_of(callback_data), admin=admin))
+    await show(query, grant_card_view(t, grant, clock.now(), query_of(callback_data), admin=admin, hide=True))
 
 
 async def on_picker(query: CallbackQuery, callback_data: GrantsCallback, t: Translator) -> None:

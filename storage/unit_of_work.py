@@ -25,6 +25,7 @@ from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.events import EventRepository
 from storage.repositories.fsm import FSMRepository
 from storage.repositories.grant_search import GrantSearchIndex, search_index
+from storage.repositories.grant_subscriptions import GrantSubscriptionRepository
 from storage.repositories.grants import GrantRepository
 from storage.repositories.inbox import InboxRepository
 from storage.repositories.outbox import OutboxRepository
@@ -159,3 +160,7 @@ class UnitOfWork:
     @cached_property
     def grant_search(self) -> GrantSearchIndex:
         return search_index(self.connection)
+
+    @cached_property
+    def grant_subscriptions(self) -> GrantSubscriptionRepository:
+        return GrantSubscriptionRepository(self.connection)

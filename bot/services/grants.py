@@ -32,6 +32,7 @@ from bot.i18n import Catalogs, Translator
 from bot.search.questions import ReadQuestion, read_question
 from bot.search.text import forms, index_text, words
 from bot.services.admins import is_admin
+from bot.services.grant_subscriptions import announce_new_calls
 from storage.database import Database
 from storage.repositories.grant_search import SearchWord
 from storage.repositories.grants import GrantFilters, GrantRecord
@@ -226,7 +227,7 @@ class GrantService:
         # Sector, region and kind names are indexed in every language.
         self.languages = catalogs.all()
         self.admin_ids = frozenset(admin_ids)
-        # For the use cases to come that announce (saved calls, subscriptions).
+        # Woken after a publication that alerted subscribers (bot/services/grant_subscriptions.py).
         self.wake_sender = wake_sender
 
     # Reading the catalogue
@@ -251,6 +252,7 @@ class GrantService:
             region=query.region,
             amount_at_least=query.amount_at_least,
             deadline_before=now + timedelta(days=query.within_days) if query.within_days else None,
+            hidden_for=user_id,
         )
         async with self.database.reading() as uow:
             reading = None
@@ -327,10 +329,14 @@ class GrantService:
                 outcome.updated.append(existing.id)
                 outcome.changes.extend(changes)
             outcome.added.extend(await uow.grants.add_many(new, now=now))
+            # Only the calls new to the catalogue reach subscribers: a re-import announces nothing.
+            alerts = await announce_new_calls(uow, outcome.added, now=now)
+        if alerts:
+            self.wake_sender()
         return outcome
 
     async def add(self, user_id: int, draft: GrantDraft) -> GrantRecord:
-        """A new call in the catalogue, by an admin."""
+        """A new call in the catalogue, by an admin; its subscribers hear of it."""
         now = self.clock.now()
         async with self.database.transaction() as uow:
             await self._check_admin(uow, user_id)
@@ -340,7 +346,10 @@ class GrantService:
                 now=now,
                 **_values(draft, now, self.languages),
             )
+            alerts = await announce_new_calls(uow, [grant_id], now=now)
             grant = await uow.grants.get(grant_id)
+        if alerts:
+            self.wake_sender()
         assert grant is not None  # noqa: S101 - just added
         return grant
 

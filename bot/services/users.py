@@ -242,6 +242,7 @@ class UserService:
             for held in waiting:  # those behind them in line move up
                 moved += await tell_line_moved(uow, held.event, held.registration, now)
             await uow.attendance.forget_user(user_id)  # their ratings of events
+            await uow.grant_subscriptions.forget_user(user_id)  # grant alerts, hidden calls
             # Nothing more goes out to them: reminders, notices, decisions still waiting.
             await uow.outbox.drop_for_recipient(user_id, "the user deleted their data", owner="")
             await uow.users.delete(user_id)

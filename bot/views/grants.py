@@ -100,7 +100,11 @@ def _in_language(t: Translator, kk: str | None, ru: str | None) -> str | None:
 
 
 def amount_text(t: Translator, grant: GrantRecord) -> str:
-    low, high = grant.amount_min, grant.amount_max
+    return amounts_text(t, grant.amount_min, grant.amount_max)
+
+
+def amounts_text(t: Translator, low: int | None, high: int | None) -> str:
+    """ "1 000 000 ₸ – 3 000 000 ₸", "up to …", "from …", or "amount not stated"."""
     if low is not None and high is not None and low != high:
         return t._("%(low)s – %(high)s") % {"low": t.money(low), "high": t.money(high)}
     if high is not None:
@@ -206,8 +210,16 @@ def grants_list_view(t: Translator, page: GrantPage, now: datetime) -> View:
             grants_button(t._("⏳ Deadline"), GrantsAction.PICK_DAYS, query),
         ]
     )
-    rows.append([grants_button(t._("🔎 Search"), GrantsAction.SEARCH, query), back_button(t, Origin.MENU)])
+    rows.append([grants_button(t._("🔎 Search"), GrantsAction.SEARCH, query), _alerts_button(t)])
+    rows.append([back_button(t, Origin.MENU)])
     return View("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def _alerts_button(t: Translator) -> InlineKeyboardButton:
+    # The subscription's buttons live with their screen (bot/views/grant_subscriptions.py).
+    from bot.views.grant_subscriptions import SubscriptionAction, subscription_button
+
+    return subscription_button(t._("🔔 Alerts"), SubscriptionAction.SHOW)
 
 
 def _reading_text(t: Translator, page: GrantPage) -> str:
@@ -254,8 +266,15 @@ def _nothing_found_text(t: Translator, page: GrantPage) -> str:
 
 
 def grant_card_view(
-    t: Translator, grant: GrantRecord, now: datetime, query: GrantQuery, *, admin: bool = False
+    t: Translator,
+    grant: GrantRecord,
+    now: datetime,
+    query: GrantQuery,
+    *,
+    admin: bool = False,
+    hide: bool = False,
 ) -> View:
+    """A call's card; with `hide`, an open call has a "Not relevant" button (a reader's card)."""
     status = effective_status(grant.status, grant.deadline, now)
     lines = [
         f"<b>{grant_title(t, grant)}</b>",
@@ -297,6 +316,12 @@ def grant_card_view(
     lines.append(t._("Published: %(date)s") % {"date": t.date(grant.published_at)})
     back = grants_button(t._("⬅️ Grant calls"), GrantsAction.LIST, query)
     rows = [[back], [back_button(t, Origin.MENU)]]
+    if hide and status is GrantStatus.OPEN:
+        from bot.views.grant_subscriptions import SubscriptionAction, subscription_button
+
+        rows.insert(
+            0, [subscription_button(t._("🙈 Not relevant"), SubscriptionAction.HIDE, grant_id=grant.id)]
+        )
     if admin:
         from bot.views.grant_admin import admin_row  # the admins' buttons live with their dialog
 
