@@ -254,7 +254,7 @@ def grant_digest_view(t: Translator, params: Mapping[str, Any]) -> View:
             "",
             t.ngettext("…and %(count)d more call.", "…and %(count)d more calls.", more) % {"count": more},
         ]
-    lines += ["", t._("Open a call to read it; a call that is not for you can be hidden from its alert.")]
+    lines += ["", t._("Open a call to read it; one that is not for you can be hidden from its card.")]
     rows.append(
         [
             grants_button(t._("💰 All open calls"), GrantsAction.LIST, GrantQuery()),
