@@ -211,8 +211,12 @@ async def test_the_weekly_digest_collects_the_weeks_calls_and_sends_them_once(
     assert await delivered(app) == []  # weekly: nothing at once
     assert await app.grant_subscriptions.send_digests() == 0  # the week's digest time has not come
 
-    # Closed before the digest: left out.
+    # Closed, or marked not relevant, before the digest: left out.
     await app.grants.close(ADMIN, ids["youth-all"])
+    (extra,) = (
+        await app.grants.import_calls([call(clock.now(), "hidden-youth", sectors=(Sector.YOUTH,))])
+    ).added
+    await app.grant_subscriptions.hide(5021, extra)
     clock.set(datetime(2026, 12, 7, 5, 5, tzinfo=UTC))  # Monday 10:05 in Almaty
     assert digest_time(clock.now(), app.settings.tz) == datetime(2026, 12, 7, 5, 0, tzinfo=UTC)
     assert await app.grant_subscriptions.send_digests() == 2
@@ -223,6 +227,7 @@ async def test_the_weekly_digest_collects_the_weeks_calls_and_sends_them_once(
         "🗓 <b>Новые грантовые конкурсы недели</b> по вашей подписке:\n\n1. <b>Грант для молодежи"
     )
     assert "Молодежное волонтерство" not in ru
+    assert "Общий грант" not in ru
     assert "1. Грант для молодежи Актобе" in labels_of(sent[5021])
     assert "🔕 Отписаться" in labels_of(sent[5021])
     kk = plain(sent[5022].text)
@@ -341,3 +346,17 @@ async def test_forged_and_old_buttons_are_refused_clearly(
     with pytest.raises(SubscriptionError) as refused:
         await app.grant_subscriptions.toggle_sector(5999, Sector.YOUTH)
     assert refused.value.problem is SubscriptionProblem.NOT_ALLOWED
+
+
+async def test_erasing_ones_data_erases_the_subscription(
+    harness: BotHarness, app: Application, clock: ManualClock
+) -> None:
+    await member(harness, 5061, "kk")
+    await subscribed(app, 5061, sectors=(Sector.YOUTH,), weekly=True)
+    ids = await ids_by_external_id(app.grants, clock.now())
+    await app.grant_subscriptions.hide(5061, ids["trees"])
+    await app.users.erase(5061)
+    async with app.database.reading() as uow:
+        assert await uow.grant_subscriptions.get(5061) is None
+        assert await uow.grant_subscriptions.hidden_count(5061) == 0
+        assert await uow.grant_subscriptions.waiting_for_digest(before=clock.now() + timedelta(days=8)) == {}

@@ -19,7 +19,7 @@ marks what it took, so running it twice sends nothing more.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from enum import StrEnum
@@ -89,7 +89,7 @@ def _blank(user_id: int) -> SubscriptionRecord:
     return SubscriptionRecord(user_id, (), (), (), Delivery.INSTANT.value, active=False)
 
 
-def matches(record: SubscriptionRecord, grant: GrantRecord, tokens: Iterable[str]) -> bool:
+def matches(record: SubscriptionRecord, grant: GrantRecord, tokens: Collection[str]) -> bool:
     """Whether a call is one the subscription asks for: a sector in common (if any picked), a region
     in common or the call is for all of Kazakhstan (if any picked), any word found (if any given)."""
     if is_empty(record):
@@ -99,12 +99,11 @@ def matches(record: SubscriptionRecord, grant: GrantRecord, tokens: Iterable[str
     if record.regions and grant.regions and not set(record.regions) & set(grant.regions):
         return False
     if record.words:
-        found = set(tokens)
-        return any(_word_found(word, found) for word in record.words)
+        return any(_word_found(word, tokens) for word in record.words)
     return True
 
 
-def _word_found(word: str, tokens: set[str]) -> bool:
+def _word_found(word: str, tokens: Collection[str]) -> bool:
     """As the search index finds a word: a token beginning with its folded form, or one of its stems."""
     word_forms = forms(word)
     return any(stem in tokens for stem in word_forms.stems) or any(
@@ -147,7 +146,7 @@ async def announce_new_calls(uow: UnitOfWork, grant_ids: Sequence[int], *, now: 
     texts = await uow.grant_subscriptions.search_texts([grant.id for grant in grants])
     written = 0
     for grant in grants:
-        tokens = texts.get(grant.id, "").split()
+        tokens = set(texts.get(grant.id, "").split())
         for record in subscriptions:
             if not matches(record, grant, tokens):
                 continue
