@@ -360,3 +360,18 @@ async def test_erasing_ones_data_erases_the_subscription(
         assert await uow.grant_subscriptions.get(5061) is None
         assert await uow.grant_subscriptions.hidden_count(5061) == 0
         assert await uow.grant_subscriptions.waiting_for_digest(before=clock.now() + timedelta(days=8)) == {}
+
+
+async def test_a_weekly_subscriber_turning_instant_gets_the_weeks_calls_at_once(
+    harness: BotHarness, app: Application, clock: ManualClock
+) -> None:
+    await member(harness, 5071, "ru")
+    await subscribed(app, 5071, sectors=(Sector.YOUTH,), weekly=True)
+    await ids_by_external_id(app.grants, clock.now())
+    assert await delivered(app) == []
+    await app.grant_subscriptions.set_delivery(5071, "instant")
+    sent = await delivered(app)
+    assert len(sent) == 2
+    assert all(message.text.startswith("🔔 <b>Новый грантовый конкурс для вас</b>") for message in sent)
+    clock.advance(timedelta(days=8))
+    assert await app.grant_subscriptions.send_digests() == 0

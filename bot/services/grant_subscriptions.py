@@ -129,6 +129,18 @@ def _alert_key(user_id: int, grant_id: int) -> str:
     return f"{GRANT_ALERT}:{user_id}:{grant_id}:"
 
 
+def _alert(user_id: int, grant: GrantRecord, now: datetime) -> Message:
+    """A call's alert to one subscriber: due now, pointless once the call's deadline has passed."""
+    return Message(
+        kind=GRANT_ALERT,
+        recipient=user_id,
+        due_at=now,
+        expires_at=grant.deadline,
+        params=grant_params(grant, now),
+        dedupe_key=_alert_key(user_id, grant.id),
+    )
+
+
 async def announce_new_calls(uow: UnitOfWork, grant_ids: Sequence[int], *, now: datetime) -> int:
     """Match newly published calls against every active subscription, in the publication's own unit of
     work: each matching subscriber gets the call once (instant: an outbox row now; weekly: kept for the
@@ -156,15 +168,7 @@ async def announce_new_calls(uow: UnitOfWork, grant_ids: Sequence[int], *, now: 
                 continue  # it reached them already
             if record.delivery != Delivery.INSTANT:
                 continue
-            message = Message(
-                kind=GRANT_ALERT,
-                recipient=record.user_id,
-                due_at=now,
-                expires_at=grant.deadline,
-                params=grant_params(grant, now),
-                dedupe_key=_alert_key(record.user_id, grant.id),
-            )
-            if await uow.outbox.add(message, now=now) is not None:
+            if await uow.outbox.add(_alert(record.user_id, grant, now), now=now) is not None:
                 written += 1
     return written
 
@@ -337,11 +341,29 @@ class GrantSubscriptionService:
             if new.active and is_empty(new):
                 # An active subscription must ask for something: unsubscribe instead.
                 raise SubscriptionError(SubscriptionProblem.EMPTY)
+            alerts = 0
             if new != old:
                 await uow.grant_subscriptions.save(new, now=now)
                 if old.delivery == Delivery.WEEKLY and new.delivery != Delivery.WEEKLY:
-                    await uow.grant_subscriptions.settle_waiting(user_id, now=now)
-            return await self._state(uow, user_id)
+                    alerts = await self._send_waiting_now(uow, user_id, now)
+            state = await self._state(uow, user_id)
+        if alerts:
+            self.wake_sender()
+        return state
+
+    async def _send_waiting_now(self, uow: UnitOfWork, user_id: int, now: datetime) -> int:
+        """Weekly turned instant: the calls kept for the digest go out now, as alerts (those still open
+        and not hidden); how many."""
+        grant_ids = await uow.grant_subscriptions.waiting_of(user_id)
+        hidden = await uow.grant_subscriptions.hidden(user_id, grant_ids)
+        await uow.grant_subscriptions.mark_digested(user_id, grant_ids, now=now)
+        written = 0
+        for grant in await uow.grants.many(grant_ids):
+            if grant.status != GrantStatus.OPEN or grant.deadline <= now or grant.id in hidden:
+                continue
+            if await uow.outbox.add(_alert(user_id, grant, now), now=now) is not None:
+                written += 1
+        return written
 
     async def _state(self, uow: UnitOfWork, user_id: int) -> Subscription:
         record = await uow.grant_subscriptions.get(user_id) or _blank(user_id)

@@ -138,6 +138,19 @@ class GrantSubscriptionRepository:
             waiting.setdefault(int(user_id), []).append(int(grant_id))
         return waiting
 
+    async def waiting_of(self, user_id: int) -> list[int]:
+        """The user's weekly alerts no digest took yet, oldest first."""
+        statement = (
+            select(_alerts.c.grant_id)
+            .where(
+                _alerts.c.user_id == user_id,
+                _alerts.c.delivery == "weekly",
+                _alerts.c.digested_at.is_(None),
+            )
+            .order_by(_alerts.c.created_at, _alerts.c.grant_id)
+        )
+        return [int(grant_id) for grant_id in (await self.connection.execute(statement)).scalars()]
+
     async def mark_digested(self, user_id: int, grant_ids: Collection[int], *, now: datetime) -> None:
         if grant_ids:
             await self.connection.execute(
