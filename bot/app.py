@@ -38,6 +38,7 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.events import EventService
 from bot.services.grant_questions import GrantQuestionService
 from bot.services.grant_saves import SavedGrantService
+from bot.services.grant_subscriptions import GrantSubscriptionService
 from bot.services.grants import GrantService
 from bot.services.notices import NoticeService
 from bot.services.publishing import PublishingService
@@ -85,6 +86,7 @@ class Application:
     admins: AdminService
     grant_questions: GrantQuestionService
     saved_grants: SavedGrantService
+    grant_subscriptions: GrantSubscriptionService
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -146,6 +148,7 @@ def build_application(
     grants = GrantService(database, clock, catalogs, settings.admin_ids, wake_sender=sender.wake)
     grant_questions = GrantQuestionService(database, clock, settings.admin_ids, wake_sender=sender.wake)
     saved_grants = SavedGrantService(database, clock, settings.tz, wake_sender=sender.wake)
+    grant_subscriptions = GrantSubscriptionService(database, clock, settings.tz, wake_sender=sender.wake)
     attendance = AttendanceService(database, clock, settings.admin_ids)
     ratings = RatingService(database, clock, settings.admin_ids, wake_sender=sender.wake)
     dispatcher = create_dispatcher(
@@ -164,6 +167,7 @@ def build_application(
         admins,
         grant_questions,
         saved_grants,
+        grant_subscriptions,
     )
     inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
     keep_updates = timedelta(days=settings.inbox_keep_days)
@@ -190,6 +194,8 @@ def build_application(
             # Grant calls whose deadline has passed are closed (they read as closed at once anyway).
             "grants-close": (grants.close_past_deadline, timedelta(minutes=5)),
             "grant-searches-prune": (grants.prune_searches, timedelta(hours=1)),
+            # Once Monday 10:00 has passed, weekly subscribers get the week's matching calls (once).
+            "grant-digests": (grant_subscriptions.send_digests, timedelta(minutes=10)),
         },
     )
     notices = NoticeService(database, clock, sender.wake)
@@ -216,6 +222,7 @@ def build_application(
         admins,
         grant_questions,
         saved_grants,
+        grant_subscriptions,
     )
 
 

@@ -29,6 +29,7 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.events import EventService
 from bot.services.grant_questions import GrantQuestionService
 from bot.services.grant_saves import SavedGrantService
+from bot.services.grant_subscriptions import GrantSubscriptionService
 from bot.services.grants import GrantService
 from bot.services.publishing import PublishingService
 from bot.services.ratings import RatingService
@@ -122,6 +123,7 @@ def create_dispatcher(
     admins: AdminService,
     grant_questions: GrantQuestionService,
     saved_grants: SavedGrantService,
+    grant_subscriptions: GrantSubscriptionService,
 ) -> Dispatcher:
     """The production dispatcher; tests build theirs with this same function."""
     dispatcher = Dispatcher(
@@ -144,6 +146,7 @@ def create_dispatcher(
         admins=admins,
         grant_questions=grant_questions,
         saved_grants=saved_grants,
+        grant_subscriptions=grant_subscriptions,
     )
     dispatcher.update.outer_middleware(UserMiddleware(users, catalogs, dispatcher.fsm))
     dispatcher.update.outer_middleware(dispatcher.fsm)

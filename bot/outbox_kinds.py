@@ -16,6 +16,7 @@ from bot.services.approvals import ROLE_DECISION, ROLE_REQUEST
 from bot.services.broadcasts import BROADCAST, BROADCAST_REPORT
 from bot.services.grant_questions import GRANT_ANSWER, GRANT_QUESTION
 from bot.services.grant_saves import GRANT_CHANGED, GRANT_REMINDER
+from bot.services.grant_subscriptions import GRANT_ALERT, GRANT_DIGEST
 from bot.services.line import LINE_MOVED
 from bot.services.offers import WAITLIST_OFFER
 from bot.services.publishing import EVENT_CANCELLED, EVENT_CHANGED
@@ -26,6 +27,7 @@ from bot.views.approvals import role_decision_view, role_request_view
 from bot.views.broadcasts import broadcast_report_view, broadcast_view
 from bot.views.grant_questions import grant_answer_view, grant_question_view
 from bot.views.grant_saves import grant_changed_view, grant_reminder_view
+from bot.views.grant_subscriptions import grant_alert_view, grant_digest_view
 from bot.views.notices import notice_view
 from bot.views.offers import line_moved_view, waitlist_offer_view
 from bot.views.publishing import event_cancelled_view, event_changed_view
@@ -80,6 +82,13 @@ class Kind(StrEnum):
     # To each user who saved a call, once per change: deadline, amount or status, old → new
     # (params: grant_id, titles, changes).
     GRANT_CHANGED = GRANT_CHANGED
+    # To a subscriber of grant alerts (delivery: at once) when a matching call is published: its title,
+    # amount, deadline; Open / Not relevant / Unsubscribe (params: grant_id, titles, amounts, deadline,
+    # at); one per user and call; expires at the call's deadline.
+    GRANT_ALERT = GRANT_ALERT
+    # To a weekly subscriber once a week (Monday 10:00): the week's matching calls still open (params:
+    # calls, more, at); nothing when there are none.
+    GRANT_DIGEST = GRANT_DIGEST
 
 
 RENDERERS: Mapping[str, Renderer] = {
@@ -101,4 +110,6 @@ RENDERERS: Mapping[str, Renderer] = {
     Kind.GRANT_ANSWER: grant_answer_view,
     Kind.GRANT_REMINDER: grant_reminder_view,
     Kind.GRANT_CHANGED: grant_changed_view,
+    Kind.GRANT_ALERT: grant_alert_view,
+    Kind.GRANT_DIGEST: grant_digest_view,
 }

@@ -14,6 +14,7 @@ from handlers import (
     grant_admin,
     grant_questions,
     grant_saves,
+    grant_subscriptions,
     grants,
     language,
     membership,
@@ -52,6 +53,7 @@ def setup_routers() -> Router:
         organizer_tools.router(),
         ratings.router(),
         grant_saves.router(),
+        grant_subscriptions.router(),  # its words dialog; every press re-checked by the service
         grants.router(),  # before the fallback: an approved NGO's typed text is a grant search
         fallback.router(),
     )

@@ -122,6 +122,7 @@ async def on_card(
         admin=admin,
         published_questions=published,
         saved=saved,
+        hide=True,
     )
     await show(query, view)
 

@@ -481,6 +481,55 @@ class GrantQuestion(Base):
     published_at: Mapped[datetime | None]
 
 
+class GrantSubscription(Base):
+    """What a user wants to hear of among new grant calls (bot/services/grant_subscriptions.py):
+    sectors and regions (space-separated codes, empty: any), words (as typed, matched like a search),
+    delivered instantly or in a weekly digest. Kept when unsubscribed (`active` false), so that
+    subscribing again is one tap."""
+
+    __tablename__ = "grant_subscriptions"
+    __table_args__ = (Index("ix_grant_subscriptions_active", "active"),)
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    sectors: Mapped[str] = mapped_column(String(200), default="")
+    regions: Mapped[str] = mapped_column(String(400), default="")
+    words: Mapped[str] = mapped_column(String(200), default="")
+    # instant or weekly.
+    delivery: Mapped[str] = mapped_column(String(8), default="instant")
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class GrantAlert(Base):
+    """A new call that matched a user's subscription: one row per user and call, so that nothing is
+    announced twice. An instant one is an outbox row at once; a weekly one waits for the digest
+    (digested_at is set when the digest took it, or dropped it)."""
+
+    __tablename__ = "grant_alerts"
+    __table_args__ = (Index("ix_grant_alerts_digest", "delivery", "digested_at"),)
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    grant_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("grants.id", ondelete="CASCADE"), primary_key=True
+    )
+    delivery: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime]
+    digested_at: Mapped[datetime | None]
+
+
+class GrantHidden(Base):
+    """A call a user marked "not relevant": left out of their lists, searches and alerts."""
+
+    __tablename__ = "grant_hidden"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    grant_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("grants.id", ondelete="CASCADE"), primary_key=True
+    )
+    hidden_at: Mapped[datetime]
+
+
 # The FTS5 index of grant calls and its shadow tables (SQLite only, made by migration 0010): not in the
 # models, so schema comparisons leave them out.
 SEARCH_INDEX_PREFIX = "grants_fts"

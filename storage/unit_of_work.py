@@ -27,6 +27,7 @@ from storage.repositories.fsm import FSMRepository
 from storage.repositories.grant_questions import GrantQuestionRepository
 from storage.repositories.grant_saves import GrantSaveRepository
 from storage.repositories.grant_search import GrantSearchIndex, search_index
+from storage.repositories.grant_subscriptions import GrantSubscriptionRepository
 from storage.repositories.grants import GrantRepository
 from storage.repositories.inbox import InboxRepository
 from storage.repositories.outbox import OutboxRepository
@@ -174,3 +175,7 @@ class UnitOfWork:
     @cached_property
     def grant_questions(self) -> GrantQuestionRepository:
         return GrantQuestionRepository(self.connection)
+
+    @cached_property
+    def grant_subscriptions(self) -> GrantSubscriptionRepository:
+        return GrantSubscriptionRepository(self.connection)

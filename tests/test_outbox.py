@@ -438,6 +438,7 @@ def test_the_scheduler_only_wakes_and_scans_with_deliberate_job_settings(app: Ap
         SCAN_JOB_PREFIX + "broadcasts-progress",
         SCAN_JOB_PREFIX + "grants-close",
         SCAN_JOB_PREFIX + "grant-searches-prune",
+        SCAN_JOB_PREFIX + "grant-digests",
     }
     for job in jobs.values():
         assert job.misfire_grace_time is None  # never silently skipped for being late

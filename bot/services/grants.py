@@ -34,6 +34,7 @@ from bot.search.questions import ReadQuestion, read_question
 from bot.search.text import forms, index_text, words
 from bot.services.admins import is_admin
 from bot.services.grant_saves import RecordedChange, after_grant_changed
+from bot.services.grant_subscriptions import announce_new_calls
 from storage.database import Database
 from storage.repositories.grant_search import SearchWord
 from storage.repositories.grants import GrantFilters, GrantRecord
@@ -229,7 +230,8 @@ class GrantService:
         self.languages = catalogs.all()
         self.tz = catalogs.tz
         self.admin_ids = frozenset(admin_ids)
-        # A change to a saved call is announced to those who saved it (bot/services/grant_saves.py).
+        # Woken after a new call alerted its subscribers (bot/services/grant_subscriptions.py), or a
+        # change to a saved call was announced to those who saved it (bot/services/grant_saves.py).
         self.wake_sender = wake_sender
 
     # Reading the catalogue
@@ -254,6 +256,7 @@ class GrantService:
             region=query.region,
             amount_at_least=query.amount_at_least,
             deadline_before=now + timedelta(days=query.within_days) if query.within_days else None,
+            hidden_for=user_id,
         )
         async with self.database.reading() as uow:
             reading = None
@@ -333,12 +336,14 @@ class GrantService:
                 outcome.updated.append(existing.id)
                 outcome.changes.extend(changes)
             outcome.added.extend(await uow.grants.add_many(new, now=now))
-        if announced:
+            # Only the calls new to the catalogue reach subscribers: a re-import announces nothing.
+            alerts = await announce_new_calls(uow, outcome.added, now=now)
+        if announced or alerts:
             self.wake_sender()
         return outcome
 
     async def add(self, user_id: int, draft: GrantDraft) -> GrantRecord:
-        """A new call in the catalogue, by an admin."""
+        """A new call in the catalogue, by an admin; its subscribers hear of it."""
         now = self.clock.now()
         async with self.database.transaction() as uow:
             await self._check_admin(uow, user_id)
@@ -348,7 +353,10 @@ class GrantService:
                 now=now,
                 **_values(draft, now, self.languages),
             )
+            alerts = await announce_new_calls(uow, [grant_id], now=now)
             grant = await uow.grants.get(grant_id)
+        if alerts:
+            self.wake_sender()
         assert grant is not None  # noqa: S101 - just added
         return grant
 

@@ -29,8 +29,8 @@ from bot.views.grants import (
     BUTTON_TITLE_MAX,
     GrantsAction,
     GrantsCallback,
-    amount_range_text,
     amount_text,
+    amounts_text,
     grant_title,
     time_left_text,
 )
@@ -182,7 +182,7 @@ _STATUS_NAMES = {GrantStatus.OPEN.value: N_("open"), GrantStatus.CLOSED.value: N
 
 def _amount(t: Translator, value: object) -> str:
     low, _, high = str(value or "").partition("-")
-    return amount_range_text(t, int(low) if low else None, int(high) if high else None)
+    return amounts_text(t, int(low) if low else None, int(high) if high else None)
 
 
 def _change_line(t: Translator, change: Mapping[str, Any]) -> str:

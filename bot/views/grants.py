@@ -103,10 +103,11 @@ def _in_language(t: Translator, kk: str | None, ru: str | None) -> str | None:
 
 
 def amount_text(t: Translator, grant: GrantRecord) -> str:
-    return amount_range_text(t, grant.amount_min, grant.amount_max)
+    return amounts_text(t, grant.amount_min, grant.amount_max)
 
 
-def amount_range_text(t: Translator, low: int | None, high: int | None) -> str:
+def amounts_text(t: Translator, low: int | None, high: int | None) -> str:
+    """ "1 000 000 ₸ – 3 000 000 ₸", "up to …", "from …", or "amount not stated"."""
     if low is not None and high is not None and low != high:
         return t._("%(low)s – %(high)s") % {"low": t.money(low), "high": t.money(high)}
     if high is not None:
@@ -212,7 +213,8 @@ def grants_list_view(t: Translator, page: GrantPage, now: datetime) -> View:
             grants_button(t._("⏳ Deadline"), GrantsAction.PICK_DAYS, query),
         ]
     )
-    rows.append([grants_button(t._("🔎 Search"), GrantsAction.SEARCH, query), saved_calls_button(t)])
+    rows.append([grants_button(t._("🔎 Search"), GrantsAction.SEARCH, query)])
+    rows.append([saved_calls_button(t), _alerts_button(t)])
     rows.append([back_button(t, Origin.MENU)])
     return View("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))
 
@@ -221,6 +223,13 @@ def saved_calls_button(t: Translator) -> InlineKeyboardButton:
     from bot.views.grant_saves import SavedAction, SavedCallback  # it imports this module's helpers
 
     return button(t._("⭐ My saved calls"), SavedCallback(action=SavedAction.LIST))
+
+
+def _alerts_button(t: Translator) -> InlineKeyboardButton:
+    # The subscription's buttons live with their screen (bot/views/grant_subscriptions.py).
+    from bot.views.grant_subscriptions import SubscriptionAction, subscription_button
+
+    return subscription_button(t._("🔔 Alerts"), SubscriptionAction.SHOW)
 
 
 def _reading_text(t: Translator, page: GrantPage) -> str:
@@ -275,9 +284,11 @@ def grant_card_view(
     admin: bool = False,
     published_questions: int = 0,
     saved: bool | None = None,
+    hide: bool = False,
 ) -> View:
     """A call's card; `published_questions`: how many questions with answers an admin put on it;
-    `saved`: whether the reader saved it (None: no save button, as in a preview)."""
+    `saved`: whether the reader saved it (None: no save button, as in a preview); with `hide`, an open
+    call has a "Not relevant" button (a reader's card)."""
     status = effective_status(grant.status, grant.deadline, now)
     lines = [
         f"<b>{grant_title(t, grant)}</b>",
@@ -333,6 +344,12 @@ def grant_card_view(
             rows.insert(0, [toggle, saved_calls_button(t)])
         else:
             rows.insert(0, [saved_calls_button(t)])
+    if hide and status is GrantStatus.OPEN:
+        from bot.views.grant_subscriptions import SubscriptionAction, subscription_button
+
+        rows.insert(
+            0, [subscription_button(t._("🙈 Not relevant"), SubscriptionAction.HIDE, grant_id=grant.id)]
+        )
     if admin:
         from bot.views.grant_admin import admin_row  # the admins' buttons live with their dialog
 

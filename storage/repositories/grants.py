@@ -31,6 +31,7 @@ _sectors = Base.metadata.tables["grant_sectors"]
 _regions = Base.metadata.tables["grant_regions"]
 _changes = Base.metadata.tables["grant_changes"]
 _searches = Base.metadata.tables["grant_searches"]
+_hidden = Base.metadata.tables["grant_hidden"]
 
 # Statuses as the database keeps them (bot/domain/grants.py names them; storage imports nothing from bot).
 _OPEN = "open"
@@ -78,6 +79,8 @@ class GrantFilters:
     region: str | None = None
     amount_at_least: int | None = None
     deadline_before: datetime | None = None
+    # Leave out the calls this user marked "not relevant".
+    hidden_for: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +126,14 @@ def open_calls(filters: GrantFilters, *, by_deadline_index: bool = True) -> list
         )
     if filters.deadline_before is not None:
         conditions.append(_grants.c.deadline <= filters.deadline_before)
+    if filters.hidden_for is not None:
+        conditions.append(
+            not_(
+                select(_hidden.c.grant_id)
+                .where(_hidden.c.user_id == filters.hidden_for, _hidden.c.grant_id == _grants.c.id)
+                .exists()
+            )
+        )
     return conditions
 
 

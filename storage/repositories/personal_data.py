@@ -21,6 +21,9 @@ _grants = Base.metadata.tables["grants"]
 _questions = Base.metadata.tables["grant_questions"]
 _saves = Base.metadata.tables["grant_saves"]
 _reminder_settings = Base.metadata.tables["grant_reminder_settings"]
+_subscriptions = Base.metadata.tables["grant_subscriptions"]
+_alerts = Base.metadata.tables["grant_alerts"]
+_hidden = Base.metadata.tables["grant_hidden"]
 
 _EVENT = (_events.c.title_kk.label("event_title_kk"), _events.c.title_ru.label("event_title_ru"))
 
@@ -80,6 +83,15 @@ def _sections(user_id: int) -> dict[str, Select[Any]]:
         "grant_reminder_settings": select(
             *(column for column in _reminder_settings.c if column.name != "user_id")
         ).where(_reminder_settings.c.user_id == user_id),
+        "grant_subscription": select(
+            *(column for column in _subscriptions.c if column.name != "user_id")
+        ).where(_subscriptions.c.user_id == user_id),
+        "grant_alerts": select(_alerts.c.grant_id, _alerts.c.delivery, _alerts.c.created_at)
+        .where(_alerts.c.user_id == user_id)
+        .order_by(_alerts.c.created_at, _alerts.c.grant_id),
+        "hidden_grants": select(_hidden.c.grant_id, _hidden.c.hidden_at)
+        .where(_hidden.c.user_id == user_id)
+        .order_by(_hidden.c.hidden_at, _hidden.c.grant_id),
         "admin": select(_admins.c.promoted_by, _admins.c.promoted_at).where(_admins.c.user_id == user_id),
     }
 
@@ -92,6 +104,9 @@ def _forgotten(user_id: int) -> Sequence[tuple[Any, ColumnElement[bool]]]:
     return (
         (_searches, _searches.c.user_id == user_id),
         (_questions, _questions.c.user_id == user_id),  # and what was published of them
+        (_subscriptions, _subscriptions.c.user_id == user_id),
+        (_alerts, _alerts.c.user_id == user_id),
+        (_hidden, _hidden.c.user_id == user_id),
         (_admins, _admins.c.user_id == user_id),
     )
 
