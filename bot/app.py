@@ -37,6 +37,7 @@ from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
 from bot.services.events import EventService
 from bot.services.grants import GrantService
+from bot.services.ngo_profiles import NgoProfileService
 from bot.services.notices import NoticeService
 from bot.services.publishing import PublishingService
 from bot.services.ratings import RatingService
@@ -81,6 +82,7 @@ class Application:
     broadcast_progress: ProgressBoard
     grants: GrantService
     admins: AdminService
+    ngo_profiles: NgoProfileService
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -142,6 +144,7 @@ def build_application(
     grants = GrantService(database, clock, catalogs, settings.admin_ids, wake_sender=sender.wake)
     attendance = AttendanceService(database, clock, settings.admin_ids)
     ratings = RatingService(database, clock, settings.admin_ids, wake_sender=sender.wake)
+    ngo_profiles = NgoProfileService(database, clock)
     dispatcher = create_dispatcher(
         settings,
         database,
@@ -156,6 +159,7 @@ def build_application(
         ratings,
         grants,
         admins,
+        ngo_profiles,
     )
     inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
     keep_updates = timedelta(days=settings.inbox_keep_days)
@@ -206,6 +210,7 @@ def build_application(
         broadcast_progress,
         grants,
         admins,
+        ngo_profiles,
     )
 
 

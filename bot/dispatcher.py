@@ -28,6 +28,7 @@ from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
 from bot.services.events import EventService
 from bot.services.grants import GrantService
+from bot.services.ngo_profiles import NgoProfileService
 from bot.services.publishing import PublishingService
 from bot.services.ratings import RatingService
 from bot.services.users import UserService
@@ -118,6 +119,7 @@ def create_dispatcher(
     ratings: RatingService,
     grants: GrantService,
     admins: AdminService,
+    ngo_profiles: NgoProfileService,
 ) -> Dispatcher:
     """The production dispatcher; tests build theirs with this same function."""
     dispatcher = Dispatcher(
@@ -138,6 +140,7 @@ def create_dispatcher(
         ratings=ratings,
         grants=grants,
         admins=admins,
+        ngo_profiles=ngo_profiles,
     )
     dispatcher.update.outer_middleware(UserMiddleware(users, catalogs, dispatcher.fsm))
     dispatcher.update.outer_middleware(dispatcher.fsm)

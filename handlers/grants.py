@@ -17,6 +17,7 @@ from bot.filters import NOT_A_COMMAND, TYPED_TEXT, Onboarded
 from bot.i18n import Translator
 from bot.replies import send, show
 from bot.services.grants import GrantError, GrantService
+from bot.services.ngo_profiles import NgoProfileService
 from bot.views import View
 from bot.views.grants import (
     GrantsAction,
@@ -81,6 +82,7 @@ async def on_list(
     callback_data: GrantsCallback,
     user: UserProfile,
     grants: GrantService,
+    ngo_profiles: NgoProfileService,
     clock: Clock,
     t: Translator,
     callback_answer: CallbackAnswer,
@@ -90,7 +92,8 @@ async def on_list(
     except GrantError as error:
         callback_answer.text = grant_refusal_text(t, error.problem)
         return
-    await show(query, grants_list_view(t, page, clock.now()))
+    viewer = await ngo_profiles.viewer(user.id)
+    await show(query, grants_list_view(t, page, clock.now(), viewer))
 
 
 async def on_card(
@@ -98,6 +101,7 @@ async def on_card(
     callback_data: GrantsCallback,
     user: UserProfile,
     grants: GrantService,
+    ngo_profiles: NgoProfileService,
     clock: Clock,
     t: Translator,
     callback_answer: CallbackAnswer,
@@ -108,7 +112,9 @@ async def on_card(
         callback_answer.text = grant_refusal_text(t, error.problem)
         return
     admin = await grants.is_admin(user.id)
-    await show(query, grant_card_view(t, grant, clock.now(), query_of(callback_data), admin=admin))
+    viewer = await ngo_profiles.viewer(user.id)
+    view = grant_card_view(t, grant, clock.now(), query_of(callback_data), admin=admin, viewer=viewer)
+    await show(query, view)
 
 
 async def on_picker(query: CallbackQuery, callback_data: GrantsCallback, t: Translator) -> None:
@@ -132,6 +138,7 @@ async def on_search_words(
     message: Message,
     user: UserProfile,
     grants: GrantService,
+    ngo_profiles: NgoProfileService,
     clock: Clock,
     state: FSMContext,
     raw_state: str | None,
@@ -144,7 +151,8 @@ async def on_search_words(
         await send(message, View(grant_refusal_text(t, error.problem)))
         return
     await end_conversation(state, raw_state)
-    await send(message, grants_list_view(t, page, clock.now()))
+    viewer = await ngo_profiles.viewer(user.id)
+    await send(message, grants_list_view(t, page, clock.now(), viewer))
 
 
 async def on_not_words(message: Message, t: Translator) -> None:

@@ -27,6 +27,7 @@ from storage.repositories.fsm import FSMRepository
 from storage.repositories.grant_search import GrantSearchIndex, search_index
 from storage.repositories.grants import GrantRepository
 from storage.repositories.inbox import InboxRepository
+from storage.repositories.ngo_profiles import NgoProfileRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.publishing import PublishingRepository
 from storage.repositories.users import UserRepository
@@ -155,6 +156,10 @@ class UnitOfWork:
     @cached_property
     def grants(self) -> GrantRepository:
         return GrantRepository(self.connection)
+
+    @cached_property
+    def ngo_profiles(self) -> NgoProfileRepository:
+        return NgoProfileRepository(self.connection)
 
     @cached_property
     def grant_search(self) -> GrantSearchIndex:
