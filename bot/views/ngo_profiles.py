@@ -216,7 +216,7 @@ _REASONS = {
     Reason.YOUTH_OK: N_("for youth organizations: yours is one"),
     Reason.ALL_REGIONS: N_("open to all of Kazakhstan"),
     Reason.REGION_OK: N_("open to %(region)s"),
-    Reason.SECTORS_OK: N_("your sectors: %(sectors)s"),
+    Reason.SECTORS_OK: N_("matching sectors: %(sectors)s"),
     Reason.LEGAL_ENTITY_NO: N_("for registered legal entities; you are an initiative group"),
     Reason.LISTED_NO: N_("for those in the national NGO database; you are not in it"),
     Reason.YOUTH_NO: N_("for youth organizations; yours is not one"),
@@ -246,7 +246,7 @@ def reason_text(t: Translator, profile: NgoProfile, finding: Finding) -> str:
 
 def fit_line(t: Translator, profile: NgoProfile, fit: Fit) -> str:
     """The mark on a list line: the verdict and the reasons that decided it."""
-    reasons = "; ".join(reason_text(t, profile, finding) for finding in fit.reasons)
+    reasons = " · ".join(reason_text(t, profile, finding) for finding in fit.reasons)
     return f"{t._(_VERDICTS[fit.verdict])}: {reasons}"
 
 
