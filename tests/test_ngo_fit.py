@@ -113,7 +113,9 @@ def test_each_reason(profile: NgoProfile, call: Call, verdict: Verdict, expected
 
 
 def test_a_reason_against_outweighs_unsure_ones_and_those_for() -> None:
-    call = Call(legal_entity_only=True, ngo_database_required=True, youth_organizations=True, regions=("aktobe",))
+    call = Call(
+        legal_entity_only=True, ngo_database_required=True, youth_organizations=True, regions=("aktobe",)
+    )
     verdict, got = reasons(replace(GROUP, listed=Listed.UNKNOWN), call)
     assert verdict is Verdict.PROBABLY_NOT
     assert got == [Reason.LEGAL_ENTITY_NO]  # only what decided it; the card lists the rest
@@ -206,10 +208,15 @@ def test_the_marks_in_kazakh_and_russian(catalogs: Catalogs) -> None:
 
 def test_the_card_lists_every_finding(catalogs: Catalogs) -> None:
     ru = catalogs["ru"]
-    call = Call(regions=("almaty", "astana", "shymkent", "karaganda"), sectors=("health",), youth_organizations=True)
+    call = Call(
+        regions=("almaty", "astana", "shymkent", "karaganda"), sectors=("health",), youth_organizations=True
+    )
     lines = fit_lines(ru, ASSOCIATION, grant_fit(ASSOCIATION, call))
     assert lines[0] == "<b>⛔ Скорее не подходит</b>"
     assert lines[1] == "✅ для молодежных организаций: ваша — молодежная"
     # Four regions: the first three in the alphabet, then "…"; and the NGO's own.
-    assert lines[2] == "⛔ только для: Алматы, Астана, Карагандинская область, …; ваш регион — Актюбинская область"
+    assert (
+        lines[2]
+        == "⛔ только для: Алматы, Астана, Карагандинская область, …; ваш регион — Актюбинская область"
+    )
     assert lines[3] == "⛔ для сфер: Здоровье; ваши сферы: Образование, Молодежь"
