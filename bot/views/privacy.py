@@ -48,7 +48,8 @@ def _kept_text(t: Translator, user: UserProfile) -> str:
             ),
             t._(
                 "An NGO representative's NGO profile (legal form, NGO database listing, region, sectors, "
-                "youth organization) is kept too, if they filled it in, and goes with the role."
+                "youth organization) is kept too, if they filled it in; withdrawing consent or deleting the "
+                "data removes it."
             ),
             t._("Consent given: %(date)s") % {"date": t.date(user.consent_at)},
             "",
