@@ -40,6 +40,7 @@ from bot.services.grant_questions import GrantQuestionService
 from bot.services.grant_saves import SavedGrantService
 from bot.services.grant_subscriptions import GrantSubscriptionService
 from bot.services.grants import GrantService
+from bot.services.ngo_profiles import NgoProfileService
 from bot.services.notices import NoticeService
 from bot.services.publishing import PublishingService
 from bot.services.ratings import RatingService
@@ -87,6 +88,7 @@ class Application:
     grant_questions: GrantQuestionService
     saved_grants: SavedGrantService
     grant_subscriptions: GrantSubscriptionService
+    ngo_profiles: NgoProfileService
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -151,6 +153,7 @@ def build_application(
     grant_subscriptions = GrantSubscriptionService(database, clock, settings.tz, wake_sender=sender.wake)
     attendance = AttendanceService(database, clock, settings.admin_ids)
     ratings = RatingService(database, clock, settings.admin_ids, wake_sender=sender.wake)
+    ngo_profiles = NgoProfileService(database, clock)
     dispatcher = create_dispatcher(
         settings,
         database,
@@ -168,6 +171,7 @@ def build_application(
         grant_questions,
         saved_grants,
         grant_subscriptions,
+        ngo_profiles,
     )
     inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
     keep_updates = timedelta(days=settings.inbox_keep_days)
@@ -223,6 +227,7 @@ def build_application(
         grant_questions,
         saved_grants,
         grant_subscriptions,
+        ngo_profiles,
     )
 
 

@@ -31,6 +31,7 @@ from bot.services.grant_questions import GrantQuestionService
 from bot.services.grant_saves import SavedGrantService
 from bot.services.grant_subscriptions import GrantSubscriptionService
 from bot.services.grants import GrantService
+from bot.services.ngo_profiles import NgoProfileService
 from bot.services.publishing import PublishingService
 from bot.services.ratings import RatingService
 from bot.services.users import UserService
@@ -124,6 +125,7 @@ def create_dispatcher(
     grant_questions: GrantQuestionService,
     saved_grants: SavedGrantService,
     grant_subscriptions: GrantSubscriptionService,
+    ngo_profiles: NgoProfileService,
 ) -> Dispatcher:
     """The production dispatcher; tests build theirs with this same function."""
     dispatcher = Dispatcher(
@@ -147,6 +149,7 @@ def create_dispatcher(
         grant_questions=grant_questions,
         saved_grants=saved_grants,
         grant_subscriptions=grant_subscriptions,
+        ngo_profiles=ngo_profiles,
     )
     dispatcher.update.outer_middleware(UserMiddleware(users, catalogs, dispatcher.fsm))
     dispatcher.update.outer_middleware(dispatcher.fsm)

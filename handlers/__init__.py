@@ -19,6 +19,7 @@ from handlers import (
     language,
     membership,
     menu,
+    ngo_profiles,
     onboarding,
     organizer_tools,
     privacy,
@@ -48,6 +49,7 @@ def setup_routers() -> Router:
         privacy.router(),  # open before onboarding's catch-all: one may ask before consenting
         onboarding.router(),
         profile.router(),
+        ngo_profiles.router(),  # its dialog's "use the buttons" answer before the catch-alls
         publishing.router(),  # its dialog's answers before the catch-alls
         events.router(),
         organizer_tools.router(),

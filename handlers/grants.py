@@ -19,6 +19,7 @@ from bot.replies import send, show
 from bot.services.grant_questions import GrantQuestionService
 from bot.services.grant_saves import SavedGrantService
 from bot.services.grants import GrantError, GrantService
+from bot.services.ngo_profiles import NgoProfileService
 from bot.views import View
 from bot.views.grants import (
     GrantsAction,
@@ -83,6 +84,7 @@ async def on_list(
     callback_data: GrantsCallback,
     user: UserProfile,
     grants: GrantService,
+    ngo_profiles: NgoProfileService,
     clock: Clock,
     t: Translator,
     callback_answer: CallbackAnswer,
@@ -92,7 +94,8 @@ async def on_list(
     except GrantError as error:
         callback_answer.text = grant_refusal_text(t, error.problem)
         return
-    await show(query, grants_list_view(t, page, clock.now()))
+    viewer = await ngo_profiles.viewer(user.id)
+    await show(query, grants_list_view(t, page, clock.now(), viewer))
 
 
 async def on_card(
@@ -102,6 +105,7 @@ async def on_card(
     grants: GrantService,
     grant_questions: GrantQuestionService,
     saved_grants: SavedGrantService,
+    ngo_profiles: NgoProfileService,
     clock: Clock,
     t: Translator,
     callback_answer: CallbackAnswer,
@@ -114,6 +118,7 @@ async def on_card(
     admin = await grants.is_admin(user.id)
     published = await grant_questions.published_count(grant.id)
     saved = await saved_grants.is_saved(user.id, grant.id)
+    viewer = await ngo_profiles.viewer(user.id)
     view = grant_card_view(
         t,
         grant,
@@ -123,6 +128,7 @@ async def on_card(
         published_questions=published,
         saved=saved,
         hide=True,
+        viewer=viewer,
     )
     await show(query, view)
 
@@ -148,6 +154,7 @@ async def on_search_words(
     message: Message,
     user: UserProfile,
     grants: GrantService,
+    ngo_profiles: NgoProfileService,
     clock: Clock,
     state: FSMContext,
     raw_state: str | None,
@@ -160,7 +167,8 @@ async def on_search_words(
         await send(message, View(grant_refusal_text(t, error.problem)))
         return
     await end_conversation(state, raw_state)
-    await send(message, grants_list_view(t, page, clock.now()))
+    viewer = await ngo_profiles.viewer(user.id)
+    await send(message, grants_list_view(t, page, clock.now(), viewer))
 
 
 async def on_not_words(message: Message, t: Translator) -> None:

@@ -94,6 +94,27 @@ class Admin(Base):
     promoted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class NgoProfile(Base):
+    """What an approved NGO told about itself (bot/services/ngo_profiles.py), for the grant calls' "fits /
+    probably not / unsure" marks; one row per user, deleted with their data."""
+
+    __tablename__ = "ngo_profiles"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # association, foundation, institution, other (a registered legal entity), or group (an initiative
+    # group without registration): bot/domain/ngo_profiles.py.
+    legal_form: Mapped[str] = mapped_column(String(16))
+    # Listed in the national NGO database: yes, no or unknown.
+    listed: Mapped[str] = mapped_column(String(8))
+    region: Mapped[str] = mapped_column(String(32))
+    # Sector codes (bot/domain/grants.py: Sector), space-separated.
+    sectors: Mapped[str] = mapped_column(String(200))
+    # A youth organization.
+    youth: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class FSMRecord(Base):
     """Conversation state of one chat/user key, kept as JSON so that it survives restarts."""
 

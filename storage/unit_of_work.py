@@ -30,6 +30,7 @@ from storage.repositories.grant_search import GrantSearchIndex, search_index
 from storage.repositories.grant_subscriptions import GrantSubscriptionRepository
 from storage.repositories.grants import GrantRepository
 from storage.repositories.inbox import InboxRepository
+from storage.repositories.ngo_profiles import NgoProfileRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.personal_data import PersonalDataRepository
 from storage.repositories.publishing import PublishingRepository
@@ -163,6 +164,10 @@ class UnitOfWork:
     @cached_property
     def grant_saves(self) -> GrantSaveRepository:
         return GrantSaveRepository(self.connection)
+
+    @cached_property
+    def ngo_profiles(self) -> NgoProfileRepository:
+        return NgoProfileRepository(self.connection)
 
     @cached_property
     def grant_search(self) -> GrantSearchIndex:

@@ -21,6 +21,7 @@ from bot.domain.roles import ROLES_NEEDING_APPROVAL, Role
 from bot.services.admins import admin_ids
 from bot.services.approvals import role_request_message
 from bot.services.line import tell_line_moved
+from bot.services.ngo_profiles import export_of
 from bot.settings import SUPPORTED_LOCALES
 from storage.database import Database
 from storage.repositories.users import UserProfile
@@ -148,6 +149,7 @@ class UserService:
         async with self.database.transaction() as uow:
             forgotten: dict[str, Any] = dict.fromkeys(PERSONAL_FIELDS)
             user = await uow.users.update(user_id, now=self.clock.now(), consent_at=None, **forgotten)
+            await uow.ngo_profiles.delete(user_id)  # kept with consent only, as the role it belongs to
             await _forget_conversations(uow, user_id)
         return _found(user, user_id, consented=False)
 
@@ -223,13 +225,14 @@ class UserService:
             if user is None:
                 return {}
             more = await uow.personal_data.export(user_id)
-        return {
-            **{
-                key: value.isoformat() if isinstance(value, datetime) else value
-                for key, value in asdict(user).items()
-            },
-            **more,
+            ngo_profile = await uow.ngo_profiles.get(user_id)
+        data = {
+            key: value.isoformat() if isinstance(value, datetime) else value
+            for key, value in asdict(user).items()
         }
+        if ngo_profile is not None:
+            data["ngo_profile"] = export_of(ngo_profile)
+        return {**data, **more}
 
     async def erase(self, user_id: int) -> None:
         """Forget the user entirely. Their next message starts from a blank first contact."""
@@ -249,6 +252,7 @@ class UserService:
             await uow.personal_data.forget(user_id)  # their searches, and the rest that is theirs alone
             # Nothing more goes out to them: reminders, notices, decisions still waiting.
             await uow.outbox.drop_for_recipient(user_id, "the user deleted their data", owner="")
+            await uow.ngo_profiles.delete(user_id)
             await uow.users.delete(user_id)
             await _forget_conversations(uow, user_id)
         if moved:

@@ -13,6 +13,7 @@ from bot.i18n import Translator
 from bot.services.approvals import Decision, Outcome
 from bot.text import escape
 from bot.views import View, button, inline_keyboard
+from bot.views.ngo_profiles import fill_in_button
 
 
 class ApprovalCallback(CallbackData, prefix="ap"):
@@ -63,7 +64,13 @@ def role_decision_view(t: Translator, params: Mapping[str, Any]) -> View:
     """To the requester: the outcome, in their language."""
     role = role_name(t, str(params["role"]))
     if params.get("approved"):
-        return View(t._("✅ Your request is approved: you are now «%(role)s» in Belsendi.") % {"role": role})
+        text = t._("✅ Your request is approved: you are now «%(role)s» in Belsendi.") % {"role": role}
+        if params["role"] == Role.NGO:  # the NGO profile marks the grant calls that fit
+            text += "\n" + t._(
+                "Fill in a short NGO profile, and each grant call shows whether it fits you, and why."
+            )
+            return View(text, inline_keyboard([fill_in_button(t)]))
+        return View(text)
     text = t._("Your request to be confirmed as «%(role)s» was not approved.") % {"role": role}
     reason = params.get("reason")
     if reason:

@@ -24,12 +24,15 @@ from bot.domain.grants import (
     Sector,
     effective_status,
 )
+from bot.domain.ngo_profiles import grant_fit
 from bot.domain.regions import REGIONS, REGIONS_BY_CODE
 from bot.i18n import N_, Translator
 from bot.services.grants import PAGE_SIZE, GrantPage, GrantProblem, GrantQuery
+from bot.services.ngo_profiles import Viewer
 from bot.text import escape
 from bot.views import View, button
 from bot.views.menu import Origin, back_button
+from bot.views.ngo_profiles import fill_in_button, fill_in_hint_text, fit_line, fit_lines
 from storage.repositories.grants import GrantRecord
 
 # Amounts travel in button data in millions of tenge (the choices are whole millions).
@@ -163,8 +166,10 @@ def filters_text(t: Translator, query: GrantQuery) -> str | None:
     return t._("Filters: %(filters)s") % {"filters": " · ".join(parts)} if parts else None
 
 
-def grants_list_view(t: Translator, page: GrantPage, now: datetime) -> View:
+def grants_list_view(t: Translator, page: GrantPage, now: datetime, viewer: Viewer | None = None) -> View:
+    """The page; for an approved NGO (`viewer`) each call marked by its profile, or a hint to fill one."""
     query = page.query
+    profile = viewer.profile if viewer is not None else None
     lines = []
     if page.reading is None:
         lines.append(t._("💰 <b>Open grant calls</b>, nearest deadline first"))
@@ -177,6 +182,8 @@ def grants_list_view(t: Translator, page: GrantPage, now: datetime) -> View:
     if page.loosened:
         lines.append(t._("No call has all of these words; these have some of them."))
     rows: list[list[InlineKeyboardButton]] = []
+    if viewer is not None and viewer.ngo and profile is None and page.grants:
+        lines.append(fill_in_hint_text(t))
     if not page.grants:
         lines += ["", _nothing_found_text(t, page)]
     for number, grant in enumerate(page.grants, query.page * PAGE_SIZE + 1):
@@ -190,6 +197,8 @@ def grants_list_view(t: Translator, page: GrantPage, now: datetime) -> View:
                 "left": time_left_text(t, grant.deadline, now),
             },
         ]
+        if profile is not None:
+            lines.append(fit_line(t, profile, grant_fit(profile, grant)))
         title = grant_title(t, grant)
         label = title if len(title) <= BUTTON_TITLE_MAX else title[: BUTTON_TITLE_MAX - 1] + "…"
         rows.append([grants_button(f"{number}. {label}", GrantsAction.CARD, query, grant_id=grant.id)])
@@ -200,6 +209,8 @@ def grants_list_view(t: Translator, page: GrantPage, now: datetime) -> View:
         paging.append(grants_button(t._("Later ➡️"), GrantsAction.LIST, query, page=query.page + 1))
     if paging:
         rows.append(paging)
+    if viewer is not None and viewer.ngo and profile is None and page.grants:
+        rows.append([fill_in_button(t)])
     rows += _adjust_rows(t, page)
     rows.append(
         [
@@ -285,10 +296,12 @@ def grant_card_view(
     published_questions: int = 0,
     saved: bool | None = None,
     hide: bool = False,
+    viewer: Viewer | None = None,
 ) -> View:
     """A call's card; `published_questions`: how many questions with answers an admin put on it;
     `saved`: whether the reader saved it (None: no save button, as in a preview); with `hide`, an open
-    call has a "Not relevant" button (a reader's card)."""
+    call has a "Not relevant" button (a reader's card); for an approved NGO (`viewer`) marked by its
+    profile with every reason, or a hint to fill one in."""
     status = effective_status(grant.status, grant.deadline, now)
     lines = [
         f"<b>{grant_title(t, grant)}</b>",
@@ -305,6 +318,11 @@ def grant_card_view(
         )
     else:
         lines.append(t._("🔒 Closed: applications are no longer accepted."))
+    profile = viewer.profile if viewer is not None else None
+    if profile is not None:
+        lines += ["", *fit_lines(t, profile, grant_fit(profile, grant))]
+    elif viewer is not None and viewer.ngo:
+        lines += ["", fill_in_hint_text(t)]
     summary = _in_language(t, grant.summary_kk, grant.summary_ru)
     if summary:
         lines += ["", summary]
@@ -350,6 +368,8 @@ def grant_card_view(
         rows.insert(
             0, [subscription_button(t._("🙈 Not relevant"), SubscriptionAction.HIDE, grant_id=grant.id)]
         )
+    if viewer is not None and viewer.ngo and profile is None:
+        rows.insert(0, [fill_in_button(t)])
     if admin:
         from bot.views.grant_admin import admin_row  # the admins' buttons live with their dialog
 

@@ -46,6 +46,11 @@ def _kept_text(t: Translator, user: UserProfile) -> str:
                 "• your phone number, if you shared it.\n"
                 "We use it only to run the bot and never hand it to anyone else."
             ),
+            t._(
+                "An NGO representative's NGO profile (legal form, NGO database listing, region, sectors, "
+                "youth organization) is kept too, if they filled it in; withdrawing consent or deleting the "
+                "data removes it."
+            ),
             t._("Consent given: %(date)s") % {"date": t.date(user.consent_at)},
             "",
             t._(

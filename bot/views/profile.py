@@ -17,6 +17,7 @@ from bot.text import escape
 from bot.views import View, button, inline_keyboard, with_notice, with_row
 from bot.views.attendance import record_lines
 from bot.views.menu import MenuAction, MenuCallback, Origin, back_button
+from bot.views.ngo_profiles import NgoProfileAction, NgoProfileCallback
 from bot.views.onboarding import region_keyboard, role_buttons
 from bot.views.privacy import PrivacyAction, PrivacyCallback
 from storage.repositories.users import UserProfile
@@ -51,10 +52,14 @@ class RoleEditCallback(CallbackData, prefix="ro"):
     origin: Origin
 
 
-def profile_keyboard(t: Translator, *, has_phone: bool, reminders_on: bool = True) -> InlineKeyboardMarkup:
+def profile_keyboard(
+    t: Translator, *, has_phone: bool, reminders_on: bool = True, ngo: bool = False
+) -> InlineKeyboardMarkup:
+    """`ngo`: an approved NGO, who also has the NGO profile (for the grant calls' marks)."""
     phone = [button(t._("📱 Phone"), ProfileCallback(action=ProfileAction.PHONE))]
     if has_phone:
         phone.append(button(t._("✖️ Remove phone"), ProfileCallback(action=ProfileAction.PHONE_REMOVE)))
+    extra = [button(t._("🏢 NGO profile"), NgoProfileCallback(action=NgoProfileAction.SHOW))] if ngo else []
     return inline_keyboard(
         [
             button(t._("✏️ Name"), ProfileCallback(action=ProfileAction.NAME)),
@@ -66,10 +71,11 @@ def profile_keyboard(t: Translator, *, has_phone: bool, reminders_on: bool = Tru
                 t._("🔕 Turn event reminders off") if reminders_on else t._("🔔 Turn event reminders on"),
                 ProfileCallback(action=ProfileAction.REMINDERS),
             ),
+            *extra,
             button(t._("🔒 Privacy"), PrivacyCallback(action=PrivacyAction.SHOW, origin=Origin.PROFILE)),
             button(t._("⬅️ Menu"), MenuCallback(action=MenuAction.MENU)),
         ],
-        (2, 2, len(phone), 1, 1, 1),
+        (2, 2, len(phone), 1, *([1] * len(extra)), 1, 1),
     )
 
 
@@ -109,7 +115,9 @@ def profile_view(
     ]
     if record is not None:  # above the last line, the date they joined
         lines[-1:-1] = record_lines(t, record)
-    keyboard = profile_keyboard(t, has_phone=user.phone is not None, reminders_on=reminders_on)
+    keyboard = profile_keyboard(
+        t, has_phone=user.phone is not None, reminders_on=reminders_on, ngo=user.role == Role.NGO
+    )
     return with_notice(View("\n".join(lines), keyboard), notice)
 
 
