@@ -1,4 +1,10 @@
-"""Keeps pydantic's `Response[T]` classes built for the answers of the bot's calls.
+"""Keeps pydantic's models built for what the bot receives and calls, and the `Response[T]` classes
+of their answers.
+
+aiogram's models are built on first use (bot/telegram/lazy_models.py). The ones the bot uses are built
+here when its session is made, before any update: no reply waits for a build (a first `sendMessage`
+would take tens of milliseconds longer, enough to land a message to a chat less than the second
+Telegram asks after the one before it, though the pacer spaced them a second apart).
 
 aiogram parses every answer from Telegram with `Response[T]`, `T` being what the method returns
 (`Message`, `bool`...). Pydantic keeps those generic classes only weakly: between two calls the garbage
@@ -14,15 +20,62 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.methods import Response, TelegramMethod
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    CopyMessage,
+    DeleteMessage,
+    DeleteMyCommands,
+    DeleteWebhook,
+    EditMessageCaption,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetMe,
+    GetUpdates,
+    Response,
+    SendDocument,
+    SendLocation,
+    SendMessage,
+    SendPhoto,
+    SendVenue,
+    SetMyCommands,
+    SetWebhook,
+    TelegramMethod,
+)
 from aiogram.methods.base import TelegramType
+from aiogram.types import Update
+
+# Every method the bot calls (the fake Telegram serves these and a few more).
+METHODS_IN_USE: tuple[type[TelegramMethod[Any]], ...] = (
+    GetMe,
+    GetUpdates,
+    SetWebhook,
+    DeleteWebhook,
+    SendMessage,
+    EditMessageText,
+    EditMessageReplyMarkup,
+    EditMessageCaption,
+    AnswerCallbackQuery,
+    DeleteMessage,
+    SetMyCommands,
+    DeleteMyCommands,
+    SendDocument,
+    SendPhoto,
+    SendVenue,
+    SendLocation,
+    CopyMessage,
+)
 
 
 class KeepResponseTypes(BaseRequestMiddleware):
-    """Bot-session middleware: `Response[T]` for each method's `T`, built once and held."""
+    """Bot-session middleware: the models in use built at once, and `Response[T]` for each method's
+    `T`, built once and held."""
 
     def __init__(self) -> None:
         self._held: dict[Any, Any] = {}
+        Update.model_rebuild()  # a webhook's update is parsed without a Response
+        for method in METHODS_IN_USE:
+            method.model_rebuild()
+            self._hold(method.__returning__)
 
     async def __call__(
         self,
@@ -30,7 +83,9 @@ class KeepResponseTypes(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Any:
-        returning = method.__returning__
-        if returning not in self._held:
-            self._held[returning] = Response[returning]  # type: ignore[valid-type]
+        self._hold(method.__returning__)
         return await make_request(bot, method)
+
+    def _hold(self, returning: Any) -> None:
+        if returning not in self._held:
+            self._held[returning] = Response[returning]
