@@ -346,34 +346,31 @@ def grant_card_view(
     if grant.source_url:
         lines.append(t._("Source: %(link)s") % {"link": escape(grant.source_url)})
     lines.append(t._("Published: %(date)s") % {"date": t.date(grant.published_at)})
-    back = grants_button(t._("⬅️ Grant calls"), GrantsAction.LIST, query)
-    rows = [[back], [back_button(t, Origin.MENU)]]
+    is_open = status is GrantStatus.OPEN
+    rows: list[list[InlineKeyboardButton]] = []
+    # Top down: what the reader does with the call, then asking about it, then "not for me", then back.
+    if saved:
+        lines.append(t._("⭐ In your saved calls: reminders come before the deadline."))
+        toggle = grants_button(t._("✖️ Remove from saved"), GrantsAction.UNSAVE, query, grant_id=grant.id)
+        rows.append([toggle, saved_calls_button(t)])
+    elif saved is not None:
+        save = grants_button(t._("⭐ Save and remind me"), GrantsAction.SAVE, query, grant_id=grant.id)
+        rows.append([save, saved_calls_button(t)] if is_open else [saved_calls_button(t)])
     if grant.id:  # not on a preview
         from bot.views.grant_questions import card_rows  # the questions' buttons live with their dialog
 
-        rows[:0] = card_rows(t, grant, status is GrantStatus.OPEN, published_questions)
-    if saved is not None:
-        if saved:
-            lines.append(t._("⭐ In your saved calls: reminders come before the deadline."))
-            toggle = grants_button(t._("✖️ Remove from saved"), GrantsAction.UNSAVE, query, grant_id=grant.id)
-            rows.insert(0, [toggle, saved_calls_button(t)])
-        elif status is GrantStatus.OPEN:
-            toggle = grants_button(t._("⭐ Save and remind me"), GrantsAction.SAVE, query, grant_id=grant.id)
-            rows.insert(0, [toggle, saved_calls_button(t)])
-        else:
-            rows.insert(0, [saved_calls_button(t)])
-    if hide and status is GrantStatus.OPEN:
+        rows += card_rows(t, grant, is_open, published_questions)
+    if hide and is_open:
         from bot.views.grant_subscriptions import SubscriptionAction, subscription_button
 
-        rows.insert(
-            0, [subscription_button(t._("🙈 Not relevant"), SubscriptionAction.HIDE, grant_id=grant.id)]
-        )
+        rows.append([subscription_button(t._("🙈 Not relevant"), SubscriptionAction.HIDE, grant_id=grant.id)])
     if viewer is not None and viewer.ngo and profile is None:
-        rows.insert(0, [fill_in_button(t)])
+        rows.append([fill_in_button(t)])
+    rows += [[grants_button(t._("⬅️ Grant calls"), GrantsAction.LIST, query)], [back_button(t, Origin.MENU)]]
     if admin:
         from bot.views.grant_admin import admin_row  # the admins' buttons live with their dialog
 
-        rows.insert(0, admin_row(t, grant, status is GrantStatus.OPEN))
+        rows.insert(0, admin_row(t, grant, is_open))
     return View("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
