@@ -18,6 +18,7 @@ from bot.views.privacy import PrivacyAction, PrivacyCallback
 from storage.database import Database
 from storage.models import Base
 from tests.events_support import ADMIN
+from tests.grants_support import call
 from tests.harness import BotHarness
 from tests.organizer_support import organizer, organizers_event, volunteer
 
@@ -37,6 +38,12 @@ async def volunteer_with_a_history(harness: BotHarness, app: Application, clock:
     ahead = await organizers_event(app, 5301, clock.now(), title_ru="Будущий субботник")
     await app.events.register(7301, ahead)
     await app.grants.ask(7301, "жастар гранты")
+    grant = await app.grants.add(ADMIN, call(clock.now(), "pd-1", title_kk="Жастар гранты"))
+    await app.saved_grants.save(7301, grant.id)
+    await app.grant_questions.ask(7301, grant.id, "Бастамашыл топ өтінім бере ала ма?")
+    await app.grant_subscriptions.toggle_sector(7301, "youth")
+    await app.grant_subscriptions.subscribe(7301)
+    await app.grant_subscriptions.hide(7301, grant.id)
     await app.admins.promote(ADMIN, "7301")
     return past
 
@@ -61,6 +68,10 @@ async def test_the_export_holds_registrations_ratings_searches_and_roles(
     assert [(r["event_id"], r["score"]) for r in data["event_ratings"]] == [(past, 5)]
     assert [s["text"] for s in data["grant_searches"]] == ["жастар гранты"]
     assert [a["promoted_by"] for a in data["admin"]] == [ADMIN]
+    assert [g["grant_title_kk"] for g in data["saved_grants"]] == ["Жастар гранты"]
+    assert [q["question"] for q in data["grant_questions"]] == ["Бастамашыл топ өтінім бере ала ма?"]
+    assert data["grant_subscription"][0]["sectors"] == "youth"
+    assert len(data["hidden_grants"]) == 1
     assert data["events_organized"] == []
 
     organizer_data = await app.users.export_data(5301)
@@ -75,7 +86,18 @@ async def test_erasure_leaves_nothing_of_theirs(
 
     assert await app.users.export_data(7301) == {}
     async with database.reading() as uow:
-        for name in ("registrations", "event_ratings", "grant_searches", "admins"):
+        for name in (
+            "registrations",
+            "event_ratings",
+            "grant_searches",
+            "grant_questions",
+            "grant_saves",
+            "grant_reminder_settings",
+            "grant_subscriptions",
+            "grant_alerts",
+            "grant_hidden",
+            "admins",
+        ):
             table = Base.metadata.tables[name]
             count = select(func.count()).select_from(table).where(table.c.user_id == 7301)
             assert (await uow.connection.execute(count)).scalar() == 0, name
