@@ -42,7 +42,7 @@ def sectors_view(t: Translator, catalogue: SectorCatalogue, notice: str | None =
     lines = [
         t._("🏷 <b>Grant sectors</b>"),
         t._(
-            "Calls, alerts and NGO profiles are sorted by these. Add a sector with its Kazakh and Russian "
+            "Grant calls, alerts and NGO profiles use these sectors. Add one with its Kazakh and Russian "
             "names; a retired one is no longer offered, but the calls that have it keep it."
         ),
         "",
