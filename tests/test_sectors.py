@@ -364,3 +364,13 @@ def test_the_catalogue_names_and_orders_sectors_in_each_language(app: Applicatio
         < ru_labels.index("Здоровье")
     )
     assert catalogue == SectorCatalogue(catalogue.added)
+
+
+async def test_erasing_an_admins_data_keeps_their_sectors_without_their_id(
+    harness: BotHarness, app: Application
+) -> None:
+    await member(harness, ADMIN, "kk")
+    await digital(app)
+    await app.users.erase(ADMIN)
+    assert await added_rows(app) == [(1, KK, RU, None, None)]
+    assert (await app.sectors.catalogue()).added == (AddedSector(1, KK, RU),)
