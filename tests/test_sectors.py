@@ -87,7 +87,7 @@ async def test_an_admin_adds_a_sector_in_a_kazakh_dialog_with_every_name_checked
     admin = await member(harness, ADMIN, "kk")
     (screen,) = texts(await admin.send("/sectors"))
     assert screen.startswith("🏷 <b>Грант салалары</b>")
-    assert "Кірістірілгендер: " in screen
+    assert "Негізгі салалар: " in screen
     assert "Жастар" in screen
     assert "Әзірге ешбір сала қосылмаған." in screen
     (prompt,) = texts(await admin.press_text("➕ Сала қосу"))
