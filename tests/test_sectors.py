@@ -371,6 +371,8 @@ async def test_erasing_an_admins_data_keeps_their_sectors_without_their_id(
 ) -> None:
     await member(harness, ADMIN, "kk")
     await digital(app)
+    exported = await app.users.export_data(ADMIN)
+    assert [(row["name_kk"], row["name_ru"]) for row in exported["sectors_added"]] == [(KK, RU)]
     await app.users.erase(ADMIN)
     assert await added_rows(app) == [(1, KK, RU, None, None)]
     assert (await app.sectors.catalogue()).added == (AddedSector(1, KK, RU),)

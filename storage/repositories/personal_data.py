@@ -94,6 +94,11 @@ def _sections(user_id: int) -> dict[str, Select[Any]]:
         .where(_hidden.c.user_id == user_id)
         .order_by(_hidden.c.hidden_at, _hidden.c.grant_id),
         "admin": select(_admins.c.promoted_by, _admins.c.promoted_at).where(_admins.c.user_id == user_id),
+        "sectors_added": select(
+            _added_sectors.c.id, _added_sectors.c.name_kk, _added_sectors.c.name_ru, _added_sectors.c.added_at
+        )
+        .where(_added_sectors.c.added_by == user_id)
+        .order_by(_added_sectors.c.id),
     }
 
 
