@@ -45,6 +45,7 @@ from bot.services.notices import NoticeService
 from bot.services.publishing import PublishingService
 from bot.services.ratings import RatingService
 from bot.services.reminders import EVENT_REMINDER, STILL_COMING
+from bot.services.sectors import SectorService
 from bot.services.users import UserService
 from bot.settings import Settings
 from bot.webhook import serve_webhook
@@ -89,6 +90,7 @@ class Application:
     saved_grants: SavedGrantService
     grant_subscriptions: GrantSubscriptionService
     ngo_profiles: NgoProfileService
+    sectors: SectorService
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -154,6 +156,7 @@ def build_application(
     attendance = AttendanceService(database, clock, settings.admin_ids)
     ratings = RatingService(database, clock, settings.admin_ids, wake_sender=sender.wake)
     ngo_profiles = NgoProfileService(database, clock)
+    sectors = SectorService(database, clock, catalogs, settings.admin_ids)
     dispatcher = create_dispatcher(
         settings,
         database,
@@ -172,6 +175,7 @@ def build_application(
         saved_grants,
         grant_subscriptions,
         ngo_profiles,
+        sectors,
     )
     inbox = Inbox(database, dispatcher, bot, clock, catalogs, **(inbox_options or {}))  # type: ignore[arg-type]
     keep_updates = timedelta(days=settings.inbox_keep_days)
@@ -228,6 +232,7 @@ def build_application(
         saved_grants,
         grant_subscriptions,
         ngo_profiles,
+        sectors,
     )
 
 

@@ -34,6 +34,7 @@ from bot.services.grants import GrantService
 from bot.services.ngo_profiles import NgoProfileService
 from bot.services.publishing import PublishingService
 from bot.services.ratings import RatingService
+from bot.services.sectors import SectorService
 from bot.services.users import UserService
 from bot.settings import Settings
 from bot.telegram.resilience import (
@@ -126,6 +127,7 @@ def create_dispatcher(
     saved_grants: SavedGrantService,
     grant_subscriptions: GrantSubscriptionService,
     ngo_profiles: NgoProfileService,
+    sectors: SectorService,
 ) -> Dispatcher:
     """The production dispatcher; tests build theirs with this same function."""
     dispatcher = Dispatcher(
@@ -150,6 +152,7 @@ def create_dispatcher(
         saved_grants=saved_grants,
         grant_subscriptions=grant_subscriptions,
         ngo_profiles=ngo_profiles,
+        sectors=sectors,
     )
     dispatcher.update.outer_middleware(UserMiddleware(users, catalogs, dispatcher.fsm))
     dispatcher.update.outer_middleware(dispatcher.fsm)

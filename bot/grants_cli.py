@@ -10,6 +10,7 @@ from bot.clock import SystemClock
 from bot.i18n import Catalogs
 from bot.services.grant_import import CatalogueError, read_catalogue, shift_forward
 from bot.services.grants import GrantService, ImportOutcome
+from bot.services.sectors import SectorService
 from bot.settings import Settings
 from storage.database import Database
 
@@ -25,16 +26,19 @@ def _service(settings: Settings, database: Database) -> GrantService:
 
 
 async def import_file(settings: Settings, path: Path) -> int:
-    """Import the file in one transaction; every bad row is reported and then nothing is imported."""
-    try:
-        drafts = read_catalogue(path, settings.tz)
-    except CatalogueError as error:
-        print(f"{path}: nothing imported; {len(error.problems)} problem(s):", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
+    """Import the file in one transaction; every bad row is reported and then nothing is imported.
+    Sector codes are the built-in ones and those admins added in the bot (/sectors)."""
     database = Database(settings.database_url)
     try:
+        catalogs = Catalogs(settings.default_locale, settings.tz)
+        sectors = await SectorService(database, SystemClock(), catalogs, settings.admin_ids).catalogue()
+        try:
+            drafts = read_catalogue(path, settings.tz, sectors)
+        except CatalogueError as error:
+            print(f"{path}: nothing imported; {len(error.problems)} problem(s):", file=sys.stderr)
+            for problem in error.problems:
+                print(f"  {problem}", file=sys.stderr)
+            return 1
         outcome = await _service(settings, database).import_calls(drafts)
     finally:
         await database.dispose()

@@ -26,6 +26,7 @@ from handlers import (
     profile,
     publishing,
     ratings,
+    sectors,
     strangers,
 )
 
@@ -41,6 +42,7 @@ def setup_routers() -> Router:
         admins.router(),  # /admins, /promote, /revoke: every step re-checked by the service
         broadcasts.router(),  # admins too; the mute button works for anyone it reached
         grant_admin.router(),  # admins; every step re-checked by the service
+        sectors.router(),  # /sectors, admins; every step re-checked by the service
         grant_questions.router(),  # admins answer whether or not set up; asking needs onboarding
         strangers.router(),  # before any feature: a press from someone unknown reaches none
         membership.router(),

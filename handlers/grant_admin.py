@@ -18,6 +18,7 @@ from bot.i18n import Catalogs, Translator
 from bot.replies import send, show
 from bot.services.grant_import import FORM_FIELDS, CatalogueError, form_text, read_form
 from bot.services.grants import GrantError, GrantProblem, GrantQuery, GrantService, draft_of, preview_record
+from bot.services.sectors import SectorService
 from bot.views import View
 from bot.views.grant_admin import (
     GrantAdminAction,
@@ -54,18 +55,21 @@ def router() -> Router:
     return router
 
 
-async def on_new(message: Message, grants: GrantService, state: FSMContext, t: Translator) -> None:
+async def on_new(
+    message: Message, grants: GrantService, sectors: SectorService, state: FSMContext, t: Translator
+) -> None:
     if message.from_user is None or not await grants.is_admin(message.from_user.id):
         await send(message, View(grant_refusal_text(t, GrantProblem.NOT_ALLOWED)))
         return
     await start_conversation(state, GrantForm.form, {"grant_id": 0})
-    await send(message, form_view(t, EMPTY_FORM))
+    await send(message, form_view(t, EMPTY_FORM, await sectors.catalogue()))
 
 
 async def on_edit(
     query: CallbackQuery,
     callback_data: GrantAdminCallback,
     grants: GrantService,
+    sectors: SectorService,
     catalogs: Catalogs,
     state: FSMContext,
     t: Translator,
@@ -79,12 +83,13 @@ async def on_edit(
         callback_answer.text = grant_refusal_text(t, error.problem)
         return
     await start_conversation(state, GrantForm.form, {"grant_id": grant.id})
-    await show(query, form_view(t, form_text(draft_of(grant), catalogs.tz)))
+    await show(query, form_view(t, form_text(draft_of(grant), catalogs.tz), await sectors.catalogue()))
 
 
 async def on_form(
     message: Message,
     grants: GrantService,
+    sectors: SectorService,
     catalogs: Catalogs,
     clock: Clock,
     state: FSMContext,
@@ -96,8 +101,9 @@ async def on_form(
         await send(message, View(grant_refusal_text(t, GrantProblem.NOT_ALLOWED)))
         return
     text = message.text or ""
+    catalogue = await sectors.catalogue()
     try:
-        draft = read_form(text, catalogs.tz)
+        draft = read_form(text, catalogs.tz, catalogue)
     except CatalogueError as error:
         await send(message, View(form_problems_text(t, [problem.field for problem in error.problems])))
         return  # the same step: the admin sends the form again
@@ -105,7 +111,10 @@ async def on_form(
     grant_id = int(data.get("grant_id", 0))
     await start_conversation(state, GrantForm.confirm, {"grant_id": grant_id, "form": text})
     record = preview_record(draft, clock.now())
-    cards = [grant_card_view(each, record, clock.now(), GrantQuery()).text for each in catalogs.all()]
+    cards = [
+        grant_card_view(each, record, clock.now(), GrantQuery(), sectors=catalogue).text
+        for each in catalogs.all()
+    ]
     await send(message, preview_view(t, cards, editing=bool(grant_id)))
 
 
@@ -116,6 +125,7 @@ async def on_not_text(message: Message, t: Translator) -> None:
 async def on_save(
     query: CallbackQuery,
     grants: GrantService,
+    sectors: SectorService,
     catalogs: Catalogs,
     clock: Clock,
     state: FSMContext,
@@ -124,8 +134,9 @@ async def on_save(
     callback_answer: CallbackAnswer,
 ) -> None:
     data = await conversation_data(state, raw_state, GrantForm.confirm)
+    catalogue = await sectors.catalogue()
     try:
-        draft = read_form(str(data.get("form", "")), catalogs.tz)
+        draft = read_form(str(data.get("form", "")), catalogs.tz, catalogue)
         grant_id = int(data.get("grant_id", 0))
         if grant_id:
             grant, _changes = await grants.edit(query.from_user.id, grant_id, draft)
@@ -139,13 +150,14 @@ async def on_save(
         return
     await end_conversation(state, raw_state)
     callback_answer.text = saved_text(t)
-    await show(query, grant_card_view(t, grant, clock.now(), GrantQuery(), admin=True))
+    await show(query, grant_card_view(t, grant, clock.now(), GrantQuery(), admin=True, sectors=catalogue))
 
 
 async def on_close(
     query: CallbackQuery,
     callback_data: GrantAdminCallback,
     grants: GrantService,
+    sectors: SectorService,
     clock: Clock,
     t: Translator,
     callback_answer: CallbackAnswer,
@@ -156,7 +168,8 @@ async def on_close(
         callback_answer.text = grant_refusal_text(t, error.problem)
         return
     callback_answer.text = closed_text(t)
-    await show(query, grant_card_view(t, grant, clock.now(), GrantQuery(), admin=True))
+    catalogue = await sectors.catalogue()
+    await show(query, grant_card_view(t, grant, clock.now(), GrantQuery(), admin=True, sectors=catalogue))
 
 
 async def on_cancel(query: CallbackQuery, state: FSMContext, raw_state: str | None, t: Translator) -> None:

@@ -14,6 +14,7 @@ from bot.i18n import Translator
 from bot.replies import show
 from bot.services.grant_saves import SavedGrantError, SavedGrantProblem, SavedGrantService
 from bot.services.grants import GrantError, GrantService
+from bot.services.sectors import SectorService
 from bot.views.grant_saves import (
     SavedAction,
     SavedCallback,
@@ -48,6 +49,7 @@ async def on_save(
     user: UserProfile,
     grants: GrantService,
     saved_grants: SavedGrantService,
+    sectors: SectorService,
     clock: Clock,
     t: Translator,
     callback_answer: CallbackAnswer,
@@ -71,7 +73,10 @@ async def on_save(
         return
     saved = await saved_grants.is_saved(user.id, grant_id)
     admin = await grants.is_admin(user.id)
-    view = grant_card_view(t, grant, clock.now(), query_of(callback_data), admin=admin, saved=saved)
+    catalogue = await sectors.catalogue()
+    view = grant_card_view(
+        t, grant, clock.now(), query_of(callback_data), admin=admin, saved=saved, sectors=catalogue
+    )
     await show(query, view)
 
 

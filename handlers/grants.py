@@ -20,6 +20,7 @@ from bot.services.grant_questions import GrantQuestionService
 from bot.services.grant_saves import SavedGrantService
 from bot.services.grants import GrantError, GrantService
 from bot.services.ngo_profiles import NgoProfileService
+from bot.services.sectors import SectorService
 from bot.views import View
 from bot.views.grants import (
     GrantsAction,
@@ -85,6 +86,7 @@ async def on_list(
     user: UserProfile,
     grants: GrantService,
     ngo_profiles: NgoProfileService,
+    sectors: SectorService,
     clock: Clock,
     t: Translator,
     callback_answer: CallbackAnswer,
@@ -95,7 +97,7 @@ async def on_list(
         callback_answer.text = grant_refusal_text(t, error.problem)
         return
     viewer = await ngo_profiles.viewer(user.id)
-    await show(query, grants_list_view(t, page, clock.now(), viewer))
+    await show(query, grants_list_view(t, page, clock.now(), viewer, await sectors.catalogue()))
 
 
 async def on_card(
@@ -106,6 +108,7 @@ async def on_card(
     grant_questions: GrantQuestionService,
     saved_grants: SavedGrantService,
     ngo_profiles: NgoProfileService,
+    sectors: SectorService,
     clock: Clock,
     t: Translator,
     callback_answer: CallbackAnswer,
@@ -129,13 +132,18 @@ async def on_card(
         saved=saved,
         hide=True,
         viewer=viewer,
+        sectors=await sectors.catalogue(),
     )
     await show(query, view)
 
 
-async def on_picker(query: CallbackQuery, callback_data: GrantsCallback, t: Translator) -> None:
+async def on_picker(
+    query: CallbackQuery, callback_data: GrantsCallback, sectors: SectorService, t: Translator
+) -> None:
+    if callback_data.action == GrantsAction.PICK_SECTOR:
+        await show(query, sector_picker_view(t, query_of(callback_data), await sectors.catalogue()))
+        return
     pickers = {
-        GrantsAction.PICK_SECTOR: sector_picker_view,
         GrantsAction.PICK_REGION: region_picker_view,
         GrantsAction.PICK_AMOUNT: amount_picker_view,
         GrantsAction.PICK_DAYS: days_picker_view,
@@ -155,6 +163,7 @@ async def on_search_words(
     user: UserProfile,
     grants: GrantService,
     ngo_profiles: NgoProfileService,
+    sectors: SectorService,
     clock: Clock,
     state: FSMContext,
     raw_state: str | None,
@@ -168,7 +177,7 @@ async def on_search_words(
         return
     await end_conversation(state, raw_state)
     viewer = await ngo_profiles.viewer(user.id)
-    await send(message, grants_list_view(t, page, clock.now(), viewer))
+    await send(message, grants_list_view(t, page, clock.now(), viewer, await sectors.catalogue()))
 
 
 async def on_not_words(message: Message, t: Translator) -> None:

@@ -17,10 +17,12 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.domain.grants import Sector
 from bot.domain.ngo_profiles import LegalForm, Listed, NgoProfile
 from bot.domain.regions import REGIONS_BY_CODE
+from bot.domain.sectors import ADDED_CODE_PATTERN
 from bot.filters import NOT_A_COMMAND, Onboarded
 from bot.i18n import Translator
 from bot.replies import send, show
 from bot.services.ngo_profiles import NgoProfileError, NgoProfileProblem, NgoProfileService
+from bot.services.sectors import SectorService
 from bot.views import View
 from bot.views.ngo_profiles import (
     NgoProfileAction,
@@ -77,7 +79,11 @@ def router() -> Router:
     router.callback_query.register(
         on_sector,
         StateFilter(NgoProfileForm.sectors),
-        _pressed(NgoProfileAction.SECTOR, {sector.value for sector in Sector}),
+        # A built-in sector, or one an admin added ("x-<id>": the service's catalogue checks it).
+        NgoProfileCallback.filter(
+            (F.action == NgoProfileAction.SECTOR)
+            & (F.value.in_({sector.value for sector in Sector}) | F.value.regexp(ADDED_CODE_PATTERN))
+        ),
     )
     router.callback_query.register(
         on_sectors_done,
@@ -98,6 +104,7 @@ async def on_show(
     query: CallbackQuery,
     user: UserProfile,
     ngo_profiles: NgoProfileService,
+    sectors: SectorService,
     t: Translator,
     callback_answer: CallbackAnswer,
 ) -> None:
@@ -106,7 +113,7 @@ async def on_show(
     except NgoProfileError as error:
         callback_answer.text = refusal_text(t, error.problem)
         return
-    await show(query, ngo_profile_view(t, profile))
+    await show(query, ngo_profile_view(t, profile, sectors=await sectors.catalogue()))
 
 
 async def on_start(
@@ -154,31 +161,39 @@ async def on_listed(
 async def on_region(
     query: CallbackQuery,
     callback_data: NgoProfileCallback,
+    sectors: SectorService,
     state: FSMContext,
     raw_state: str | None,
     t: Translator,
 ) -> None:
     data = await _answered(state, raw_state, NgoProfileForm.region, region=callback_data.value)
+    catalogue = await sectors.catalogue()
     await start_conversation(state, NgoProfileForm.sectors, data)
-    await show(query, sectors_step_view(t, data.get("sectors") or []))
+    await show(query, sectors_step_view(t, data.get("sectors") or [], catalogue))
 
 
 async def on_sector(
     query: CallbackQuery,
     callback_data: NgoProfileCallback,
+    sectors: SectorService,
     state: FSMContext,
     raw_state: str | None,
     t: Translator,
+    callback_answer: CallbackAnswer,
 ) -> None:
+    catalogue = await sectors.catalogue()
     data = await conversation_data(state, raw_state, NgoProfileForm.sectors)
     chosen = [sector for sector in data.get("sectors") or [] if isinstance(sector, str)]
     if callback_data.value in chosen:
         chosen.remove(callback_data.value)
-    else:
+    elif catalogue.is_offered(callback_data.value):
         chosen.append(callback_data.value)
+    else:  # forged, or a sector retired since the buttons were shown
+        callback_answer.text = refusal_text(t, NgoProfileProblem.BAD_ANSWER)
+        return
     data["sectors"] = chosen
     await start_conversation(state, NgoProfileForm.sectors, data)
-    await show(query, sectors_step_view(t, chosen))
+    await show(query, sectors_step_view(t, chosen, catalogue))
 
 
 async def on_sectors_done(
@@ -203,6 +218,7 @@ async def on_youth(
     callback_data: NgoProfileCallback,
     user: UserProfile,
     ngo_profiles: NgoProfileService,
+    sectors: SectorService,
     state: FSMContext,
     raw_state: str | None,
     t: Translator,
@@ -223,13 +239,14 @@ async def on_youth(
         callback_answer.text = refusal_text(t, error.problem)
         await show(query, View(refusal_text(t, error.problem)))
         return
-    await show(query, ngo_profile_view(t, profile, saved_text(t)))
+    await show(query, ngo_profile_view(t, profile, saved_text(t), await sectors.catalogue()))
 
 
 async def on_cancel(
     query: CallbackQuery,
     user: UserProfile,
     ngo_profiles: NgoProfileService,
+    sectors: SectorService,
     state: FSMContext,
     raw_state: str | None,
     t: Translator,
@@ -241,7 +258,7 @@ async def on_cancel(
     except NgoProfileError as error:
         callback_answer.text = refusal_text(t, error.problem)
         return
-    await show(query, ngo_profile_view(t, profile, cancelled_text(t)))
+    await show(query, ngo_profile_view(t, profile, cancelled_text(t), await sectors.catalogue()))
 
 
 async def on_stale(query: CallbackQuery, t: Translator, callback_answer: CallbackAnswer) -> None:
@@ -260,7 +277,7 @@ def _answers(profile: NgoProfile | None) -> dict[str, Any]:
         "legal_form": profile.legal_form.value,
         "listed": profile.listed.value,
         "region": profile.region,
-        "sectors": [sector.value for sector in profile.sectors],
+        "sectors": list(profile.sectors),
         "youth": profile.youth,
     }
 

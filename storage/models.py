@@ -401,6 +401,24 @@ class GrantSector(Base):
     sector: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
+class AddedSector(Base):
+    """A grant sector an admin added in the bot (bot/domain/sectors.py: its code is "x-<id>"), named in
+    Kazakh and Russian; a retired one is no longer offered, but what names it keeps it."""
+
+    __tablename__ = "added_sectors"
+    __table_args__ = (
+        UniqueConstraint("name_kk", name="uq_added_sectors_name_kk"),
+        UniqueConstraint("name_ru", name="uq_added_sectors_name_ru"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name_kk: Mapped[str] = mapped_column(String(64))
+    name_ru: Mapped[str] = mapped_column(String(64))
+    added_by: Mapped[int | None] = mapped_column(BigInteger)
+    added_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]
+
+
 class GrantRegion(Base):
     """A region a grant call is open to; a call with none is open to all of Kazakhstan."""
 

@@ -34,6 +34,7 @@ from storage.repositories.ngo_profiles import NgoProfileRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.personal_data import PersonalDataRepository
 from storage.repositories.publishing import PublishingRepository
+from storage.repositories.sectors import SectorRepository
 from storage.repositories.users import UserRepository
 
 # How long a unit of work waits for a connection before it fails (SQLAlchemy's pool_timeout).
@@ -184,3 +185,7 @@ class UnitOfWork:
     @cached_property
     def grant_subscriptions(self) -> GrantSubscriptionRepository:
         return GrantSubscriptionRepository(self.connection)
+
+    @cached_property
+    def sectors(self) -> SectorRepository:
+        return SectorRepository(self.connection)

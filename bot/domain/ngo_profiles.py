@@ -11,6 +11,7 @@ from typing import Protocol
 
 from bot.domain.grants import Sector
 from bot.domain.regions import REGIONS_BY_CODE
+from bot.domain.sectors import BUILT_IN, SectorCatalogue
 from bot.i18n import N_
 
 
@@ -48,12 +49,13 @@ LISTED_NAMES = {
 
 @dataclass(frozen=True, slots=True)
 class NgoProfile:
-    """What an NGO told about itself; `sectors` in the order of `Sector`."""
+    """What an NGO told about itself; `sectors`: codes, built-in ones in the order of `Sector`, then
+    added ones (bot/domain/sectors.py)."""
 
     legal_form: LegalForm
     listed: Listed
     region: str
-    sectors: tuple[Sector, ...]
+    sectors: tuple[str, ...]
     youth: bool
 
     @property
@@ -66,25 +68,30 @@ class InvalidProfileError(ValueError):
 
 
 def parse_profile(
-    legal_form: str | None, listed: str | None, region: str | None, sectors: Sequence[str], youth: object
+    legal_form: str | None,
+    listed: str | None,
+    region: str | None,
+    sectors: Sequence[str],
+    youth: object,
+    known: SectorCatalogue = BUILT_IN,
 ) -> NgoProfile:
-    """A profile from raw values (button data, the database), every one checked."""
+    """A profile from raw values (button data, the database), every one checked; `known`: the sectors
+    there are (built-in and added ones)."""
     if legal_form is None or legal_form not in LegalForm.__members__.values():
         raise InvalidProfileError(f"legal form {legal_form!r}")
     if listed is None or listed not in Listed.__members__.values():
         raise InvalidProfileError(f"listed {listed!r}")
     if region is None or region not in REGIONS_BY_CODE:
         raise InvalidProfileError(f"region {region!r}")
-    if not sectors or any(sector not in Sector.__members__.values() for sector in sectors):
+    if not sectors or any(not isinstance(sector, str) or not known.is_known(sector) for sector in sectors):
         raise InvalidProfileError(f"sectors {sectors!r}")
     if not isinstance(youth, bool):
         raise InvalidProfileError(f"youth {youth!r}")
-    chosen = set(sectors)
     return NgoProfile(
         legal_form=LegalForm(legal_form),
         listed=Listed(listed),
         region=region,
-        sectors=tuple(sector for sector in Sector if sector.value in chosen),
+        sectors=known.ordered(sectors),
         youth=youth,
     )
 
@@ -228,7 +235,7 @@ def grant_fit(profile: NgoProfile, call: CallTerms) -> Fit:
     else:
         findings.append(Finding(Reason.REGION_NO, regions=tuple(call.regions)))
     # Sectors
-    own = tuple(sector.value for sector in profile.sectors)
+    own = profile.sectors
     common = tuple(sector for sector in own if sector in call.sectors)
     if common:
         findings.append(Finding(Reason.SECTORS_OK, sectors=common))

@@ -28,6 +28,7 @@ from bot.domain.grants import (
     Sector,
 )
 from bot.domain.regions import REGIONS_BY_CODE
+from bot.domain.sectors import BUILT_IN, SectorCatalogue
 from bot.services.grants import GrantDraft
 
 FIELDS = (
@@ -84,7 +85,7 @@ class CatalogueError(ValueError):
         self.problems = problems
 
 
-def read_catalogue(path: Path, tz: ZoneInfo) -> list[GrantDraft]:
+def read_catalogue(path: Path, tz: ZoneInfo, sectors: SectorCatalogue = BUILT_IN) -> list[GrantDraft]:
     """Every call of the file (.csv or .json), checked; CatalogueError lists every problem found."""
     try:
         content = path.read_text(encoding="utf-8-sig")
@@ -96,12 +97,17 @@ def read_catalogue(path: Path, tz: ZoneInfo) -> list[GrantDraft]:
         rows = list(_csv_rows(content))
     else:
         raise CatalogueError([RowProblem("file", "-", "must end in .csv or .json")])
-    return parse_rows(rows, tz)
+    return parse_rows(rows, tz, sectors=sectors)
 
 
 def parse_rows(
-    rows: list[tuple[str, Mapping[str, object]]], tz: ZoneInfo, *, require_external_id: bool = True
+    rows: list[tuple[str, Mapping[str, object]]],
+    tz: ZoneInfo,
+    *,
+    require_external_id: bool = True,
+    sectors: SectorCatalogue = BUILT_IN,
 ) -> list[GrantDraft]:
+    """Drafts of the rows; sector codes are built-in ones or those added in the bot (`sectors`)."""
     problems: list[RowProblem] = []
     drafts: list[GrantDraft] = []
     seen: dict[str, str] = {}
@@ -110,7 +116,7 @@ def parse_rows(
             problems.append(RowProblem(where, str(row.get("field", "-")), str(row.get("reason", ""))))
             continue
         row_problems: list[RowProblem] = []
-        draft = _draft(where, row, tz, row_problems, require_external_id)
+        draft = _draft(where, row, tz, row_problems, sectors, require_external_id)
         if draft is not None and draft.external_id is not None:
             if draft.external_id in seen:
                 row_problems.append(
@@ -157,6 +163,7 @@ def _draft(
     row: Mapping[str, object],
     tz: ZoneInfo,
     problems: list[RowProblem],
+    catalogue: SectorCatalogue,
     require_external_id: bool = True,
 ) -> GrantDraft | None:
     if row.get("__not_an_object__"):
@@ -202,10 +209,11 @@ def _draft(
             problem("kind", f"unknown kind {kind_text!r}; one of {', '.join(GrantKind)}")
     sectors = []
     for name in _list(row.get("sectors")):
-        try:
-            sectors.append(Sector(name))
-        except ValueError:
-            problem("sectors", f"unknown sector {name!r}; any of {', '.join(Sector)}")
+        if catalogue.is_known(name):
+            sectors.append(name)
+        else:
+            known = [*Sector, *(sector.code for sector in catalogue.added)]
+            problem("sectors", f"unknown sector {name!r}; any of {', '.join(known)}")
     if not sectors and not any(p.field == "sectors" for p in problems):
         problem("sectors", "at least one sector is needed")
     regions = [name for name in _list(row.get("regions")) if name not in _ALL_REGIONS]
@@ -322,7 +330,7 @@ def shift_forward(drafts: list[GrantDraft], now: datetime, *, ahead: timedelta) 
 FORM_FIELDS = tuple(name for name in FIELDS if name != "published_at")
 
 
-def read_form(text: str, tz: ZoneInfo) -> GrantDraft:
+def read_form(text: str, tz: ZoneInfo, sectors: SectorCatalogue = BUILT_IN) -> GrantDraft:
     """A call from the admins' form; CatalogueError lists the problems (where = "form")."""
     row: dict[str, object] = {}
     unknown = []
@@ -337,7 +345,7 @@ def read_form(text: str, tz: ZoneInfo) -> GrantDraft:
         row[name] = value.strip()
     drafts_or_problems: list[RowProblem] = list(unknown)
     try:
-        drafts = parse_rows([("form", row)], tz, require_external_id=False)
+        drafts = parse_rows([("form", row)], tz, require_external_id=False, sectors=sectors)
     except CatalogueError as error:
         drafts_or_problems += error.problems
         drafts = []
@@ -356,7 +364,7 @@ def form_text(draft: GrantDraft, tz: ZoneInfo) -> str:
         "summary_ru": draft.summary_ru or "",
         "funder": draft.funder,
         "kind": draft.kind.value,
-        "sectors": "; ".join(sector.value for sector in draft.sectors),
+        "sectors": "; ".join(draft.sectors),
         "regions": "; ".join(draft.regions) or "all",
         "amount_min": "" if draft.amount_min is None else str(draft.amount_min),
         "amount_max": "" if draft.amount_max is None else str(draft.amount_max),

@@ -28,7 +28,9 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.domain.grants import GrantStatus, Sector
 from bot.domain.regions import REGIONS_BY_CODE
+from bot.domain.sectors import BUILT_IN, SectorCatalogue, added_id
 from bot.search.text import forms, words
+from bot.services.sectors import load_catalogue
 from storage.database import Database
 from storage.repositories.grant_subscriptions import SubscriptionRecord
 from storage.repositories.grants import GrantRecord
@@ -75,6 +77,8 @@ class Subscription:
 
     record: SubscriptionRecord
     hidden: int = 0
+    # The sectors there are (built-in and added ones), to name and offer them.
+    sectors: SectorCatalogue = BUILT_IN
 
     @property
     def empty(self) -> bool:
@@ -205,9 +209,12 @@ class GrantSubscriptionService:
             return await self._state(uow, user_id)
 
     async def toggle_sector(self, user_id: int, sector: str) -> Subscription:
-        if sector not in Sector.__members__.values():
+        """Tick a sector the picker offers (built-in, or added and not retired), or untick one."""
+        if sector not in Sector.__members__.values() and added_id(sector) is None:
             raise SubscriptionError(SubscriptionProblem.BAD_BUTTON)
-        return await self._change(user_id, lambda r: replace(r, sectors=_toggled(r.sectors, sector)))
+        return await self._change(
+            user_id, lambda r: replace(r, sectors=_toggled(r.sectors, sector)), sector=sector
+        )
 
     async def toggle_region(self, user_id: int, region: str) -> Subscription:
         if region not in REGIONS_BY_CODE:
@@ -331,12 +338,23 @@ class GrantSubscriptionService:
     # Helpers
 
     async def _change(
-        self, user_id: int, change: Callable[[SubscriptionRecord], SubscriptionRecord]
+        self,
+        user_id: int,
+        change: Callable[[SubscriptionRecord], SubscriptionRecord],
+        *,
+        sector: str | None = None,
     ) -> Subscription:
+        """`sector`: the one toggled, checked against the sectors there are."""
         now = self.clock.now()
         async with self.database.transaction() as uow:
             await self._check_user(uow, user_id)
             old = await uow.grant_subscriptions.get(user_id) or _blank(user_id)
+            if (
+                sector is not None
+                and sector not in old.sectors
+                and not (await load_catalogue(uow)).is_offered(sector)
+            ):
+                raise SubscriptionError(SubscriptionProblem.BAD_BUTTON)
             new = change(old)
             if new.active and is_empty(new):
                 # An active subscription must ask for something: unsubscribe instead.
@@ -367,7 +385,8 @@ class GrantSubscriptionService:
 
     async def _state(self, uow: UnitOfWork, user_id: int) -> Subscription:
         record = await uow.grant_subscriptions.get(user_id) or _blank(user_id)
-        return Subscription(record, await uow.grant_subscriptions.hidden_count(user_id))
+        hidden = await uow.grant_subscriptions.hidden_count(user_id)
+        return Subscription(record, hidden, await load_catalogue(uow))
 
     async def _drop_pending(self, uow: UnitOfWork, user_id: int, now: datetime) -> None:
         await uow.grant_subscriptions.settle_waiting(user_id, now=now)

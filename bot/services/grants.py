@@ -23,24 +23,27 @@ from bot.domain.grants import (
     AMOUNT_AT_LEAST,
     DEADLINE_WITHIN_DAYS,
     KIND_NAMES,
-    SECTOR_NAMES,
     GrantKind,
     GrantStatus,
     Sector,
 )
 from bot.domain.regions import REGIONS_BY_CODE
+from bot.domain.sectors import BUILT_IN, SectorCatalogue
 from bot.i18n import Catalogs, Translator
 from bot.search.questions import ReadQuestion, read_question
 from bot.search.text import forms, index_text, words
 from bot.services.admins import is_admin
 from bot.services.grant_saves import RecordedChange, after_grant_changed
 from bot.services.grant_subscriptions import announce_new_calls
+from bot.services.sectors import load_catalogue
 from storage.database import Database
 from storage.repositories.grant_search import SearchWord
 from storage.repositories.grants import GrantFilters, GrantRecord
 from storage.unit_of_work import UnitOfWork
 
 PAGE_SIZE = 5
+# A sector code in a button is at most this long ("x-<id>" or a built-in one).
+SECTOR_CODE_MAX = 16
 SEARCH_TEXT_MAX = 200
 # Words of a search beyond these are not looked for (a pasted paragraph is not a query).
 SEARCH_WORDS_MAX = 8
@@ -126,7 +129,8 @@ class GrantDraft:
     title_ru: str | None = None
     summary_kk: str | None = None
     summary_ru: str | None = None
-    sectors: tuple[Sector, ...] = ()
+    # Sector codes: built-in (`Sector`) or added by an admin (bot/domain/sectors.py).
+    sectors: tuple[str, ...] = ()
     # Empty: all of Kazakhstan.
     regions: tuple[str, ...] = ()
     amount_min: int | None = None
@@ -168,22 +172,27 @@ def search_words(keywords: Sequence[str]) -> list[SearchWord]:
     return result[:SEARCH_WORDS_MAX]
 
 
-def search_document(draft: GrantDraft, languages: Sequence[Translator]) -> tuple[str, str]:
+def search_document(
+    draft: GrantDraft, languages: Sequence[Translator], sectors: SectorCatalogue = BUILT_IN
+) -> tuple[str, str]:
     """A call's words as the index keeps them: (titles and funder, everything else), with the names
-    of its sectors, regions and kind in every language, so that «спорт» or «Ақтөбе» find them too."""
+    of its sectors (added ones too), regions and kind in every language, so that «спорт» or «Ақтөбе»
+    find them too."""
     msgids = [
-        *(SECTOR_NAMES[sector] for sector in draft.sectors),
         *(REGIONS_BY_CODE[code].name for code in draft.regions),
         KIND_NAMES[draft.kind],
     ]
-    names = " ".join(t._(msgid) for t in languages for msgid in msgids)
+    sector_names = [name for code in draft.sectors for name in sectors.index_names(code, languages)]
+    names = " ".join([*sector_names, *(t._(msgid) for t in languages for msgid in msgids)])
     title = index_text(draft.title_kk, draft.title_ru, draft.funder)
     body = index_text(draft.summary_kk, draft.summary_ru, draft.eligibility_kk, draft.eligibility_ru, names)
     return title, body
 
 
-def _values(draft: GrantDraft, now: datetime, languages: Sequence[Translator]) -> dict[str, object]:
-    search_title, search_body = search_document(draft, languages)
+def _values(
+    draft: GrantDraft, now: datetime, languages: Sequence[Translator], sectors: SectorCatalogue
+) -> dict[str, object]:
+    search_title, search_body = search_document(draft, languages, sectors)
     return {
         "external_id": draft.external_id,
         "title_kk": draft.title_kk,
@@ -259,6 +268,13 @@ class GrantService:
             hidden_for=user_id,
         )
         async with self.database.reading() as uow:
+            # An added sector's button (retired ones too: an old list's buttons still work).
+            if (
+                query.sector is not None
+                and query.sector not in Sector.__members__.values()
+                and not (await load_catalogue(uow)).is_known(query.sector)
+            ):
+                raise GrantError(GrantProblem.BAD_FILTER)
             reading = None
             keywords: tuple[str, ...] = ()
             if query.search_id:
@@ -319,13 +335,15 @@ class GrantService:
         now = self.clock.now()
         announced = 0
         async with self.database.transaction() as uow:
+            sectors = await load_catalogue(uow)
             known = await uow.grants.by_external_ids([d.external_id for d in drafts if d.external_id])
             new: list[tuple[dict[str, object], list[str], tuple[str, ...]]] = []
             for draft in drafts:
-                values = _values(draft, now, self.languages)
+                _check_sectors(draft, sectors)
+                values = _values(draft, now, self.languages, sectors)
                 existing = known.get(draft.external_id or "")
                 if existing is None:
-                    new.append((values, [sector.value for sector in draft.sectors], draft.regions))
+                    new.append((values, [str(sector) for sector in draft.sectors], draft.regions))
                     continue
                 updated = await _update(uow, existing, draft, values, now, self.tz)
                 if updated is None:
@@ -347,11 +365,13 @@ class GrantService:
         now = self.clock.now()
         async with self.database.transaction() as uow:
             await self._check_admin(uow, user_id)
+            sectors = await load_catalogue(uow)
+            _check_sectors(draft, sectors)
             grant_id = await uow.grants.add(
-                sectors=[s.value for s in draft.sectors],
+                sectors=[str(s) for s in draft.sectors],
                 regions=draft.regions,
                 now=now,
-                **_values(draft, now, self.languages),
+                **_values(draft, now, self.languages, sectors),
             )
             alerts = await announce_new_calls(uow, [grant_id], now=now)
             grant = await uow.grants.get(grant_id)
@@ -374,7 +394,10 @@ class GrantService:
                 taken = await uow.grants.by_external_ids([draft.external_id])
                 if taken:
                     raise GrantError(GrantProblem.DUPLICATE_EXTERNAL_ID)
-            updated = await _update(uow, existing, draft, _values(draft, now, self.languages), now, self.tz)
+            sectors = await load_catalogue(uow)
+            _check_sectors(draft, sectors)
+            values = _values(draft, now, self.languages, sectors)
+            updated = await _update(uow, existing, draft, values, now, self.tz)
             changes, announced = updated or ([], 0)
             grant = await uow.grants.get(grant_id)
         assert grant is not None  # noqa: S101 - it was there in this transaction
@@ -428,10 +451,27 @@ class GrantService:
             raise GrantError(GrantProblem.NOT_ALLOWED)
 
 
+def _check_sectors(draft: GrantDraft, sectors: SectorCatalogue) -> None:
+    """The import and the form checked the codes against the catalogue they read; sectors are never
+    deleted, so this fails only on a draft built elsewhere with a code nobody added."""
+    unknown = [code for code in draft.sectors if not sectors.is_known(code)]
+    if unknown or not draft.sectors:
+        raise ValueError(f"unknown sectors {unknown!r}")
+
+
+async def reindex_calls(uow: UnitOfWork, grant_ids: Sequence[int], languages: Sequence[Translator]) -> None:
+    """Rewrite the search words of these calls (a sector of theirs was renamed), in the caller's unit
+    of work; the search index follows its columns."""
+    sectors = await load_catalogue(uow)
+    for grant in await uow.grants.many(list(grant_ids)):
+        title, body = search_document(draft_of(grant), languages, sectors)
+        await uow.grants.set_search_text(grant.id, title, body)
+
+
 def _check_query(query: GrantQuery) -> None:
     """Button data is the user's to forge: every filter must be one the views offer."""
     if (
-        (query.sector is not None and query.sector not in Sector.__members__.values())
+        (query.sector is not None and len(query.sector) > SECTOR_CODE_MAX)
         or (query.region is not None and query.region not in REGIONS_BY_CODE)
         or (query.amount_at_least is not None and query.amount_at_least not in AMOUNT_AT_LEAST)
         or (query.within_days is not None and query.within_days not in DEADLINE_WITHIN_DAYS)
@@ -461,7 +501,7 @@ async def _update(
         values["closed_at"] = now
     else:
         values["closed_at"] = None
-    sectors = [sector.value for sector in draft.sectors]
+    sectors = [str(sector) for sector in draft.sectors]
     await uow.grants.update(existing.id, sectors=sectors, regions=draft.regions, now=now, **values)
     changes = _changes(existing, draft, str(values["status"]))
     recorded = []
@@ -500,7 +540,7 @@ def preview_record(draft: GrantDraft, now: datetime) -> GrantRecord:
         status=(GrantStatus.OPEN if draft.deadline > now else GrantStatus.CLOSED).value,
         published_at=draft.published_at or now,
         closed_at=None,
-        sectors=tuple(sector.value for sector in draft.sectors),
+        sectors=tuple(str(sector) for sector in draft.sectors),
         regions=draft.regions,
     )
 
@@ -515,7 +555,7 @@ def draft_of(grant: GrantRecord) -> GrantDraft:
         summary_ru=grant.summary_ru,
         funder=grant.funder,
         kind=GrantKind(grant.kind),
-        sectors=tuple(Sector(sector) for sector in grant.sectors if sector in Sector.__members__.values()),
+        sectors=grant.sectors,
         regions=grant.regions,
         amount_min=grant.amount_min,
         amount_max=grant.amount_max,
@@ -535,7 +575,7 @@ def draft_of(grant: GrantRecord) -> GrantDraft:
 def _same(existing: GrantRecord, values: dict[str, object], draft: GrantDraft) -> bool:
     return (
         all(getattr(existing, name) == value for name, value in values.items() if hasattr(existing, name))
-        and set(existing.sectors) == {s.value for s in draft.sectors}
+        and set(existing.sectors) == {str(s) for s in draft.sectors}
         and set(existing.regions) == set(draft.regions)
     )
 

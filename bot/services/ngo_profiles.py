@@ -15,11 +15,16 @@ from enum import StrEnum
 from typing import Any
 
 from bot.clock import Clock
+from bot.domain.grants import Sector
 from bot.domain.ngo_profiles import InvalidProfileError, NgoProfile, parse_profile
 from bot.domain.roles import Role
+from bot.domain.sectors import BUILT_IN, SectorCatalogue
+from bot.services.sectors import load_catalogue
 from storage.database import Database
 from storage.repositories.ngo_profiles import NgoProfileRecord
 from storage.unit_of_work import UnitOfWork
+
+BUILT_IN_CODES = frozenset(Sector)
 
 
 class NgoProfileProblem(StrEnum):
@@ -41,13 +46,13 @@ class Viewer:
     profile: NgoProfile | None = None
 
 
-def profile_of(record: NgoProfileRecord | None) -> NgoProfile | None:
+def profile_of(record: NgoProfileRecord | None, known: SectorCatalogue = BUILT_IN) -> NgoProfile | None:
     """The stored profile, or None when there is none (or it holds a value the code no longer knows)."""
     if record is None:
         return None
     try:
         return parse_profile(
-            record.legal_form, record.listed, record.region, record.sectors.split(), record.youth
+            record.legal_form, record.listed, record.region, record.sectors.split(), record.youth, known
         )
     except InvalidProfileError:
         return None
@@ -77,7 +82,7 @@ class NgoProfileService:
         """The NGO's profile (None: not filled in yet); refused to anyone but an approved NGO."""
         async with self.database.reading() as uow:
             await _check_ngo(uow, user_id)
-            return profile_of(await uow.ngo_profiles.get(user_id))
+            return await _profile(uow, user_id)
 
     async def viewer(self, user_id: int) -> Viewer:
         """Who reads the catalogue, for its marks: never refused."""
@@ -85,7 +90,7 @@ class NgoProfileService:
             user = await uow.users.get(user_id)
             if user is None or user.role != Role.NGO:
                 return Viewer(ngo=False)
-            return Viewer(ngo=True, profile=profile_of(await uow.ngo_profiles.get(user_id)))
+            return Viewer(ngo=True, profile=await _profile(uow, user_id))
 
     async def save(
         self,
@@ -97,23 +102,31 @@ class NgoProfileService:
         sectors: Sequence[str],
         youth: object,
     ) -> NgoProfile:
-        """Fill in or replace the profile, every value checked."""
-        try:
-            profile = parse_profile(legal_form, listed, region, sectors, youth)
-        except InvalidProfileError:
-            raise NgoProfileError(NgoProfileProblem.BAD_ANSWER) from None
+        """Fill in or replace the profile, every value checked (sectors: built-in or added ones)."""
         async with self.database.transaction() as uow:
+            try:
+                profile = parse_profile(legal_form, listed, region, sectors, youth, await load_catalogue(uow))
+            except InvalidProfileError:
+                raise NgoProfileError(NgoProfileProblem.BAD_ANSWER) from None
             await _check_ngo(uow, user_id)
             await uow.ngo_profiles.put(
                 user_id,
                 legal_form=profile.legal_form.value,
                 listed=profile.listed.value,
                 region=profile.region,
-                sectors=" ".join(sector.value for sector in profile.sectors),
+                sectors=" ".join(profile.sectors),
                 youth=profile.youth,
                 now=self.clock.now(),
             )
         return profile
+
+
+async def _profile(uow: UnitOfWork, user_id: int) -> NgoProfile | None:
+    record = await uow.ngo_profiles.get(user_id)
+    if record is None:
+        return None
+    builtin = all(code in BUILT_IN_CODES for code in record.sectors.split())
+    return profile_of(record, BUILT_IN if builtin else await load_catalogue(uow))
 
 
 async def _check_ngo(uow: UnitOfWork, user_id: int) -> None:

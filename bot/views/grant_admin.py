@@ -9,6 +9,7 @@ from enum import StrEnum
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.sectors import BUILT_IN, SectorCatalogue
 from bot.i18n import Translator
 from bot.text import escape
 from bot.views import View, button, inline_keyboard
@@ -38,12 +39,15 @@ def admin_row(t: Translator, grant: GrantRecord, is_open: bool) -> list[InlineKe
     return row
 
 
-def form_view(t: Translator, form: str) -> View:
+def form_view(t: Translator, form: str, sectors: SectorCatalogue = BUILT_IN) -> View:
+    """The form to fill in, with the codes of every sector offered (built-in and added ones)."""
     text = t._(
         "✏️ Send the call as a form: one «field: value» line each. Copy the form below, change it and "
         "send it back. Sectors and regions as lists: «youth; education», «aktobe; almaty» or «all»; the "
         "deadline as 2026-12-15T18:00 (Almaty time); yes/no flags as true or false. Or send /cancel."
     )
+    codes = ", ".join(f"<code>{escape(code)}</code> {escape(label)}" for code, label in sectors.choices(t))
+    text += "\n\n" + t._("Sector codes: %(codes)s") % {"codes": codes}
     # The form in a code block: one tap copies it.
     form_block = "<pre>" + escape(form) + "</pre>"
     return View(text + "\n\n" + form_block, _cancel_keyboard(t))

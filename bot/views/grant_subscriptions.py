@@ -13,7 +13,6 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.collation import sorted_by_alphabet
-from bot.domain.grants import SECTOR_NAMES, Sector
 from bot.domain.regions import REGIONS
 from bot.i18n import N_, Translator
 from bot.services.grant_subscriptions import Delivery, Subscription, SubscriptionProblem
@@ -67,10 +66,6 @@ def _title(t: Translator, params: Mapping[str, Any]) -> str:
     return escape(str(params.get(own) or params.get(other) or ""))
 
 
-def _sectors(t: Translator, codes: tuple[str, ...]) -> str:
-    return ", ".join(t._(SECTOR_NAMES[Sector(code)]) for code in codes if code in Sector.__members__.values())
-
-
 def _regions(t: Translator, codes: tuple[str, ...]) -> str:
     return ", ".join(
         escape(name) for name in sorted_by_alphabet((region_name(t, c) for c in codes), str, t.locale)
@@ -91,7 +86,9 @@ def subscription_view(t: Translator, subscription: Subscription, notice: str | N
     )
     lines.append("")
     any_text = t._("any")
-    lines.append(t._("🏷 Sectors: %(sectors)s") % {"sectors": _sectors(t, record.sectors) or any_text})
+    lines.append(
+        t._("🏷 Sectors: %(sectors)s") % {"sectors": subscription.sectors.names(t, record.sectors) or any_text}
+    )
     lines.append(t._("📍 Regions: %(regions)s") % {"regions": _regions(t, record.regions) or any_text})
     lines.append(
         t._("🔤 Words: %(words)s") % {"words": escape(", ".join(record.words)) if record.words else any_text}
@@ -159,14 +156,20 @@ def _picker(t: Translator, heading: str, choices: list[InlineKeyboardButton]) ->
 
 
 def sectors_picker_view(t: Translator, subscription: Subscription) -> View:
+    """Every sector offered (built-in and added ones), in the reader's alphabet; a retired one the user
+    had ticked stays there until unticked."""
     picked = subscription.record.sectors
+    sectors = subscription.sectors
+    offered = sectors.choices(t)
+    codes = {code for code, _ in offered}
+    offered += [
+        (code, sectors.label(t, code)) for code in picked if code not in codes and sectors.is_known(code)
+    ]
     choices = [
         subscription_button(
-            ("✅ " if sector.value in picked else "") + t._(name),
-            SubscriptionAction.TOGGLE_SECTOR,
-            code=sector.value,
+            ("✅ " if code in picked else "") + label, SubscriptionAction.TOGGLE_SECTOR, code=code
         )
-        for sector, name in SECTOR_NAMES.items()
+        for code, label in offered
     ]
     return _picker(t, t._("🏷 Which sectors? Tap to tick or untick; none ticked: any sector."), choices)
 

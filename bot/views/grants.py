@@ -17,15 +17,14 @@ from bot.domain.grants import (
     DEADLINE_WITHIN_DAYS,
     ELIGIBILITY_NAMES,
     KIND_NAMES,
-    SECTOR_NAMES,
     Eligibility,
     GrantKind,
     GrantStatus,
-    Sector,
     effective_status,
 )
 from bot.domain.ngo_profiles import grant_fit
 from bot.domain.regions import REGIONS, REGIONS_BY_CODE
+from bot.domain.sectors import BUILT_IN, SectorCatalogue
 from bot.i18n import N_, Translator
 from bot.services.grants import PAGE_SIZE, GrantPage, GrantProblem, GrantQuery
 from bot.services.ngo_profiles import Viewer
@@ -143,17 +142,11 @@ def _regions_text(t: Translator, grant: GrantRecord) -> str:
     return ", ".join(escape(name) for name in names)
 
 
-def _sectors_text(t: Translator, sectors: tuple[str, ...]) -> str:
-    return ", ".join(
-        t._(SECTOR_NAMES[Sector(code)]) for code in sectors if code in Sector.__members__.values()
-    )
-
-
-def filters_text(t: Translator, query: GrantQuery) -> str | None:
+def filters_text(t: Translator, query: GrantQuery, sectors: SectorCatalogue = BUILT_IN) -> str | None:
     """The filters in force, one line; None without any."""
     parts = []
     if query.sector:
-        parts.append(t._("sector: %(sector)s") % {"sector": t._(SECTOR_NAMES[Sector(query.sector)])})
+        parts.append(t._("sector: %(sector)s") % {"sector": sectors.name(t, query.sector)})
     if query.region:
         parts.append(t._("region: %(region)s") % {"region": escape(region_name(t, query.region))})
     if query.amount_at_least:
@@ -166,8 +159,15 @@ def filters_text(t: Translator, query: GrantQuery) -> str | None:
     return t._("Filters: %(filters)s") % {"filters": " · ".join(parts)} if parts else None
 
 
-def grants_list_view(t: Translator, page: GrantPage, now: datetime, viewer: Viewer | None = None) -> View:
-    """The page; for an approved NGO (`viewer`) each call marked by its profile, or a hint to fill one."""
+def grants_list_view(
+    t: Translator,
+    page: GrantPage,
+    now: datetime,
+    viewer: Viewer | None = None,
+    sectors: SectorCatalogue = BUILT_IN,
+) -> View:
+    """The page; for an approved NGO (`viewer`) each call marked by its profile, or a hint to fill one.
+    `sectors`: the sectors there are, to name them."""
     query = page.query
     profile = viewer.profile if viewer is not None else None
     lines = []
@@ -175,8 +175,8 @@ def grants_list_view(t: Translator, page: GrantPage, now: datetime, viewer: View
         lines.append(t._("💰 <b>Open grant calls</b>, nearest deadline first"))
     else:
         lines.append(t._("🔎 <b>Grant search</b>"))
-        lines.append(_reading_text(t, page))
-    filters = filters_text(t, query)
+        lines.append(_reading_text(t, page, sectors))
+    filters = filters_text(t, query, sectors)
     if filters:
         lines.append(filters)
     if page.loosened:
@@ -198,7 +198,7 @@ def grants_list_view(t: Translator, page: GrantPage, now: datetime, viewer: View
             },
         ]
         if profile is not None:
-            lines.append(fit_line(t, profile, grant_fit(profile, grant)))
+            lines.append(fit_line(t, profile, grant_fit(profile, grant), sectors))
         title = grant_title(t, grant)
         label = title if len(title) <= BUTTON_TITLE_MAX else title[: BUTTON_TITLE_MAX - 1] + "…"
         rows.append([grants_button(f"{number}. {label}", GrantsAction.CARD, query, grant_id=grant.id)])
@@ -243,7 +243,7 @@ def _alerts_button(t: Translator) -> InlineKeyboardButton:
     return subscription_button(t._("🔔 Alerts"), SubscriptionAction.SHOW)
 
 
-def _reading_text(t: Translator, page: GrantPage) -> str:
+def _reading_text(t: Translator, page: GrantPage, sectors: SectorCatalogue) -> str:
     """How the typed text was read: its filters and the words looked for."""
     reading = page.reading
     assert reading is not None  # noqa: S101 - a search page
@@ -251,7 +251,7 @@ def _reading_text(t: Translator, page: GrantPage) -> str:
     if reading.region:
         parts.append(t._("region: %(region)s") % {"region": escape(region_name(t, reading.region))})
     if reading.sector:
-        parts.append(t._("sector: %(sector)s") % {"sector": t._(SECTOR_NAMES[reading.sector])})
+        parts.append(t._("sector: %(sector)s") % {"sector": sectors.name(t, reading.sector)})
     if page.keywords:
         parts.append(t._("words: %(words)s") % {"words": escape(" ".join(page.keywords))})
     if not parts:
@@ -297,6 +297,7 @@ def grant_card_view(
     saved: bool | None = None,
     hide: bool = False,
     viewer: Viewer | None = None,
+    sectors: SectorCatalogue = BUILT_IN,
 ) -> View:
     """A call's card; `published_questions`: how many questions with answers an admin put on it;
     `saved`: whether the reader saved it (None: no save button, as in a preview); with `hide`, an open
@@ -307,7 +308,7 @@ def grant_card_view(
         f"<b>{grant_title(t, grant)}</b>",
         t._("Funder: %(funder)s") % {"funder": escape(grant.funder)},
         t._("Kind: %(kind)s") % {"kind": t._(KIND_NAMES[GrantKind(grant.kind)])},
-        t._("Sectors: %(sectors)s") % {"sectors": _sectors_text(t, grant.sectors)},
+        t._("Sectors: %(sectors)s") % {"sectors": sectors.names(t, grant.sectors)},
         t._("Regions: %(regions)s") % {"regions": _regions_text(t, grant)},
         t._("Amount: %(amount)s") % {"amount": amount_text(t, grant)},
     ]
@@ -320,7 +321,7 @@ def grant_card_view(
         lines.append(t._("🔒 Closed: applications are no longer accepted."))
     profile = viewer.profile if viewer is not None else None
     if profile is not None:
-        lines += ["", *fit_lines(t, profile, grant_fit(profile, grant))]
+        lines += ["", *fit_lines(t, profile, grant_fit(profile, grant), sectors)]
     elif viewer is not None and viewer.ngo:
         lines += ["", fill_in_hint_text(t)]
     summary = _in_language(t, grant.summary_kk, grant.summary_ru)
@@ -382,11 +383,12 @@ def _picker(
     return View(heading, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-def sector_picker_view(t: Translator, query: GrantQuery) -> View:
+def sector_picker_view(t: Translator, query: GrantQuery, sectors: SectorCatalogue = BUILT_IN) -> View:
+    """Every sector offered (built-in and added ones), in the reader's alphabet, «Other» last."""
     choices = [grants_button(t._("Any sector"), GrantsAction.LIST, query, sector="", page=0)]
     choices += [
-        grants_button(t._(name), GrantsAction.LIST, query, sector=sector.value, page=0)
-        for sector, name in SECTOR_NAMES.items()
+        grants_button(label, GrantsAction.LIST, query, sector=code, page=0)
+        for code, label in sectors.choices(t)
     ]
     return _picker(t, t._("🏷 Which sector?"), choices, query)
 

@@ -10,7 +10,6 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 
 from bot.collation import sorted_by_alphabet
-from bot.domain.grants import SECTOR_NAMES, Sector
 from bot.domain.ngo_profiles import (
     LEGAL_FORM_NAMES,
     LISTED_NAMES,
@@ -22,6 +21,7 @@ from bot.domain.ngo_profiles import (
     Weight,
 )
 from bot.domain.regions import REGIONS_BY_CODE
+from bot.domain.sectors import BUILT_IN, SectorCatalogue
 from bot.i18n import N_, Translator
 from bot.services.ngo_profiles import NgoProfileProblem
 from bot.text import escape
@@ -67,16 +67,16 @@ def region_name(t: Translator, code: str) -> str:
     return escape(t._(REGIONS_BY_CODE[code].name)) if code in REGIONS_BY_CODE else escape(code)
 
 
-def sector_names(t: Translator, sectors: Collection[str]) -> str:
-    return ", ".join(
-        t._(SECTOR_NAMES[Sector(code)]) for code in sectors if code in Sector.__members__.values()
-    )
+def sector_names(t: Translator, sectors: Collection[str], catalogue: SectorCatalogue = BUILT_IN) -> str:
+    return catalogue.names(t, sectors)
 
 
 # The profile's screen
 
 
-def ngo_profile_view(t: Translator, profile: NgoProfile | None, notice: str | None = None) -> View:
+def ngo_profile_view(
+    t: Translator, profile: NgoProfile | None, notice: str | None = None, sectors: SectorCatalogue = BUILT_IN
+) -> View:
     from bot.views.grants import GrantsAction, GrantsCallback  # the catalogue's views import these
 
     lines = [t._("🏢 <b>NGO profile</b>")]
@@ -93,7 +93,7 @@ def ngo_profile_view(t: Translator, profile: NgoProfile | None, notice: str | No
             t._("Legal form: %(form)s") % {"form": t._(LEGAL_FORM_NAMES[profile.legal_form])},
             t._("In the national NGO database: %(answer)s") % {"answer": t._(LISTED_NAMES[profile.listed])},
             t._("Region: %(region)s") % {"region": region_name(t, profile.region)},
-            t._("Sectors: %(sectors)s") % {"sectors": sector_names(t, [s.value for s in profile.sectors])},
+            t._("Sectors: %(sectors)s") % {"sectors": sector_names(t, profile.sectors, sectors)},
             t._("Youth organization: %(answer)s") % {"answer": _yes_no(t, profile.youth)},
             "",
             t._("Grant calls are marked for you by this profile: fits, probably not or unsure."),
@@ -154,14 +154,21 @@ def region_step_view(t: Translator, chosen: str | None) -> View:
     return View(_step(t, 3, question), with_row(keyboard, _cancel(t)))
 
 
-def sectors_step_view(t: Translator, chosen: Collection[str]) -> View:
-    buttons = [
-        ngo_button(_mark(t._(name), sector.value in chosen), NgoProfileAction.SECTOR, sector.value)
-        for sector, name in SECTOR_NAMES.items()
+def sectors_step_view(t: Translator, chosen: Collection[str], sectors: SectorCatalogue = BUILT_IN) -> View:
+    """Every sector offered (built-in and added ones, in the reader's alphabet) to tick; a retired one
+    the NGO had stays ticked until unticked."""
+    choices = sectors.choices(t)
+    offered = {code for code, _ in choices}
+    choices += [
+        (code, sectors.label(t, code)) for code in chosen if code not in offered and sectors.is_known(code)
     ]
+    buttons = [
+        ngo_button(_mark(label, code in chosen), NgoProfileAction.SECTOR, code) for code, label in choices
+    ]
+    rows = [2] * (len(buttons) // 2) + [1] * (len(buttons) % 2)
     buttons += [ngo_button(t._("➡️ Done"), NgoProfileAction.SECTORS_DONE), _cancel(t)]
     question = t._("Which sectors do you work in? Press every one that fits, then «Done».")
-    return View(_step(t, 4, question), inline_keyboard(buttons, (2, 2, 2, 2, 1, 1)))
+    return View(_step(t, 4, question), inline_keyboard(buttons, (*rows, 1, 1)))
 
 
 def youth_step_view(t: Translator, chosen: bool | None) -> View:
@@ -232,28 +239,32 @@ _REASONS = {
 }
 
 
-def reason_text(t: Translator, profile: NgoProfile, finding: Finding) -> str:
+def reason_text(
+    t: Translator, profile: NgoProfile, finding: Finding, sectors: SectorCatalogue = BUILT_IN
+) -> str:
     regions = sorted_by_alphabet([region_name(t, code) for code in finding.regions], str, t.locale)
     if len(regions) > REGIONS_NAMED:
         regions = [*regions[:REGIONS_NAMED], "…"]
     return t._(_REASONS[finding.reason]) % {
         "region": region_name(t, profile.region),
         "regions": ", ".join(regions),
-        "sectors": sector_names(t, finding.sectors),
-        "own": sector_names(t, [sector.value for sector in profile.sectors]),
+        "sectors": sector_names(t, finding.sectors, sectors),
+        "own": sector_names(t, profile.sectors, sectors),
     }
 
 
-def fit_line(t: Translator, profile: NgoProfile, fit: Fit) -> str:
+def fit_line(t: Translator, profile: NgoProfile, fit: Fit, sectors: SectorCatalogue = BUILT_IN) -> str:
     """The mark on a list line: the verdict and the reasons that decided it."""
-    reasons = " · ".join(reason_text(t, profile, finding) for finding in fit.reasons)
+    reasons = " · ".join(reason_text(t, profile, finding, sectors) for finding in fit.reasons)
     return f"{t._(_VERDICTS[fit.verdict])}: {reasons}"
 
 
-def fit_lines(t: Translator, profile: NgoProfile, fit: Fit) -> list[str]:
+def fit_lines(t: Translator, profile: NgoProfile, fit: Fit, sectors: SectorCatalogue = BUILT_IN) -> list[str]:
     """The mark on a call's card: the verdict, then every finding, for or against."""
     lines = [f"<b>{t._(_VERDICTS[fit.verdict])}</b>"]
-    lines += [f"{_ICONS[finding.weight]} {reason_text(t, profile, finding)}" for finding in fit.findings]
+    lines += [
+        f"{_ICONS[finding.weight]} {reason_text(t, profile, finding, sectors)}" for finding in fit.findings
+    ]
     return lines
 
 

@@ -175,6 +175,14 @@ class GrantRepository:
             await self.connection.execute(insert(_regions), regions)
         return ids
 
+    async def set_search_text(self, grant_id: int, search_title: str, search_body: str) -> None:
+        """New search words for a call (a sector's name changed), its other columns untouched."""
+        await self.connection.execute(
+            update(_grants)
+            .where(_grants.c.id == grant_id)
+            .values(search_title=search_title, search_body=search_body)
+        )
+
     async def update(
         self,
         grant_id: int,

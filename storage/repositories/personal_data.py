@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, select
+from sqlalchemy import ColumnElement, Select, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.models import Base
@@ -19,6 +19,7 @@ _searches = Base.metadata.tables["grant_searches"]
 _admins = Base.metadata.tables["admins"]
 _grants = Base.metadata.tables["grants"]
 _questions = Base.metadata.tables["grant_questions"]
+_added_sectors = Base.metadata.tables["added_sectors"]
 _saves = Base.metadata.tables["grant_saves"]
 _reminder_settings = Base.metadata.tables["grant_reminder_settings"]
 _subscriptions = Base.metadata.tables["grant_subscriptions"]
@@ -93,6 +94,11 @@ def _sections(user_id: int) -> dict[str, Select[Any]]:
         .where(_hidden.c.user_id == user_id)
         .order_by(_hidden.c.hidden_at, _hidden.c.grant_id),
         "admin": select(_admins.c.promoted_by, _admins.c.promoted_at).where(_admins.c.user_id == user_id),
+        "sectors_added": select(
+            _added_sectors.c.id, _added_sectors.c.name_kk, _added_sectors.c.name_ru, _added_sectors.c.added_at
+        )
+        .where(_added_sectors.c.added_by == user_id)
+        .order_by(_added_sectors.c.id),
     }
 
 
@@ -126,6 +132,10 @@ class PersonalDataRepository:
     async def forget(self, user_id: int) -> None:
         for table, whose in _forgotten(user_id):
             await self.connection.execute(delete(table).where(whose))
+        # Sectors an admin added stay in the catalogue (calls name them), no longer saying who added them.
+        await self.connection.execute(
+            update(_added_sectors).where(_added_sectors.c.added_by == user_id).values(added_by=None)
+        )
 
 
 def _plain(value: object) -> object:
