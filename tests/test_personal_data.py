@@ -103,3 +103,31 @@ async def test_erasure_leaves_nothing_of_theirs(
             assert (await uow.connection.execute(count)).scalar() == 0, name
     # The organizer's events stay, for the others registered to them.
     assert len((await app.users.export_data(5301))["events_organized"]) == 2
+
+
+async def test_withdrawn_consent_ends_the_grant_data_and_what_it_sends(
+    harness: BotHarness, app: Application, clock: ManualClock
+) -> None:
+    await volunteer(harness, 7302, "ru")
+    grant = await app.grants.add(ADMIN, call(clock.now(), "pd-2", title_ru="Молодёжный грант"))
+    await app.saved_grants.save(7302, grant.id)  # deadline reminders planned
+    await app.grant_subscriptions.toggle_sector(7302, "youth")
+    await app.grant_subscriptions.subscribe(7302)
+    assert "grant_reminder" in await pending_kinds(app, 7302)
+
+    await app.users.decline_consent(7302)
+
+    data = await app.users.export_data(7302)
+    for kept_with_consent in ("saved_grants", "grant_subscription", "grant_searches", "grant_questions"):
+        assert data[kept_with_consent] == [], kept_with_consent
+    assert await pending_kinds(app, 7302) == []  # the deadline reminders are dropped
+    # A new call in their sector no longer reaches them.
+    await app.grants.add(ADMIN, call(clock.now(), "pd-3", title_ru="Ещё один молодёжный грант"))
+    assert await pending_kinds(app, 7302) == []
+
+
+async def pending_kinds(app: Application, user_id: int) -> list[str]:
+    outbox = Base.metadata.tables["outbox"]
+    pending = select(outbox.c.kind).where(outbox.c.recipient == user_id, outbox.c.status == "pending")
+    async with app.database.reading() as uow:
+        return list((await uow.connection.execute(pending)).scalars())

@@ -20,6 +20,9 @@ from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import ROLES_NEEDING_APPROVAL, Role
 from bot.services.admins import admin_ids
 from bot.services.approvals import role_request_message
+from bot.services.grant_questions import GRANT_ANSWER
+from bot.services.grant_saves import GRANT_CHANGED, GRANT_REMINDER
+from bot.services.grant_subscriptions import GRANT_ALERT, GRANT_DIGEST
 from bot.services.line import tell_line_moved
 from bot.services.ngo_profiles import export_of
 from bot.settings import SUPPORTED_LOCALES
@@ -65,6 +68,10 @@ class InvalidInputError(ValueError):
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.value)
         self.problem = problem
+
+
+# What the grant features send a person: kept with their consent only, as the rows they come from.
+GRANT_MESSAGES = (GRANT_ALERT, GRANT_DIGEST, GRANT_REMINDER, GRANT_CHANGED, GRANT_ANSWER)
 
 
 class UserService:
@@ -150,6 +157,12 @@ class UserService:
             forgotten: dict[str, Any] = dict.fromkeys(PERSONAL_FIELDS)
             user = await uow.users.update(user_id, now=self.clock.now(), consent_at=None, **forgotten)
             await uow.ngo_profiles.delete(user_id)  # kept with consent only, as the role it belongs to
+            # Saved calls, subscriptions, questions, searches: kept with consent only; nothing of them
+            # goes out any more (the buttons to stop it would no longer work for them).
+            await uow.personal_data.forget_consented(user_id)
+            await uow.outbox.drop_for_recipient(
+                user_id, "the user withdrew their consent", owner="", kinds=GRANT_MESSAGES
+            )
             await _forget_conversations(uow, user_id)
         return _found(user, user_id, consented=False)
 

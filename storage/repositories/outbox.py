@@ -8,13 +8,13 @@ a lease, sends them and records the outcome; the statements here are the same on
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -247,13 +247,17 @@ class OutboxRepository:
         )
         return bool(result.rowcount)
 
-    async def drop_for_recipient(self, recipient: int, reason: str, *, owner: str) -> int:
-        """Drop what is still to be sent to `recipient`: pending rows and those `owner` holds."""
+    async def drop_for_recipient(
+        self, recipient: int, reason: str, *, owner: str, kinds: Collection[str] | None = None
+    ) -> int:
+        """Drop what is still to be sent to `recipient` (of `kinds` only, if given): pending rows and
+        those `owner` holds."""
         result = await self.connection.execute(
             update(_table)
             .where(
                 _table.c.recipient == recipient,
                 or_(_table.c.status == OutboxStatus.PENDING.value, _held_by(owner)),
+                _table.c.kind.in_(list(kinds)) if kinds is not None else true(),
             )
             .values(status=OutboxStatus.DROPPED.value, error=reason[:ERROR_MAX], lease_owner=None)
             .values(lease_until=None)

@@ -102,19 +102,26 @@ def _sections(user_id: int) -> dict[str, Select[Any]]:
     }
 
 
-# Rows that are the person's alone and simply go with them (tables with a foreign key to users, like
-# grant_saves, go by ON DELETE CASCADE). Registrations and ratings are deleted by their own
-# repositories (a registration gives its seats back first); events they organized stay, for the people
-# registered to them.
-def _forgotten(user_id: int) -> Sequence[tuple[Any, ColumnElement[bool]]]:
+# What is kept only with consent: withdrawing it deletes these rows (the person stays, with their
+# language), and so does erasure.
+def _kept_with_consent(user_id: int) -> Sequence[tuple[Any, ColumnElement[bool]]]:
     return (
         (_searches, _searches.c.user_id == user_id),
         (_questions, _questions.c.user_id == user_id),  # and what was published of them
+        (_saves, _saves.c.user_id == user_id),
+        (_reminder_settings, _reminder_settings.c.user_id == user_id),
         (_subscriptions, _subscriptions.c.user_id == user_id),
         (_alerts, _alerts.c.user_id == user_id),
         (_hidden, _hidden.c.user_id == user_id),
-        (_admins, _admins.c.user_id == user_id),
     )
+
+
+# Erasure deletes those and the rest that is the person's alone (tables with a foreign key to users go
+# by ON DELETE CASCADE). Registrations and ratings are deleted by their own repositories (a
+# registration gives its seats back first); events they organized stay, for the people registered to
+# them.
+def _forgotten(user_id: int) -> Sequence[tuple[Any, ColumnElement[bool]]]:
+    return (*_kept_with_consent(user_id), (_admins, _admins.c.user_id == user_id))
 
 
 class PersonalDataRepository:
@@ -129,7 +136,13 @@ class PersonalDataRepository:
             exported[name] = [{key: _plain(value) for key, value in row._mapping.items()} for row in rows]
         return exported
 
+    async def forget_consented(self, user_id: int) -> None:
+        """Consent withdrawn: what was kept only with it goes."""
+        for table, whose in _kept_with_consent(user_id):
+            await self.connection.execute(delete(table).where(whose))
+
     async def forget(self, user_id: int) -> None:
+        """The person erases their data."""
         for table, whose in _forgotten(user_id):
             await self.connection.execute(delete(table).where(whose))
         # Sectors an admin added stay in the catalogue (calls name them), no longer saying who added them.
