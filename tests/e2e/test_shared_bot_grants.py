@@ -307,6 +307,16 @@ async def test_a_typed_question_becomes_filters_in_both_languages(
     assert "Ақтөбе жастар орталықтары" in widened.text
     assert "Ақтөбе саябақтары" not in widened.text
 
+    # The card, saved from itself, stays the reader's card: the NGO's hint and the other buttons remain.
+    card = await open_card(kazakh, "kk", "Ақтөбе жастар орталықтары")
+    hint = "📋 ҮЕҰ профиліңізді толтырыңыз — әр конкурста оның сізге сәйкес келетін-келмейтіні көрсетіледі."
+    assert hint in card.text
+    assert {"📋 ҮЕҰ профилін толтыру", "🙈 Қатысы жоқ", "❓ Сұрақ қою"} <= set(labels(card))
+    await kazakh.user.press("⭐ Сақтап, еске салу")
+    saved = await kazakh.expect("⭐ Сақталған конкурстарыңызда")
+    assert hint in saved.text
+    assert {"📋 ҮЕҰ профилін толтыру", "🙈 Қатысы жоқ", "❓ Сұрақ қою"} <= set(labels(saved))
+
     await russian.user.send("какие гранты есть для молодежных НПО в Актобе")
     read = await russian.expect("Запрос понят так: регион: Актюбинская область; сфера: Молодежь.")
     assert "Молодежные центры Актобе" in read.text
@@ -350,6 +360,9 @@ async def test_a_question_asked_answered_once_and_published(
 
         await asker.user.press("📄 Открыть конкурс")
         await asker.expect("Грантодатель:")
+        await asker.user.press("⭐ Сохранить и напомнить")
+        saved = await asker.expect("⭐ В ваших сохранённых")
+        assert {"💬 Вопросы и ответы (1)", "🙈 Не подходит"} <= set(labels(saved))
         await asker.user.press("💬 Вопросы и ответы (1)")
         published = await asker.expect(f"Вопросы и ответы о конкурсе «{title_ru}»")
         assert "Можно ли подать заявку <без> регистрации юрлица?" in published.text
@@ -454,6 +467,7 @@ async def test_a_changed_deadline_is_announced_once_to_who_saved_the_call(
             assert await answered_after(admin, answered) == "✅ Сақталды."
             card = await admin.expect("Грант беруші:")
             assert KK.date_time(new) in card.text
+            assert {"✏️ Өзгерту", "⭐ Сақтап, еске салу", "❓ Сұрақ қою"} <= set(labels(card))
 
     told = await saver.expect(f"📝 В сохранённом конкурсе {title_ru} изменения:")
     assert f"Срок подачи: {RU.date_time(old)} → {RU.date_time(new)}" in told.text
