@@ -127,6 +127,7 @@ SEARCH = {
     "ru": ("🔎 Поиск", "Пришлите слова для поиска или вопрос", "Поиск грантов"),
 }
 FUNDER = {"kk": "Грант беруші:", "ru": "Грантодатель:"}
+REMOVED = "Сақталғандардан алынды; оның еске салғыштары тоқтатылды."
 
 
 async def open_grants(chat: Conversation, language: str) -> SentMessage:
@@ -430,6 +431,13 @@ async def test_a_saved_call_plans_its_reminders_and_one_comes(
     await chat.user.press("Конкурсты ашу")
     await chat.expect("⭐ Сақталған конкурстарыңызда")
 
+    # Removed from the saved calls: the reminders still to come are dropped.
+    answered = len(chat.user.answers)
+    await chat.user.press("✖️ Сақталғандардан алу")
+    assert await answered_after(chat, answered) == REMOVED
+    rows = await outbox(shared_bot, "grant_reminder", 5641)
+    assert [row.status for row in rows if row.status != "dropped"] == ["sent"]
+
 
 async def test_a_changed_deadline_is_announced_once_to_who_saved_the_call(
     shared_tg: FakeTelegram, shared_bot: BotProcess
@@ -479,10 +487,18 @@ async def test_a_changed_deadline_is_announced_once_to_who_saved_the_call(
             select(func.count()).select_from(GrantChange).where(GrantChange.grant_id == grant_id)
         )
         assert recorded.scalar_one() == 1
-    # The reminders follow the new deadline.
+    # The reminders follow the new deadline: the one three days before it comes with the new date.
     pending = [row for row in await outbox(shared_bot, "grant_reminder", 5651) if row.status == "pending"]
-    assert pending
     assert {row.expires_at for row in pending} == {new}
+    assert len(pending) == 4
+    three_days = f"grant_reminder:5651:{grant_id}:3:{new.astimezone(UTC).isoformat()}"
+    async with bot_database(shared_bot) as database, database.transaction() as uow:
+        moved = await uow.connection.execute(
+            update(OutboxRow).where(OutboxRow.dedupe_key == three_days).values(due_at=datetime.now(UTC))
+        )
+        assert moved.rowcount == 1
+    reminder = await saver.expect(f"⏰ Сохранённый конкурс {title_ru} закрывается через 3 дня:", timeout=20)
+    assert RU.day_time(new) in reminder.text
 
 
 async def test_a_new_call_alerts_each_matching_subscriber_exactly_once(
