@@ -369,7 +369,7 @@ async def test_a_question_asked_answered_once_and_published(
         assert "Можно ли подать заявку <без> регистрации юрлица?" in published.text
         assert "Иә, бастамашыл топтар да өтінім бере алады." in published.text
 
-        # One answer to the asker, whatever happens later.
+        # The answer went to the asker once.
         rows = await outbox(shared_bot, "grant_answer", 5631)
         assert [row.status for row in rows] == ["sent"]
 
