@@ -12,8 +12,10 @@ from bot.clock import Clock
 from bot.filters import Onboarded
 from bot.i18n import Translator
 from bot.replies import show
+from bot.services.grant_questions import GrantQuestionService
 from bot.services.grant_saves import SavedGrantError, SavedGrantProblem, SavedGrantService
 from bot.services.grants import GrantError, GrantService
+from bot.services.ngo_profiles import NgoProfileService
 from bot.services.sectors import SectorService
 from bot.views.grant_saves import (
     SavedAction,
@@ -24,7 +26,8 @@ from bot.views.grant_saves import (
     saved_text,
     unsaved_text,
 )
-from bot.views.grants import GrantsAction, GrantsCallback, grant_card_view, query_of
+from bot.views.grants import GrantsAction, GrantsCallback, query_of
+from handlers.grants import reader_card_view
 from storage.repositories.users import UserProfile
 
 
@@ -48,7 +51,9 @@ async def on_save(
     callback_data: GrantsCallback,
     user: UserProfile,
     grants: GrantService,
+    grant_questions: GrantQuestionService,
     saved_grants: SavedGrantService,
+    ngo_profiles: NgoProfileService,
     sectors: SectorService,
     clock: Clock,
     t: Translator,
@@ -71,11 +76,17 @@ async def on_save(
         grant = await grants.get(grant_id)
     except GrantError:
         return
-    saved = await saved_grants.is_saved(user.id, grant_id)
-    admin = await grants.is_admin(user.id)
-    catalogue = await sectors.catalogue()
-    view = grant_card_view(
-        t, grant, clock.now(), query_of(callback_data), admin=admin, saved=saved, sectors=catalogue
+    view = await reader_card_view(
+        t,
+        user.id,
+        grant,
+        query_of(callback_data),
+        grants=grants,
+        grant_questions=grant_questions,
+        saved_grants=saved_grants,
+        ngo_profiles=ngo_profiles,
+        sectors=sectors,
+        clock=clock,
     )
     await show(query, view)
 

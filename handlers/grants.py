@@ -18,7 +18,7 @@ from bot.i18n import Translator
 from bot.replies import send, show
 from bot.services.grant_questions import GrantQuestionService
 from bot.services.grant_saves import SavedGrantService
-from bot.services.grants import GrantError, GrantService
+from bot.services.grants import GrantError, GrantQuery, GrantService
 from bot.services.ngo_profiles import NgoProfileService
 from bot.services.sectors import SectorService
 from bot.views import View
@@ -37,6 +37,7 @@ from bot.views.grants import (
     text_expected_text,
 )
 from storage.fsm import end_conversation, start_conversation
+from storage.repositories.grants import GrantRecord
 from storage.repositories.users import UserProfile
 
 
@@ -118,23 +119,49 @@ async def on_card(
     except GrantError as error:
         callback_answer.text = grant_refusal_text(t, error.problem)
         return
-    admin = await grants.is_admin(user.id)
-    published = await grant_questions.published_count(grant.id)
-    saved = await saved_grants.is_saved(user.id, grant.id)
-    viewer = await ngo_profiles.viewer(user.id)
-    view = grant_card_view(
+    view = await reader_card_view(
+        t,
+        user.id,
+        grant,
+        query_of(callback_data),
+        grants=grants,
+        grant_questions=grant_questions,
+        saved_grants=saved_grants,
+        ngo_profiles=ngo_profiles,
+        sectors=sectors,
+        clock=clock,
+    )
+    await show(query, view)
+
+
+async def reader_card_view(
+    t: Translator,
+    user_id: int,
+    grant: GrantRecord,
+    query: GrantQuery,
+    *,
+    grants: GrantService,
+    grant_questions: GrantQuestionService,
+    saved_grants: SavedGrantService,
+    ngo_profiles: NgoProfileService,
+    sectors: SectorService,
+    clock: Clock,
+) -> View:
+    """A call's card as this reader sees it: admin buttons, published questions, saved or not, Not
+    relevant, their NGO profile's fit. The same card whichever press shows it (opening it, saving it,
+    an admin's edit or close), so that a press never loses the card's other buttons."""
+    return grant_card_view(
         t,
         grant,
         clock.now(),
-        query_of(callback_data),
-        admin=admin,
-        published_questions=published,
-        saved=saved,
+        query,
+        admin=await grants.is_admin(user_id),
+        published_questions=await grant_questions.published_count(grant.id),
+        saved=await saved_grants.is_saved(user_id, grant.id),
         hide=True,
-        viewer=viewer,
+        viewer=await ngo_profiles.viewer(user_id),
         sectors=await sectors.catalogue(),
     )
-    await show(query, view)
 
 
 async def on_picker(
