@@ -278,7 +278,7 @@ def _reading_text(t: Translator, page: GrantPage, sectors: SectorCatalogue) -> s
             % {"count": typed.within_days}
         )
     if typed.initiative_groups:
-        parts.append(t._(ELIGIBILITY_NAMES[Eligibility.INITIATIVE_GROUPS]))
+        parts.append(t._("only calls initiative groups may apply to"))
     if page.keywords:
         parts.append(t._("words: %(words)s") % {"words": escape(" ".join(page.keywords))})
     if not parts:
