@@ -37,6 +37,7 @@ MILLION = 1_000_000
         ("500 мың теңгеден бастап", 500_000, None),
         ("1 млн-ға дейін", None, MILLION),
         ("3 млн теңгеден астам", 3 * MILLION, None),
+        ("от 500к", 500_000, None),
     ],
 )
 def test_an_amount_is_read_as_the_amount_filter_not_as_words(
@@ -44,6 +45,21 @@ def test_an_amount_is_read_as_the_amount_filter_not_as_words(
 ) -> None:
     reading = read_question(text, TODAY)
     assert (reading.amount_at_least, reading.amount_at_most, reading.keywords) == (at_least, at_most, ())
+
+
+@pytest.mark.parametrize(
+    ("text", "keywords"),
+    [
+        ("молодежь от 14 до 35 лет", ()),
+        ("помощь 5 к школам", ("помощь",)),
+        ("гранты 2026 года", ("2026",)),
+        ("3 күндік лагерь", ("күндік", "лагерь")),
+    ],
+)
+def test_numbers_that_are_no_amount_or_period_stay_as_they_were(text: str, keywords: tuple[str, ...]) -> None:
+    reading = read_question(text, TODAY)
+    assert (reading.amount_at_least, reading.amount_at_most, reading.within_days) == (None, None, None)
+    assert reading.keywords == keywords
 
 
 @pytest.mark.parametrize(
