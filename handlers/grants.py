@@ -16,6 +16,7 @@ from bot.domain.roles import Role
 from bot.filters import NOT_A_COMMAND, TYPED_TEXT, Onboarded
 from bot.i18n import Translator
 from bot.replies import send, show
+from bot.search.questions import is_small_talk
 from bot.services.grant_questions import GrantQuestionService
 from bot.services.grant_saves import SavedGrantService
 from bot.services.grants import GrantError, GrantQuery, GrantService
@@ -34,6 +35,7 @@ from bot.views.grants import (
     region_picker_view,
     search_prompt_view,
     sector_picker_view,
+    small_talk_view,
     text_expected_text,
 )
 from storage.fsm import end_conversation, start_conversation
@@ -53,6 +55,13 @@ class NgoAtRest(Filter):
         self, _message: Message, user: UserProfile | None = None, raw_state: str | None = None
     ) -> bool:
         return user is not None and user.role == Role.NGO and raw_state is None
+
+
+class SmallTalk(Filter):
+    """A greeting or thanks and nothing else («Привет», «Рахмет!»): no search, a hint."""
+
+    async def __call__(self, message: Message) -> bool:
+        return message.text is not None and is_small_talk(message.text)
 
 
 def router() -> Router:
@@ -77,6 +86,7 @@ def router() -> Router:
     )
     router.message.register(on_search_words, StateFilter(GrantSearchForm.words), TYPED_TEXT)
     router.message.register(on_not_words, StateFilter(GrantSearchForm.words), NOT_A_COMMAND)
+    router.message.register(on_small_talk, NgoAtRest(), TYPED_TEXT, SmallTalk())
     router.message.register(on_search_words, NgoAtRest(), TYPED_TEXT)
     return router
 
@@ -209,3 +219,7 @@ async def on_search_words(
 
 async def on_not_words(message: Message, t: Translator) -> None:
     await send(message, View(text_expected_text(t)))
+
+
+async def on_small_talk(message: Message, t: Translator) -> None:
+    await send(message, small_talk_view(t))

@@ -8,6 +8,7 @@ from aiogram.methods import AnswerCallbackQuery
 
 from bot.app import Application
 from bot.clock import ManualClock
+from bot.services.grants import DROPPED_MAX
 from bot.views.grants import GrantsAction, GrantsCallback
 from bot.views.menu import MenuAction, MenuCallback
 from tests.grants_support import ids_by_external_id
@@ -172,6 +173,7 @@ def test_grant_button_data_fits_telegrams_64_bytes() -> None:
         days=90,
         search=2**31 - 1,
         page=10**4,
+        drop=DROPPED_MAX,
     )
     assert len(widest.pack().encode()) <= 64
 

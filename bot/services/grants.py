@@ -49,6 +49,20 @@ SEARCH_TEXT_MAX = 200
 SEARCH_WORDS_MAX = 8
 # The words behind a result's buttons are kept this long.
 KEEP_SEARCHES = timedelta(days=7)
+# What of a typed question's reading the user dropped with its buttons (`GrantQuery.dropped`, a bit
+# mask): the amount, the deadline and the initiative groups it named, all its words, or one of its
+# first WORDS_ONE_BY_ONE words (drop_word).
+DROP_AMOUNT = 1
+DROP_DAYS = 2
+DROP_INITIATIVE_GROUPS = 4
+DROP_WORDS = 8
+WORDS_ONE_BY_ONE = 3
+DROPPED_MAX = (16 << WORDS_ONE_BY_ONE) - 1
+
+
+def drop_word(index: int) -> int:
+    """The bit that drops a question's word (its first three have one each)."""
+    return 16 << index if index < WORDS_ONE_BY_ONE else 0
 
 
 class GrantProblem(StrEnum):
@@ -82,6 +96,8 @@ class GrantQuery:
     within_days: int | None = None
     search_id: int = 0
     page: int = 0
+    # What of the typed search's reading is dropped (DROP_* bits).
+    dropped: int = 0
 
     @property
     def has_filters(self) -> bool:
@@ -91,6 +107,49 @@ class GrantQuery:
 
     def without_filters(self) -> GrantQuery:
         return GrantQuery(search_id=self.search_id)
+
+
+@dataclass(frozen=True, slots=True)
+class TypedFilters:
+    """The filters a typed search named beyond region and sector, those not dropped: amounts in
+    tenge, the deadline within so many days, calls initiative groups may apply to."""
+
+    amount_at_least: int | None = None
+    amount_at_most: int | None = None
+    within_days: int | None = None
+    initiative_groups: bool = False
+
+    @property
+    def has_any(self) -> bool:
+        return (
+            self.amount_at_least is not None
+            or self.amount_at_most is not None
+            or self.within_days is not None
+            or self.initiative_groups
+        )
+
+
+def typed_filters(reading: ReadQuestion, dropped: int) -> TypedFilters:
+    """The reading's amount, deadline and initiative groups, but for those dropped."""
+    keep_amount = not dropped & DROP_AMOUNT
+    return TypedFilters(
+        amount_at_least=reading.amount_at_least if keep_amount else None,
+        amount_at_most=reading.amount_at_most if keep_amount else None,
+        within_days=None if dropped & DROP_DAYS else reading.within_days,
+        initiative_groups=reading.initiative_groups and not dropped & DROP_INITIATIVE_GROUPS,
+    )
+
+
+def typed_keywords(reading: ReadQuestion, dropped: int) -> tuple[str, ...]:
+    """The reading's words, but for those dropped."""
+    if dropped & DROP_WORDS:
+        return ()
+    return tuple(word for index, word in enumerate(reading.keywords) if not dropped & drop_word(index))
+
+
+def _tightest(*values: int | None, pick: Callable[[list[int]], int]) -> int | None:
+    given = [value for value in values if value is not None]
+    return pick(given) if given else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +164,8 @@ class GrantPage:
     keywords: tuple[str, ...] = ()
     # True when no call had every word and calls with any of them are shown.
     loosened: bool = False
+    # The typed search's amount, deadline and initiative groups in force.
+    typed: TypedFilters = TypedFilters()
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,14 +320,6 @@ class GrantService:
         _check_query(query)
         query = replace(query, page=max(query.page, 0))
         now = self.clock.now()
-        filters = GrantFilters(
-            now=now,
-            sector=query.sector,
-            region=query.region,
-            amount_at_least=query.amount_at_least,
-            deadline_before=now + timedelta(days=query.within_days) if query.within_days else None,
-            hidden_for=user_id,
-        )
         async with self.database.reading() as uow:
             # An added sector's button (retired ones too: an old list's buttons still work).
             if (
@@ -277,17 +330,31 @@ class GrantService:
                 raise GrantError(GrantProblem.BAD_FILTER)
             reading = None
             keywords: tuple[str, ...] = ()
+            typed = TypedFilters()
             if query.search_id:
                 text = await uow.grants.search_text(query.search_id, user_id)
                 if text is None:
                     raise GrantError(GrantProblem.STALE_SEARCH)
-                reading = read_question(text)
-                keywords = reading.keywords
+                # «до конца декабря» is read against today in Almaty.
+                reading = read_question(text, now.astimezone(self.tz).date())
+                keywords = typed_keywords(reading, query.dropped)
+                typed = typed_filters(reading, query.dropped)
                 if reading.sector is not None and query.sector != reading.sector and reading.sector_word:
                     # The sector filter it named was dropped or changed: its word is searched for instead.
                     keywords = (*keywords, reading.sector_word)
+            within_days = _tightest(query.within_days, typed.within_days, pick=min)
+            filters = GrantFilters(
+                now=now,
+                sector=query.sector,
+                region=query.region,
+                amount_at_least=_tightest(query.amount_at_least, typed.amount_at_least, pick=max),
+                amount_at_most=typed.amount_at_most,
+                initiative_groups=typed.initiative_groups,
+                deadline_before=now + timedelta(days=within_days) if within_days else None,
+                hidden_for=user_id,
+            )
             grants, has_next, loosened = await self._page(uow, keywords, filters, query.page)
-        return GrantPage(grants, query, has_next, reading, keywords, loosened)
+        return GrantPage(grants, query, has_next, reading, keywords, loosened, typed)
 
     async def ask(self, user_id: int, text: str) -> GrantPage:
         """A typed search or question: read as filters plus words, kept for the result's buttons."""
@@ -296,7 +363,7 @@ class GrantService:
             raise GrantError(GrantProblem.SEARCH_EMPTY)
         if len(text) > SEARCH_TEXT_MAX:
             raise GrantError(GrantProblem.SEARCH_TOO_LONG)
-        reading = read_question(text)
+        reading = read_question(text, self.clock.now().astimezone(self.tz).date())
         async with self.database.transaction() as uow:
             search_id = await uow.grants.add_search(user_id, text, now=self.clock.now())
         query = GrantQuery(
@@ -324,6 +391,8 @@ class GrantService:
         ):
             loosened = True
             ids = await index.search(query_words, filters, match_all=False, offset=offset, limit=limit)
+            # Said only of calls shown: none with any of the words is no loosened result.
+            loosened = bool(ids)
         return await uow.grants.many(ids[:PAGE_SIZE]), len(ids) > PAGE_SIZE, loosened
 
     # Keeping the catalogue
@@ -476,6 +545,7 @@ def _check_query(query: GrantQuery) -> None:
         or (query.amount_at_least is not None and query.amount_at_least not in AMOUNT_AT_LEAST)
         or (query.within_days is not None and query.within_days not in DEADLINE_WITHIN_DAYS)
         or query.search_id < 0
+        or not 0 <= query.dropped <= DROPPED_MAX
     ):
         raise GrantError(GrantProblem.BAD_FILTER)
 

@@ -26,7 +26,18 @@ from bot.domain.ngo_profiles import grant_fit
 from bot.domain.regions import REGIONS, REGIONS_BY_CODE
 from bot.domain.sectors import BUILT_IN, SectorCatalogue
 from bot.i18n import N_, Translator
-from bot.services.grants import PAGE_SIZE, GrantPage, GrantProblem, GrantQuery
+from bot.services.grants import (
+    DROP_AMOUNT,
+    DROP_DAYS,
+    DROP_INITIATIVE_GROUPS,
+    DROP_WORDS,
+    PAGE_SIZE,
+    WORDS_ONE_BY_ONE,
+    GrantPage,
+    GrantProblem,
+    GrantQuery,
+    drop_word,
+)
 from bot.services.ngo_profiles import Viewer
 from bot.text import escape
 from bot.views import View, button
@@ -36,8 +47,9 @@ from storage.repositories.grants import GrantRecord
 
 # Amounts travel in button data in millions of tenge (the choices are whole millions).
 MILLION = 1_000_000
-# A title on a button is cut to this many characters.
+# A title on a button is cut to this many characters, a typed word to this many.
 BUTTON_TITLE_MAX = 48
+BUTTON_WORD_MAX = 24
 
 
 class GrantsAction(StrEnum):
@@ -64,6 +76,8 @@ class GrantsCallback(CallbackData, prefix="gr"):
     days: int = 0
     search: int = 0
     page: int = 0
+    # What of the typed search's reading is dropped (DROP_* bits of bot/services/grants.py).
+    drop: int = 0
 
 
 def query_of(data: GrantsCallback) -> GrantQuery:
@@ -74,6 +88,7 @@ def query_of(data: GrantsCallback) -> GrantQuery:
         within_days=data.days or None,
         search_id=data.search,
         page=data.page,
+        dropped=data.drop,
     )
 
 
@@ -88,6 +103,7 @@ def grants_button(
         "days": query.within_days or 0,
         "search": query.search_id,
         "page": query.page,
+        "drop": query.dropped,
     }
     values.update(changes)
     return button(text, GrantsCallback(action=action, grant_id=grant_id, **values))
@@ -179,7 +195,7 @@ def grants_list_view(
     filters = filters_text(t, query, sectors)
     if filters:
         lines.append(filters)
-    if page.loosened:
+    if page.loosened and page.grants:
         lines.append(t._("No call has all of these words; these have some of them."))
     rows: list[list[InlineKeyboardButton]] = []
     if viewer is not None and viewer.ngo and profile is None and page.grants:
@@ -252,6 +268,17 @@ def _reading_text(t: Translator, page: GrantPage, sectors: SectorCatalogue) -> s
         parts.append(t._("region: %(region)s") % {"region": escape(region_name(t, reading.region))})
     if reading.sector:
         parts.append(t._("sector: %(sector)s") % {"sector": sectors.name(t, reading.sector)})
+    typed = page.typed
+    if typed.amount_at_least is not None or typed.amount_at_most is not None:
+        amount = amounts_text(t, typed.amount_at_least, typed.amount_at_most)
+        parts.append(t._("amount: %(amount)s") % {"amount": amount})
+    if typed.within_days is not None:
+        parts.append(
+            t.ngettext("deadline within %(count)d day", "deadline within %(count)d days", typed.within_days)
+            % {"count": typed.within_days}
+        )
+    if typed.initiative_groups:
+        parts.append(t._("only calls initiative groups may apply to"))
     if page.keywords:
         parts.append(t._("words: %(words)s") % {"words": escape(" ".join(page.keywords))})
     if not parts:
@@ -260,26 +287,66 @@ def _reading_text(t: Translator, page: GrantPage, sectors: SectorCatalogue) -> s
 
 
 def _adjust_rows(t: Translator, page: GrantPage) -> list[list[InlineKeyboardButton]]:
-    """Buttons that drop a filter: the ones a question set, and every filter when nothing was found."""
+    """Buttons that drop a filter: the ones a question set (and its words), and every filter when
+    nothing was found."""
     query = page.query
     reading = page.reading
+    typed = page.typed
     buttons = []
     if query.region and (not page.grants or (reading is not None and reading.region == query.region)):
         buttons.append(grants_button(t._("✖️ Without region"), GrantsAction.LIST, query, region="", page=0))
     if query.sector and (not page.grants or (reading is not None and reading.sector == query.sector)):
         buttons.append(grants_button(t._("✖️ Without sector"), GrantsAction.LIST, query, sector="", page=0))
-    if not page.grants and query.amount_at_least:
-        buttons.append(grants_button(t._("✖️ Any amount"), GrantsAction.LIST, query, amount=0, page=0))
-    if not page.grants and query.within_days:
-        buttons.append(grants_button(t._("✖️ Any deadline"), GrantsAction.LIST, query, days=0, page=0))
+    drop = query.dropped
+    if (not page.grants and query.amount_at_least) or typed.amount_at_least or typed.amount_at_most:
+        buttons.append(
+            grants_button(
+                t._("✖️ Any amount"), GrantsAction.LIST, query, amount=0, drop=drop | DROP_AMOUNT, page=0
+            )
+        )
+    if (not page.grants and query.within_days) or typed.within_days:
+        buttons.append(
+            grants_button(
+                t._("✖️ Any deadline"), GrantsAction.LIST, query, days=0, drop=drop | DROP_DAYS, page=0
+            )
+        )
+    if typed.initiative_groups:
+        drop_groups = drop | DROP_INITIATIVE_GROUPS
+        label = t._("✖️ Not only for initiative groups")
+        buttons.append(grants_button(label, GrantsAction.LIST, query, drop=drop_groups, page=0))
+    buttons += _word_buttons(t, page)
     rows = [buttons[index : index + 2] for index in range(0, len(buttons), 2)]
     if not page.grants and query.search_id:
         rows.append([grants_button(t._("💰 All open calls"), GrantsAction.LIST, GrantQuery())])
     return rows
 
 
+def _word_buttons(t: Translator, page: GrantPage) -> list[InlineKeyboardButton]:
+    """A button to drop each of the typed words (the first three), or all of them when there are more."""
+    reading, query = page.reading, page.query
+    if reading is None or not page.keywords:
+        return []
+    shown = [
+        (index, word)
+        for index, word in enumerate(reading.keywords)
+        if not query.dropped & (DROP_WORDS | drop_word(index))
+    ]
+    if not shown:  # only the word of a dropped sector is looked for
+        return []
+    if len(reading.keywords) > WORDS_ONE_BY_ONE:
+        label = t._("✖️ Without the words")
+        return [grants_button(label, GrantsAction.LIST, query, drop=query.dropped | DROP_WORDS, page=0)]
+    buttons = []
+    for index, word in shown:
+        cut = word if len(word) <= BUTTON_WORD_MAX else word[: BUTTON_WORD_MAX - 1] + "…"
+        label = t._("✖️ «%(word)s»") % {"word": cut}
+        drop = query.dropped | drop_word(index)
+        buttons.append(grants_button(label, GrantsAction.LIST, query, drop=drop, page=0))
+    return buttons
+
+
 def _nothing_found_text(t: Translator, page: GrantPage) -> str:
-    if page.query.has_filters:
+    if page.query.has_filters or page.typed.has_any:
         return t._("No open call matches. Widen the filters with the buttons below.")
     if page.query.search_id:
         return t._("No open call matches these words. Try other words, or see all open calls.")
@@ -405,13 +472,16 @@ def region_picker_view(t: Translator, query: GrantQuery) -> View:
 
 
 def amount_picker_view(t: Translator, query: GrantQuery) -> View:
-    choices = [grants_button(t._("Any amount"), GrantsAction.LIST, query, amount=0, page=0)]
+    # A choice here replaces the amount a typed search named.
+    drop = query.dropped | DROP_AMOUNT
+    choices = [grants_button(t._("Any amount"), GrantsAction.LIST, query, amount=0, drop=drop, page=0)]
     choices += [
         grants_button(
             t._("from %(amount)s") % {"amount": t.money(amount)},
             GrantsAction.LIST,
             query,
             amount=amount // MILLION,
+            drop=drop,
             page=0,
         )
         for amount in AMOUNT_AT_LEAST
@@ -420,13 +490,16 @@ def amount_picker_view(t: Translator, query: GrantQuery) -> View:
 
 
 def days_picker_view(t: Translator, query: GrantQuery) -> View:
-    choices = [grants_button(t._("Any deadline"), GrantsAction.LIST, query, days=0, page=0)]
+    # A choice here replaces the deadline a typed search named.
+    drop = query.dropped | DROP_DAYS
+    choices = [grants_button(t._("Any deadline"), GrantsAction.LIST, query, days=0, drop=drop, page=0)]
     choices += [
         grants_button(
             t.ngettext("within %(count)d day", "within %(count)d days", days) % {"count": days},
             GrantsAction.LIST,
             query,
             days=days,
+            drop=drop,
             page=0,
         )
         for days in DEADLINE_WITHIN_DAYS
@@ -442,6 +515,20 @@ def search_prompt_view(t: Translator, query: GrantQuery) -> View:
     )
     back = grants_button(t._("⬅️ Grant calls"), GrantsAction.LIST, query)
     return View(text, InlineKeyboardMarkup(inline_keyboard=[[back]]))
+
+
+def small_talk_view(t: Translator) -> View:
+    """The answer to an approved NGO's greeting or thanks typed outside a dialog: how to search."""
+    text = t._(
+        "🙂 Hello! To find grant calls, just type what you are looking for, for example: "
+        "«жастар Ақтөбе», «гранты до 5 млн для школ в течение месяца». Send /menu for everything else."
+    )
+    return View(
+        text,
+        InlineKeyboardMarkup(
+            inline_keyboard=[[grants_button(t._("💰 Grant calls"), GrantsAction.LIST, GrantQuery())]]
+        ),
+    )
 
 
 _REFUSALS = {

@@ -72,12 +72,16 @@ class GrantRecord:
 @dataclass(frozen=True, slots=True)
 class GrantFilters:
     """Which open calls to show: all given conditions hold. `region`: calls open to it (those for all
-    Kazakhstan too); `amount_at_least`: the most a call gives (else its least) reaches it."""
+    Kazakhstan too); `amount_at_least`: the most a call gives (else its least) reaches it;
+    `amount_at_most`: the least a call gives (else its most) is within it; `initiative_groups`: only
+    calls initiative groups (no registration) may apply to."""
 
     now: datetime
     sector: str | None = None
     region: str | None = None
     amount_at_least: int | None = None
+    amount_at_most: int | None = None
+    initiative_groups: bool = False
     deadline_before: datetime | None = None
     # Leave out the calls this user marked "not relevant".
     hidden_for: int | None = None
@@ -124,6 +128,10 @@ def open_calls(filters: GrantFilters, *, by_deadline_index: bool = True) -> list
         conditions.append(
             func.coalesce(_grants.c.amount_max, _grants.c.amount_min) >= filters.amount_at_least
         )
+    if filters.amount_at_most is not None:
+        conditions.append(func.coalesce(_grants.c.amount_min, _grants.c.amount_max) <= filters.amount_at_most)
+    if filters.initiative_groups:
+        conditions.append(_grants.c.initiative_groups_allowed.is_(True))
     if filters.deadline_before is not None:
         conditions.append(_grants.c.deadline <= filters.deadline_before)
     if filters.hidden_for is not None:
