@@ -20,6 +20,7 @@ from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import ROLES_NEEDING_APPROVAL, Role
 from bot.services.admins import admin_ids
 from bot.services.approvals import role_request_message
+from bot.services.grant_questions import forget_asker
 from bot.services.line import tell_line_moved
 from bot.services.ngo_profiles import export_of
 from bot.settings import SUPPORTED_LOCALES
@@ -249,6 +250,8 @@ class UserService:
             for held in waiting:  # those behind them in line move up
                 moved += await tell_line_moved(uow, held.event, held.registration, now)
             await uow.attendance.forget_user(user_id)  # their ratings of events
+            # Their questions waiting for the admins: not delivered, their name and words not kept.
+            await forget_asker(uow, user_id)
             await uow.personal_data.forget(user_id)  # their searches, and the rest that is theirs alone
             # Nothing more goes out to them: reminders, notices, decisions still waiting.
             await uow.outbox.drop_for_recipient(user_id, "the user deleted their data", owner="")

@@ -261,13 +261,16 @@ class OutboxRepository:
         return int(result.rowcount)
 
     async def drop_pending_with_key_prefix(
-        self, prefix: str, reason: str, *, release_keys: bool = False
+        self, prefix: str, reason: str, *, release_keys: bool = False, forget_params: bool = False
     ) -> int:
         """Drop the pending rows whose dedupe key starts with `prefix` (a plan that no longer holds);
-        with `release_keys` their keys are freed, so that the same plan can be made again."""
+        with `release_keys` their keys are freed, so that the same plan can be made again; with
+        `forget_params` what they said goes too (someone's erased data)."""
         values: dict[str, Any] = {"status": OutboxStatus.DROPPED.value, "error": reason[:ERROR_MAX]}
         if release_keys:
             values["dedupe_key"] = None
+        if forget_params:
+            values["params"] = "{}"
         result = await self.connection.execute(
             update(_table)
             .where(_table.c.status == OutboxStatus.PENDING.value, _key_prefix(prefix))
