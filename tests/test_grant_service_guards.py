@@ -170,6 +170,7 @@ async def test_erasing_an_asker_takes_their_question_out_of_the_admins_messages(
     asked = await questions.ask(5, grant_id, "Можно ли инициативной группе?")
     kept = await questions.ask(9, grant_id, "А филиалу?")
     await questions.answer(ADMIN, kept.question.id, "Да")
+    await questions.answer(ADMIN, asked.question.id, "Нет")  # on its way to the asker
     users = UserService(database, clock, admins=frozenset({ADMIN}))
     await users.erase(5)
     await users.erase(ADMIN)
@@ -180,9 +181,12 @@ async def test_erasing_an_asker_takes_their_question_out_of_the_admins_messages(
         )
         left = [(recipient, status, json.loads(params).get("question")) for recipient, status, params in rows]
         answered = await uow.grant_questions.get(kept.question.id)
+        every = await uow.connection.execute(text("SELECT params FROM outbox"))
+        said = [params for (params,) in every if asked.question.question in params]
     pending_or_said = [row for row in left if row[1] == "pending" or row[2] == asked.question.question]
     # Only the other asker's question is still on its way to the admin who did not erase their data.
     assert pending_or_said == [(ADMIN + 1, "pending", "А филиалу?")]
+    assert said == []  # nor in the answer to them that will not be sent
     assert answered is not None
     assert (answered.answer, answered.answered_by) == ("Да", None)
 

@@ -383,3 +383,35 @@ async def test_quick_taps_on_a_subscription_and_reminders_lose_none_on_postgres(
         False,
         True,
     )
+
+
+async def test_saving_a_call_as_it_closes_leaves_no_reminder_of_a_closed_call_on_postgres(
+    pg_database: Database, catalogs: Catalogs
+) -> None:
+    import json
+
+    from bot.services.grant_saves import GRANT_REMINDER, SavedGrantError, SavedGrantService
+    from bot.services.grants import GrantService
+    from tests.grants_support import call
+
+    clock = ManualClock(NOW)
+    grants = GrantService(pg_database, clock, catalogs, {ADMIN})
+    saves = SavedGrantService(pg_database, clock, catalogs.tz)
+    users = range(100, 110)
+    for user_id in users:
+        await _set_up(pg_database, user_id)
+    for n in range(3):
+        grant_id = (await grants.import_calls([call(NOW, f"call-{n}")])).added[0]
+        await asyncio.gather(
+            grants.close(ADMIN, grant_id),
+            *(saves.save(user_id, grant_id) for user_id in users),
+            return_exceptions=True,
+        )
+        async with pg_database.reading() as uow:
+            rows = await uow.connection.exec_driver_sql(
+                f"SELECT params FROM outbox WHERE kind = '{GRANT_REMINDER}' AND status = 'pending'"  # noqa: S608
+            )
+            pending = [json.loads(params)["grant_id"] for (params,) in rows]
+            assert grant_id not in pending, "a reminder of a closed call is still to be sent"
+    with pytest.raises(SavedGrantError):
+        await saves.save(100, grant_id)

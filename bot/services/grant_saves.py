@@ -243,7 +243,9 @@ class SavedGrantService:
         now = self.clock.now()
         async with self.database.transaction() as uow:
             await _check_user(uow, user_id)
-            grant = await uow.grants.get(grant_id)
+            # Locked (PostgreSQL): an admin closing or moving the call at this moment waits and then
+            # finds this save (its reminders dropped or re-planned), or is waited for and seen closed.
+            grant = await uow.grants.get(grant_id, lock=True)
             if grant is None:
                 raise SavedGrantError(SavedGrantProblem.NO_SUCH_GRANT)
             if await uow.grant_saves.is_saved(user_id, grant_id):

@@ -254,7 +254,9 @@ class UserService:
             await forget_asker(uow, user_id)
             await uow.personal_data.forget(user_id)  # their searches, and the rest that is theirs alone
             # Nothing more goes out to them: reminders, notices, decisions still waiting.
-            await uow.outbox.drop_for_recipient(user_id, "the user deleted their data", owner="")
+            await uow.outbox.drop_for_recipient(
+                user_id, "the user deleted their data", owner="", forget_params=True
+            )
             await uow.ngo_profiles.delete(user_id)
             await uow.users.delete(user_id)
             await _forget_conversations(uow, user_id)

@@ -247,9 +247,12 @@ class OutboxRepository:
         )
         return bool(result.rowcount)
 
-    async def drop_for_recipient(self, recipient: int, reason: str, *, owner: str) -> int:
-        """Drop what is still to be sent to `recipient`: pending rows and those `owner` holds."""
-        result = await self.connection.execute(
+    async def drop_for_recipient(
+        self, recipient: int, reason: str, *, owner: str, forget_params: bool = False
+    ) -> int:
+        """Drop what is still to be sent to `recipient`: pending rows and those `owner` holds; with
+        `forget_params` what they said goes too (the recipient erased their data)."""
+        statement = (
             update(_table)
             .where(
                 _table.c.recipient == recipient,
@@ -258,6 +261,9 @@ class OutboxRepository:
             .values(status=OutboxStatus.DROPPED.value, error=reason[:ERROR_MAX], lease_owner=None)
             .values(lease_until=None)
         )
+        if forget_params:
+            statement = statement.values(params="{}")
+        result = await self.connection.execute(statement)
         return int(result.rowcount)
 
     async def drop_pending_with_key_prefix(
