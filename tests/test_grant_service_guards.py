@@ -32,6 +32,7 @@ from bot.services.users import UserService
 from bot.views.grant_questions import asked_view
 from storage.database import Database
 from tests.grants_support import call
+from tests.harness import BotHarness, texts
 
 TZ = ZoneInfo("Asia/Almaty")
 # A Wednesday; the week's digest time was Monday 23 November, 10:00 in Almaty (05:00 UTC).
@@ -210,3 +211,13 @@ async def test_the_only_admin_asking_is_told_that_nobody_was_told(
     assert "единственный" in said["ru"]
     for t in catalogs.all():
         assert "/questions" not in asked_view(t, heard.grant, admins_told=1).text
+
+
+async def test_a_forged_saved_list_page_through_the_bot_shows_the_list(harness: BotHarness) -> None:
+    """`gs:l:99999999999999999999:` from a real chat: the list, not "something went wrong"."""
+    user = harness.user(4321, language_code="ru")
+    await user.onboard("ru", role="volunteer", region="aktobe")
+    for data in ("gs:l:99999999999999999999:", "gs:l:-99999999999999999999:"):
+        seen = texts(await user.press(data))
+        assert seen
+        assert not any("что-то пошло не так" in text for text in seen), seen

@@ -212,9 +212,10 @@ class GrantRepository:
                 )
 
     async def get(self, grant_id: int, *, lock: bool = False) -> GrantRecord | None:
-        """The call; with `lock`, its row is locked until the transaction ends (PostgreSQL: `FOR
+        """The call; with `lock`, its row is locked until the transaction ends (PostgreSQL: `FOR NO KEY
         UPDATE`, so that two admins' changes are made one after the other, the second seeing the
-        first's; SQLite's writer already holds the database's write lock)."""
+        first's, while rows that refer to the call may still be added; SQLite's writer already holds
+        the database's write lock)."""
         found = await self.many([grant_id], lock=lock)
         return found[0] if found else None
 
@@ -239,7 +240,7 @@ class GrantRepository:
             return []
         statement = select(*_GRANT_COLUMNS).where(_grants.c.id.in_(ids))
         if lock:
-            statement = statement.order_by(_grants.c.id).with_for_update()
+            statement = statement.order_by(_grants.c.id).with_for_update(key_share=True)
         rows = await self.connection.execute(statement)
         found = {row.id: row for row in rows}
         sectors: dict[int, list[str]] = defaultdict(list)
