@@ -415,3 +415,43 @@ async def test_saving_a_call_as_it_closes_leaves_no_reminder_of_a_closed_call_on
             assert grant_id not in pending, "a reminder of a closed call is still to be sent"
     with pytest.raises(SavedGrantError):
         await saves.save(100, grant_id)
+
+
+async def test_switching_to_instant_as_the_digest_goes_out_sends_each_call_once_on_postgres(
+    pg_database: Database, catalogs: Catalogs
+) -> None:
+    import json
+
+    from bot.domain.grants import Sector
+    from bot.services.grant_subscriptions import GRANT_ALERT, GRANT_DIGEST, GrantSubscriptionService
+    from bot.services.grants import GrantService
+    from tests.grants_support import call
+
+    monday_ten = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # 10:00 in Almaty
+    clock = ManualClock(monday_ten - timedelta(hours=1))
+    subscriptions = GrantSubscriptionService(pg_database, clock, catalogs.tz)
+    users = list(range(200, 212))
+    for user_id in users:
+        await _set_up(pg_database, user_id)
+        await subscriptions.toggle_sector(user_id, Sector.YOUTH.value)
+        await subscriptions.set_delivery(user_id, "weekly")
+        await subscriptions.subscribe(user_id)
+    await GrantService(pg_database, clock, catalogs).import_calls(
+        [call(NOW, f"youth-{n}", sectors=(Sector.YOUTH,)) for n in range(3)]
+    )
+    clock.set(monday_ten + timedelta(minutes=5))
+    await asyncio.gather(
+        subscriptions.send_digests(),
+        *(subscriptions.set_delivery(user_id, "instant") for user_id in users),
+    )
+    async with pg_database.reading() as uow:
+        rows = await uow.connection.exec_driver_sql(
+            f"SELECT kind, recipient, params FROM outbox WHERE kind IN ('{GRANT_ALERT}', '{GRANT_DIGEST}')"  # noqa: S608
+        )
+        reached: dict[int, list[int]] = {user_id: [] for user_id in users}
+        for kind, recipient, params in rows:
+            values = json.loads(params)
+            calls = values["calls"] if kind == GRANT_DIGEST else [values]
+            reached[recipient] += [c["grant_id"] for c in calls]
+    # Each call reached each user once: in the digest or as an alert, never both.
+    assert all(sorted(ids) == [1, 2, 3] for ids in reached.values()), reached

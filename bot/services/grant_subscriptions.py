@@ -308,7 +308,16 @@ class GrantSubscriptionService:
         written = 0
         async with self.database.transaction() as uow:
             waiting = await uow.grant_subscriptions.waiting_for_digest(before=slot)
-            for user_id, grant_ids in waiting.items():
+            for user_id in waiting:  # in id order: locks are taken in one order
+                # Locked as the user's own changes lock it (PostgreSQL): switching to instant at this
+                # moment sends the calls as alerts either before (then none is waiting here, read
+                # again under the lock) or after (then this digest has taken them), never both.
+                await uow.users.get(user_id, lock=True)
+                grant_ids = (
+                    await uow.grant_subscriptions.waiting_for_digest(before=slot, user_id=user_id)
+                ).get(user_id, [])
+                if not grant_ids:
+                    continue
                 hidden = await uow.grant_subscriptions.hidden(user_id, grant_ids)
                 grants = [
                     grant
