@@ -110,7 +110,7 @@ async def on_question(
         await send(message, View(question_refusal_text(t, error.problem)))
         return
     await end_conversation(state, raw_state)
-    await send(message, asked_view(t, asked.grant))
+    await send(message, asked_view(t, asked.grant, admins_told=asked.admins_told))
 
 
 async def on_question_not_text(message: Message, t: Translator) -> None:

@@ -14,6 +14,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.app import Application
 from bot.clock import ManualClock
+from bot.domain.roles import Role
 from bot.i18n import Catalogs
 from bot.services.grant_questions import (
     ANSWER_MAX,
@@ -324,6 +325,8 @@ async def test_a_day_has_a_limit_across_calls_and_only_answered_questions_are_pu
 ) -> None:
     ids = await ids_by_external_id(app.grants, clock.now())
     await app.users.meet(4901, telegram_language="ru", username=None, create=True)
+    await app.users.give_consent(4901, name="Дана", username=None, telegram_language="ru")
+    await app.users.choose_role(4901, Role.VOLUNTEER)  # the service asks for a user set up
     open_calls = [ids[name] for name in ("trees", "youth-aktobe", "health-almaty", "youth-all")]
     for number in range(PER_DAY):
         await app.grant_questions.ask(4901, open_calls[number % len(open_calls)], f"Вопрос {number}")

@@ -252,6 +252,8 @@ async def test_grant_questions_first_answer_wins_on_postgres(
 
     clock = ManualClock(NOW)
     ids = (await GrantService(pg_database, clock, catalogs).import_calls(catalogue(NOW))).added
+    for user_id in (5, ADMIN, ADMIN + 1):
+        await _set_up(pg_database, user_id)
     questions = GrantQuestionService(pg_database, clock, {ADMIN, ADMIN + 1})
     asked = await questions.ask(5, ids[0], "Можно ли <b>инициативной группе</b>?")
     outcomes = await asyncio.gather(
@@ -259,7 +261,14 @@ async def test_grant_questions_first_answer_wins_on_postgres(
         return_exceptions=True,
     )
     assert sorted(type(outcome).__name__ for outcome in outcomes) == ["QuestionDetails", "QuestionError"]
-    assert all(isinstance(o, QuestionError) or o.question.answer for o in outcomes)
+    won = next(o for o in outcomes if not isinstance(o, BaseException))
+    lost = next(o for o in outcomes if isinstance(o, QuestionError))
+    assert won.question.answer == f"Да, {won.question.answered_by}"
+    # The loser waited for the winner and is told who answered, and what.
+    assert lost.details is not None
+    assert lost.details.question.answered_by == won.question.answered_by
+    assert lost.details.question.answer == won.question.answer
+    assert lost.details.answerer_name == f"Админ {won.question.answered_by}"
     await questions.publish(ADMIN, asked.question.id, published=True)
     page = await questions.published(5, ids[0], 0)
     assert [question.question for question in page.questions] == ["Можно ли <b>инициативной группе</b>?"]
@@ -268,3 +277,181 @@ async def test_grant_questions_first_answer_wins_on_postgres(
             f"SELECT recipient FROM outbox WHERE kind = '{GRANT_ANSWER}'"  # noqa: S608 - a constant
         )
         assert [row[0] for row in answers] == [5]
+
+
+async def _set_up(database: Database, user_id: int) -> None:
+    """A user who gave consent and has a role (as the grant services require)."""
+    async with database.transaction() as uow:
+        await uow.users.add(
+            user_id,
+            now=NOW,
+            language="ru",
+            consent_at=NOW,
+            role="ngo",
+            region="aktobe",
+            name=f"Админ {user_id}",
+        )
+
+
+async def _grant_changed(database: Database) -> list[tuple[int, list[dict[str, str]]]]:
+    """The grant_changed messages: (recipient, changes), in the order written."""
+    import json
+
+    from bot.services.grant_saves import GRANT_CHANGED
+
+    async with database.reading() as uow:
+        rows = await uow.connection.exec_driver_sql(
+            f"SELECT recipient, params FROM outbox WHERE kind = '{GRANT_CHANGED}' ORDER BY id"  # noqa: S608
+        )
+        return [(int(recipient), json.loads(params)["changes"]) for recipient, params in rows]
+
+
+async def test_two_admins_closing_a_call_at_once_announce_it_once_on_postgres(
+    pg_database: Database, catalogs: Catalogs
+) -> None:
+    from bot.services.grant_saves import SavedGrantService
+    from bot.services.grants import GrantService
+    from tests.grants_support import call
+
+    clock = ManualClock(NOW)
+    grants = GrantService(pg_database, clock, catalogs, {ADMIN, ADMIN + 1})
+    grant_id = (await grants.import_calls([call(NOW, "youth")])).added[0]
+    await _set_up(pg_database, 5)
+    await SavedGrantService(pg_database, clock, catalogs.tz).save(5, grant_id)
+    closed = await asyncio.gather(grants.close(ADMIN, grant_id), grants.close(ADMIN + 1, grant_id))
+    assert {grant.status for grant in closed} == {"closed"}
+    assert await _grant_changed(pg_database) == [(5, [{"field": "status", "old": "open", "new": "closed"}])]
+    async with pg_database.reading() as uow:
+        changes = await uow.connection.exec_driver_sql("SELECT count(*) FROM grant_changes")
+        assert changes.scalar_one() == 1
+
+
+async def test_two_admins_moving_a_deadline_at_once_are_announced_in_order_on_postgres(
+    pg_database: Database, catalogs: Catalogs
+) -> None:
+    """The second edit starts from the first's deadline: its announcement's "old" is the first's new."""
+    from dataclasses import replace
+
+    from bot.services.grant_saves import SavedGrantService
+    from bot.services.grants import GrantService
+    from tests.grants_support import call
+
+    clock = ManualClock(NOW)
+    grants = GrantService(pg_database, clock, catalogs, {ADMIN, ADMIN + 1})
+    draft = call(NOW, "youth")
+    grant_id = (await grants.import_calls([draft])).added[0]
+    await _set_up(pg_database, 5)
+    await SavedGrantService(pg_database, clock, catalogs.tz).save(5, grant_id)
+    first, second = draft.deadline + timedelta(days=3), draft.deadline + timedelta(days=9)
+    await asyncio.gather(
+        grants.edit(ADMIN, grant_id, replace(draft, deadline=first)),
+        grants.edit(ADMIN + 1, grant_id, replace(draft, deadline=second)),
+    )
+    announced = [changes[0] for _, changes in await _grant_changed(pg_database)]
+    assert len(announced) == 2
+    assert announced[0]["old"] == draft.deadline.astimezone(UTC).isoformat()
+    assert announced[1]["old"] == announced[0]["new"]  # a chain, not two changes from the same "old"
+    final = await grants.get(grant_id)
+    assert final.deadline.astimezone(UTC).isoformat() == announced[1]["new"]
+
+
+async def test_quick_taps_on_a_subscription_and_reminders_lose_none_on_postgres(
+    pg_database: Database, catalogs: Catalogs
+) -> None:
+    from bot.domain.grants import Sector
+    from bot.services.grant_saves import SavedGrantService
+    from bot.services.grant_subscriptions import GrantSubscriptionService
+
+    clock = ManualClock(NOW)
+    await _set_up(pg_database, 5)
+    subscriptions = GrantSubscriptionService(pg_database, clock, catalogs.tz)
+    sectors = (Sector.YOUTH, Sector.ECOLOGY, Sector.HEALTH, Sector.CIVIC)
+    await asyncio.gather(
+        *(subscriptions.toggle_sector(5, sector.value) for sector in sectors),
+        subscriptions.toggle_region(5, "aktobe"),
+        subscriptions.toggle_region(5, "almaty"),
+    )
+    record = (await subscriptions.get(5)).record
+    assert sorted(record.sectors) == sorted(sector.value for sector in sectors)
+    assert sorted(record.regions) == ["aktobe", "almaty"]
+    saves = SavedGrantService(pg_database, clock, catalogs.tz)
+    await asyncio.gather(saves.toggle(5, "7"), saves.toggle(5, "3"), saves.toggle(5, "1"))
+    settings = await saves.settings(5)
+    assert (settings.days_7, settings.days_3, settings.days_1, settings.closing_day) == (
+        False,
+        False,
+        False,
+        True,
+    )
+
+
+async def test_saving_a_call_as_it_closes_leaves_no_reminder_of_a_closed_call_on_postgres(
+    pg_database: Database, catalogs: Catalogs
+) -> None:
+    import json
+
+    from bot.services.grant_saves import GRANT_REMINDER, SavedGrantError, SavedGrantService
+    from bot.services.grants import GrantService
+    from tests.grants_support import call
+
+    clock = ManualClock(NOW)
+    grants = GrantService(pg_database, clock, catalogs, {ADMIN})
+    saves = SavedGrantService(pg_database, clock, catalogs.tz)
+    users = range(100, 110)
+    for user_id in users:
+        await _set_up(pg_database, user_id)
+    for n in range(3):
+        grant_id = (await grants.import_calls([call(NOW, f"call-{n}")])).added[0]
+        await asyncio.gather(
+            grants.close(ADMIN, grant_id),
+            *(saves.save(user_id, grant_id) for user_id in users),
+            return_exceptions=True,
+        )
+        async with pg_database.reading() as uow:
+            rows = await uow.connection.exec_driver_sql(
+                f"SELECT params FROM outbox WHERE kind = '{GRANT_REMINDER}' AND status = 'pending'"  # noqa: S608
+            )
+            pending = [json.loads(params)["grant_id"] for (params,) in rows]
+            assert grant_id not in pending, "a reminder of a closed call is still to be sent"
+    with pytest.raises(SavedGrantError):
+        await saves.save(100, grant_id)
+
+
+async def test_switching_to_instant_as_the_digest_goes_out_sends_each_call_once_on_postgres(
+    pg_database: Database, catalogs: Catalogs
+) -> None:
+    import json
+
+    from bot.domain.grants import Sector
+    from bot.services.grant_subscriptions import GRANT_ALERT, GRANT_DIGEST, GrantSubscriptionService
+    from bot.services.grants import GrantService
+    from tests.grants_support import call
+
+    monday_ten = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # 10:00 in Almaty
+    clock = ManualClock(monday_ten - timedelta(hours=1))
+    subscriptions = GrantSubscriptionService(pg_database, clock, catalogs.tz)
+    users = list(range(200, 212))
+    for user_id in users:
+        await _set_up(pg_database, user_id)
+        await subscriptions.toggle_sector(user_id, Sector.YOUTH.value)
+        await subscriptions.set_delivery(user_id, "weekly")
+        await subscriptions.subscribe(user_id)
+    await GrantService(pg_database, clock, catalogs).import_calls(
+        [call(NOW, f"youth-{n}", sectors=(Sector.YOUTH,)) for n in range(3)]
+    )
+    clock.set(monday_ten + timedelta(minutes=5))
+    await asyncio.gather(
+        subscriptions.send_digests(),
+        *(subscriptions.set_delivery(user_id, "instant") for user_id in users),
+    )
+    async with pg_database.reading() as uow:
+        rows = await uow.connection.exec_driver_sql(
+            f"SELECT kind, recipient, params FROM outbox WHERE kind IN ('{GRANT_ALERT}', '{GRANT_DIGEST}')"  # noqa: S608
+        )
+        reached: dict[int, list[int]] = {user_id: [] for user_id in users}
+        for kind, recipient, params in rows:
+            values = json.loads(params)
+            calls = values["calls"] if kind == GRANT_DIGEST else [values]
+            reached[recipient] += [c["grant_id"] for c in calls]
+    # Each call reached each user once: in the digest or as an alert, never both.
+    assert all(sorted(ids) == [1, 2, 3] for ids in reached.values()), reached

@@ -38,6 +38,7 @@ from bot.domain.roles import Role
 from bot.services.admins import is_admin
 from bot.services.line import tell_line_moved
 from bot.services.offers import drop_offer_message, plan_offer_message
+from bot.services.paging import clamp_page
 from bot.services.reminders import drop_reminders, plan_reminders
 from storage.database import Database
 from storage.repositories.events import EventRecord, OfferRecord, RegistrationRecord, UserEvent
@@ -548,7 +549,7 @@ class EventService:
             raise InvalidEventError(EventProblem.UNKNOWN_REGION)
         if category is not None and category not in Category.__members__.values():
             raise InvalidEventError(EventProblem.UNKNOWN_CATEGORY)
-        page = max(page, 0)
+        page = clamp_page(page)
         now = self.clock.now()
         async with self.database.reading() as uow:
             events = await uow.events.upcoming(

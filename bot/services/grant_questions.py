@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.clock import Clock
 from bot.domain.grants import GrantStatus, effective_status
 from bot.services.admins import admin_ids, is_admin
+from bot.services.grant_access import set_up_user
+from bot.services.paging import clamp_page
 from storage.database import Database
 from storage.repositories.grant_questions import GrantQuestionRecord
 from storage.repositories.grants import GrantRecord
 from storage.repositories.outbox import Message
+from storage.repositories.users import UserProfile
 from storage.unit_of_work import UnitOfWork
 
 GRANT_QUESTION = "grant_question"
@@ -47,6 +50,7 @@ class QuestionProblem(StrEnum):
     GRANT_CLOSED = "grant_closed"
     NO_SUCH_QUESTION = "no_such_question"
     NOT_ALLOWED = "not_allowed"
+    NOT_SET_UP = "not_set_up"  # the asker: no consent or no role (or no such user)
     TOO_MANY_OPEN = "too_many_open"
     TOO_MANY_TODAY = "too_many_today"
     EMPTY = "empty"
@@ -73,6 +77,8 @@ class QuestionDetails:
     asker_name: str | None = None
     asker_username: str | None = None
     answerer_name: str | None = None
+    # After `ask`: how many admins were told of it (0: the asker is the only admin).
+    admins_told: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,36 +143,40 @@ class GrantQuestionService:
     async def may_ask(self, user_id: int, grant_id: int) -> GrantRecord:
         """The call, if the user may ask about it now (the Ask button checks before the dialog starts)."""
         async with self.database.reading() as uow:
+            await _check_user(uow, user_id)
             return await self._check_ask(uow, user_id, grant_id, self.clock.now())
 
     async def ask(self, user_id: int, grant_id: int, text: str) -> QuestionDetails:
-        """Keep the question and tell every admin (but the asker) through the outbox."""
+        """Keep the question and tell every admin (but the asker) through the outbox; `admins_told`
+        says how many were (0: the asker is the only admin, and answers it from the admins' list)."""
         question = _validated(text, QUESTION_MAX, QuestionProblem.QUESTION_TOO_LONG)
         now = self.clock.now()
         async with self.database.transaction() as uow:
+            asker = await _check_user(uow, user_id)
             grant = await self._check_ask(uow, user_id, grant_id, now)
             question_id = await uow.grant_questions.add(grant.id, user_id, question, now=now)
-            asker = await uow.users.get(user_id)
             params = {
                 **_titles(grant),
                 "question_id": question_id,
                 "question": question,
-                "name": asker.name if asker else None,
-                "username": asker.username if asker else None,
+                "name": asker.name,
+                "username": asker.username,
             }
-            for admin in sorted(await admin_ids(uow, self.admins) - {user_id}):
+            told = sorted(await admin_ids(uow, self.admins) - {user_id})
+            for admin in told:
                 await uow.outbox.add(
                     Message(
                         kind=GRANT_QUESTION,
                         recipient=admin,
                         due_at=now,
                         params=params,
-                        dedupe_key=f"{GRANT_QUESTION}:{question_id}:{admin}",
+                        dedupe_key=_question_key(question_id, admin),
                     ),
                     now=now,
                 )
-            details = await self._details(uow, question_id)
-        self.wake_sender()
+            details = replace(await self._details(uow, question_id), admins_told=len(told))
+        if told:
+            self.wake_sender()
         return details
 
     async def _check_ask(self, uow: UnitOfWork, user_id: int, grant_id: int, now: datetime) -> GrantRecord:
@@ -199,9 +209,13 @@ class GrantQuestionService:
         now = self.clock.now()
         async with self.database.transaction() as uow:
             await self._check_admin(uow, admin_id)
-            before = await self._details(uow, question_id)
-            if not await uow.grant_questions.answer(question_id, answer, by=admin_id, now=now):
-                raise QuestionError(QuestionProblem.ALREADY_ANSWERED, before)
+            # Locked: a second admin answering at the same moment waits here, then sees the first's
+            # answer and who gave it.
+            before = await self._details(uow, question_id, lock=True)
+            if before.question.answered or not await uow.grant_questions.answer(
+                question_id, answer, by=admin_id, now=now
+            ):
+                raise QuestionError(QuestionProblem.ALREADY_ANSWERED, await self._details(uow, question_id))
             details = await self._details(uow, question_id)
             await uow.outbox.add(
                 Message(
@@ -256,8 +270,9 @@ class GrantQuestionService:
             return await uow.grant_questions.published_count(grant_id)
 
     async def published(self, user_id: int, grant_id: int, page: int) -> PublishedPage:
-        page = max(page, 0)
+        page = clamp_page(page)
         async with self.database.reading() as uow:
+            await _check_user(uow, user_id)
             grant = await uow.grants.get(grant_id)
             if grant is None:
                 raise QuestionError(QuestionProblem.NO_SUCH_GRANT)
@@ -274,8 +289,8 @@ class GrantQuestionService:
         if not await is_admin(uow, self.admins, user_id):
             raise QuestionError(QuestionProblem.NOT_ALLOWED)
 
-    async def _details(self, uow: UnitOfWork, question_id: int) -> QuestionDetails:
-        question = await uow.grant_questions.get(question_id)
+    async def _details(self, uow: UnitOfWork, question_id: int, *, lock: bool = False) -> QuestionDetails:
+        question = await uow.grant_questions.get(question_id, lock=lock)
         grant = await uow.grants.get(question.grant_id) if question is not None else None
         if question is None or grant is None:
             raise QuestionError(QuestionProblem.NO_SUCH_QUESTION)
@@ -288,3 +303,27 @@ class GrantQuestionService:
             asker.username if asker else None,
             answerer.name if answerer else None,
         )
+
+
+async def _check_user(uow: UnitOfWork, user_id: int) -> UserProfile:
+    """Asking and reading the questions on a card are for users set up (consent and a role)."""
+    user = await set_up_user(uow, user_id)
+    if user is None:
+        raise QuestionError(QuestionProblem.NOT_SET_UP)
+    return user
+
+
+def _question_key(question_id: int, admin: int | None = None) -> str:
+    """The key of a question's message to an admin (None: the prefix of all of them)."""
+    return f"{GRANT_QUESTION}:{question_id}:" + ("" if admin is None else str(admin))
+
+
+async def forget_asker(uow: UnitOfWork, user_id: int) -> int:
+    """In the unit of work erasing the user: their questions' messages still waiting for the admins
+    go, and what they said with them (their name, @username, question); how many."""
+    dropped = 0
+    for question_id in await uow.grant_questions.ids_of(user_id):
+        dropped += await uow.outbox.drop_pending_with_key_prefix(
+            _question_key(question_id), "the asker deleted their data", forget_params=True
+        )
+    return dropped

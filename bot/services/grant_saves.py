@@ -27,6 +27,8 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.domain.grants import GrantStatus
+from bot.services.grant_access import set_up_user
+from bot.services.paging import clamp_page
 from storage.database import Database
 from storage.repositories.grant_saves import ReminderSettingsRecord
 from storage.repositories.grants import GrantRecord
@@ -97,6 +99,7 @@ class SavedGrantProblem(StrEnum):
     NOT_SAVED = "not_saved"  # removing a call the user has not saved
     TOO_MANY = "too_many"
     BAD_SLOT = "bad_slot"
+    NOT_SET_UP = "not_set_up"  # no consent or no role (or no such user)
 
 
 class SavedGrantError(ValueError):
@@ -219,7 +222,8 @@ async def after_grant_changed(
 
 class SavedGrantService:
     """Saving and unsaving calls, the list of saved calls and the choice of reminders. Every button is
-    the user's to forge: each use case checks the call and the user's own saves."""
+    the user's to forge: each use case checks that the user is set up, the call and the user's own
+    saves."""
 
     def __init__(
         self,
@@ -238,7 +242,10 @@ class SavedGrantService:
         """Save an open call and plan its reminders (saving it again changes nothing)."""
         now = self.clock.now()
         async with self.database.transaction() as uow:
-            grant = await uow.grants.get(grant_id)
+            await _check_user(uow, user_id)
+            # Locked (PostgreSQL): an admin closing or moving the call at this moment waits and then
+            # finds this save (its reminders dropped or re-planned), or is waited for and seen closed.
+            grant = await uow.grants.get(grant_id, lock=True)
             if grant is None:
                 raise SavedGrantError(SavedGrantProblem.NO_SUCH_GRANT)
             if await uow.grant_saves.is_saved(user_id, grant_id):
@@ -255,6 +262,7 @@ class SavedGrantService:
     async def unsave(self, user_id: int, grant_id: int) -> GrantRecord:
         """Remove a call from the user's saved calls; its pending reminders are dropped."""
         async with self.database.transaction() as uow:
+            await _check_user(uow, user_id)
             grant = await uow.grants.get(grant_id)
             if grant is None:
                 raise SavedGrantError(SavedGrantProblem.NO_SUCH_GRANT)
@@ -269,8 +277,9 @@ class SavedGrantService:
 
     async def page(self, user_id: int, page: int) -> SavedPage:
         """A page of the user's saved calls: open ones nearest deadline first, then closed ones."""
-        page = max(page, 0)
+        page = clamp_page(page)
         async with self.database.reading() as uow:
+            await _check_user(uow, user_id)
             ids = await uow.grant_saves.saved_ids(
                 user_id, now=self.clock.now(), offset=page * PAGE_SIZE, limit=PAGE_SIZE + 1
             )
@@ -298,6 +307,8 @@ class SavedGrantService:
     ) -> ReminderSettingsRecord:
         now = self.clock.now()
         async with self.database.transaction() as uow:
+            # Locked: two quick taps are made one after the other, the second on the first's settings.
+            await _check_user(uow, user_id, lock=True)
             settings = change(await uow.grant_saves.settings(user_id))
             await uow.grant_saves.set_settings(user_id, settings, now=now)
             await drop_reminders(uow, user_id, None, "the reminder settings changed")
@@ -305,3 +316,8 @@ class SavedGrantService:
             for grant in saved:
                 await plan_reminders(uow, user_id, grant, settings, self.tz, now=now)
         return settings
+
+
+async def _check_user(uow: UnitOfWork, user_id: int, *, lock: bool = False) -> None:
+    if await set_up_user(uow, user_id, lock=lock) is None:
+        raise SavedGrantError(SavedGrantProblem.NOT_SET_UP)

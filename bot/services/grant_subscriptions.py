@@ -12,7 +12,8 @@ second announcement impossible, and for instant delivery an outbox row (grant_al
 alerts wait for the "grant-digests" scan: once the week's digest time (Monday 10:00 in the bot's time
 zone) has passed, each weekly subscriber's alerts recorded before it are sent as one grant_digest,
 leaving out calls closed or marked "not relevant" since; a week with nothing sends nothing. The scan
-marks what it took, so running it twice sends nothing more.
+marks what a written digest took, so running it twice sends nothing more; a call recorded before the
+digest time but committed after that week's digest went out waits for the next week's.
 
 "Not relevant" hides a call from the user's lists, searches and alerts (grant_hidden); it can be undone.
 """
@@ -30,6 +31,7 @@ from bot.domain.grants import GrantStatus, Sector
 from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.sectors import BUILT_IN, SectorCatalogue, added_id
 from bot.search.text import forms, words
+from bot.services.grant_access import set_up_user
 from bot.services.sectors import load_catalogue
 from storage.database import Database
 from storage.repositories.grant_subscriptions import SubscriptionRecord
@@ -244,7 +246,7 @@ class GrantSubscriptionService:
     async def subscribe(self, user_id: int) -> Subscription:
         """Turn the subscription on (something must be picked)."""
         async with self.database.transaction() as uow:
-            await self._check_user(uow, user_id)
+            await self._check_user(uow, user_id, lock=True)
             record = await uow.grant_subscriptions.get(user_id) or _blank(user_id)
             if is_empty(record):
                 raise SubscriptionError(SubscriptionProblem.EMPTY)
@@ -257,7 +259,7 @@ class GrantSubscriptionService:
         kept, for subscribing again."""
         now = self.clock.now()
         async with self.database.transaction() as uow:
-            await self._check_user(uow, user_id)
+            await self._check_user(uow, user_id, lock=True)
             record = await uow.grant_subscriptions.get(user_id)
             if record is None or not record.active:
                 raise SubscriptionError(SubscriptionProblem.NOT_SUBSCRIBED)
@@ -306,15 +308,24 @@ class GrantSubscriptionService:
         written = 0
         async with self.database.transaction() as uow:
             waiting = await uow.grant_subscriptions.waiting_for_digest(before=slot)
-            for user_id, grant_ids in waiting.items():
+            for user_id in waiting:  # in id order: locks are taken in one order
+                # Locked as the user's own changes lock it (PostgreSQL): switching to instant at this
+                # moment sends the calls as alerts either before (then none is waiting here, read
+                # again under the lock) or after (then this digest has taken them), never both.
+                await uow.users.get(user_id, lock=True)
+                grant_ids = (
+                    await uow.grant_subscriptions.waiting_for_digest(before=slot, user_id=user_id)
+                ).get(user_id, [])
+                if not grant_ids:
+                    continue
                 hidden = await uow.grant_subscriptions.hidden(user_id, grant_ids)
                 grants = [
                     grant
                     for grant in await uow.grants.many(grant_ids)
                     if grant.status == GrantStatus.OPEN and grant.deadline > now and grant.id not in hidden
                 ]
-                await uow.grant_subscriptions.mark_digested(user_id, grant_ids, now=now)
                 if not grants:
+                    await uow.grant_subscriptions.mark_digested(user_id, grant_ids, now=now)
                     continue
                 grants.sort(key=lambda grant: (grant.deadline, grant.id))
                 message = Message(
@@ -329,7 +340,10 @@ class GrantSubscriptionService:
                     },
                     dedupe_key=f"{GRANT_DIGEST}:{user_id}:{slot.date().isoformat()}",
                 )
+                # Marked only when this digest carries them: an alert written before the digest time
+                # but committed after this week's digest went out waits for next week's.
                 if await uow.outbox.add(message, now=now) is not None:
+                    await uow.grant_subscriptions.mark_digested(user_id, grant_ids, now=now)
                     written += 1
         if written:
             self.wake_sender()
@@ -347,7 +361,8 @@ class GrantSubscriptionService:
         """`sector`: the one toggled, checked against the sectors there are."""
         now = self.clock.now()
         async with self.database.transaction() as uow:
-            await self._check_user(uow, user_id)
+            # Locked: two quick taps are made one after the other, the second on the first's choice.
+            await self._check_user(uow, user_id, lock=True)
             old = await uow.grant_subscriptions.get(user_id) or _blank(user_id)
             if (
                 sector is not None
@@ -398,10 +413,10 @@ class GrantSubscriptionService:
         )
 
     @staticmethod
-    async def _check_user(uow: UnitOfWork, user_id: int) -> None:
-        """Only a user who is set up (consent and a role) has a subscription."""
-        user = await uow.users.get(user_id)
-        if user is None or user.consent_at is None or user.role is None:
+    async def _check_user(uow: UnitOfWork, user_id: int, *, lock: bool = False) -> None:
+        """Only a user who is set up (consent and a role) has a subscription; with `lock`, their changes
+        to it are made one after the other (bot/services/grant_access.py)."""
+        if await set_up_user(uow, user_id, lock=lock) is None:
             raise SubscriptionError(SubscriptionProblem.NOT_ALLOWED)
 
 

@@ -35,6 +35,7 @@ from bot.search.text import forms, index_text, words
 from bot.services.admins import is_admin
 from bot.services.grant_saves import RecordedChange, after_grant_changed
 from bot.services.grant_subscriptions import announce_new_calls
+from bot.services.paging import clamp_page
 from bot.services.sectors import load_catalogue
 from storage.database import Database
 from storage.repositories.grant_search import SearchWord
@@ -318,7 +319,7 @@ class GrantService:
         """One page of open calls for the query: by relevance for a typed search, else by nearest
         deadline. A search id that is not the user's is refused."""
         _check_query(query)
-        query = replace(query, page=max(query.page, 0))
+        query = replace(query, page=clamp_page(query.page))
         now = self.clock.now()
         async with self.database.reading() as uow:
             # An added sector's button (retired ones too: an old list's buttons still work).
@@ -405,7 +406,11 @@ class GrantService:
         announced = 0
         async with self.database.transaction() as uow:
             sectors = await load_catalogue(uow)
-            known = await uow.grants.by_external_ids([d.external_id for d in drafts if d.external_id])
+            # Locked (PostgreSQL): an admin's change at the same moment waits, or is waited for, and
+            # each records its change against what the other left.
+            known = await uow.grants.by_external_ids(
+                [d.external_id for d in drafts if d.external_id], lock=True
+            )
             new: list[tuple[dict[str, object], list[str], tuple[str, ...]]] = []
             for draft in drafts:
                 _check_sectors(draft, sectors)
@@ -456,7 +461,9 @@ class GrantService:
         now = self.clock.now()
         async with self.database.transaction() as uow:
             await self._check_admin(uow, user_id)
-            existing = await uow.grants.get(grant_id)
+            # Locked: a second admin's edit or close waits and then starts from this one's values, so
+            # no change is recorded (and announced) twice or from a stale "old" value.
+            existing = await uow.grants.get(grant_id, lock=True)
             if existing is None:
                 raise GrantError(GrantProblem.NO_SUCH_GRANT)
             if draft.external_id is not None and draft.external_id != existing.external_id:
@@ -484,7 +491,8 @@ class GrantService:
         announced = 0
         async with self.database.transaction() as uow:
             await self._check_admin(uow, user_id)
-            grant = await uow.grants.get(grant_id)
+            # Locked as in `edit`: of two admins closing it at once, the second finds it closed.
+            grant = await uow.grants.get(grant_id, lock=True)
             if grant is None:
                 raise GrantError(GrantProblem.NO_SUCH_GRANT)
             if grant.status == GrantStatus.OPEN:

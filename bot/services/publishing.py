@@ -33,6 +33,7 @@ from bot.services.events import (
 )
 from bot.services.line import drop_line_notice
 from bot.services.offers import drop_offer_message
+from bot.services.paging import clamp_page
 from bot.services.reminders import drop_reminders, plan_reminders
 from storage.database import Database
 from storage.repositories.events import EventRecord
@@ -275,7 +276,7 @@ class PublishingService:
     async def organized(self, user_id: int, page: int = 0) -> OrganizedPage:
         """The user's events of every status, by start, with their counts; an admin's list holds every
         organizer's events, since admins manage them all."""
-        page = max(page, 0)
+        page = clamp_page(page)
         async with self.database.reading() as uow:
             await self.events.check_organizer(uow, user_id)
             everyone = await is_admin(uow, self.admin_ids, user_id)

@@ -20,7 +20,7 @@ from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import ROLES_NEEDING_APPROVAL, Role
 from bot.services.admins import admin_ids
 from bot.services.approvals import role_request_message
-from bot.services.grant_questions import GRANT_ANSWER
+from bot.services.grant_questions import GRANT_ANSWER, forget_asker
 from bot.services.grant_saves import GRANT_CHANGED, GRANT_REMINDER
 from bot.services.grant_subscriptions import GRANT_ALERT, GRANT_DIGEST
 from bot.services.line import tell_line_moved
@@ -262,9 +262,13 @@ class UserService:
             for held in waiting:  # those behind them in line move up
                 moved += await tell_line_moved(uow, held.event, held.registration, now)
             await uow.attendance.forget_user(user_id)  # their ratings of events
+            # Their questions waiting for the admins: not delivered, their name and words not kept.
+            await forget_asker(uow, user_id)
             await uow.personal_data.forget(user_id)  # their searches, and the rest that is theirs alone
             # Nothing more goes out to them: reminders, notices, decisions still waiting.
-            await uow.outbox.drop_for_recipient(user_id, "the user deleted their data", owner="")
+            await uow.outbox.drop_for_recipient(
+                user_id, "the user deleted their data", owner="", forget_params=True
+            )
             await uow.ngo_profiles.delete(user_id)
             await uow.users.delete(user_id)
             await _forget_conversations(uow, user_id)

@@ -87,10 +87,17 @@ def ask_prompt_view(t: Translator, grant: GrantRecord) -> View:
     return View(text, InlineKeyboardMarkup(inline_keyboard=[[cancel]]))
 
 
-def asked_view(t: Translator, grant: GrantRecord) -> View:
-    text = t._(
-        "✅ Your question about «%(title)s» has gone to the admins. Their answer will come in this chat."
-    )
+def asked_view(t: Translator, grant: GrantRecord, *, admins_told: int | None = None) -> View:
+    """`admins_told` 0: the asker is the only admin, and nobody else heard of the question."""
+    if admins_told == 0:
+        text = t._(
+            "✅ Your question about «%(title)s» is kept, but no other admin was told: you are the only "
+            "one. It waits in /questions."
+        )
+    else:
+        text = t._(
+            "✅ Your question about «%(title)s» has gone to the admins. Their answer will come in this chat."
+        )
     return View(
         text % {"title": grant_title(t, grant)},
         InlineKeyboardMarkup(inline_keyboard=[[card_button(t, grant.id)]]),
@@ -303,6 +310,7 @@ _REFUSALS = {
     QuestionProblem.GRANT_CLOSED: N_("This call is closed: questions about it are no longer taken."),
     QuestionProblem.NO_SUCH_QUESTION: N_("This question is no longer available."),
     QuestionProblem.NOT_ALLOWED: N_("Only admins can do this."),
+    QuestionProblem.NOT_SET_UP: N_("Set up Belsendi first: send /start."),
     QuestionProblem.TOO_MANY_OPEN: N_(
         "Your questions about this call waiting for an answer are at the limit (%(open)d). Please wait "
         "for the answers."

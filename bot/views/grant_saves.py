@@ -216,6 +216,7 @@ _REFUSALS = {
     SavedGrantProblem.CLOSED: N_("This call is closed: it can no longer be saved."),
     SavedGrantProblem.NOT_SAVED: N_("This call is not among your saved calls."),
     SavedGrantProblem.BAD_SLOT: N_("This button is out of date. Send /menu."),
+    SavedGrantProblem.NOT_SET_UP: N_("Set up Belsendi first: send /start."),
 }
 
 

@@ -53,9 +53,19 @@ class GrantQuestionRepository:
         )
         return int((await self.connection.execute(statement)).scalar_one())
 
-    async def get(self, question_id: int) -> GrantQuestionRecord | None:
-        row = (await self.connection.execute(select(*_COLUMNS).where(_table.c.id == question_id))).first()
+    async def get(self, question_id: int, *, lock: bool = False) -> GrantQuestionRecord | None:
+        """The question; with `lock`, its row is locked until the transaction ends (PostgreSQL: `FOR
+        UPDATE`: a second admin answering waits for the first and then sees their answer)."""
+        statement = select(*_COLUMNS).where(_table.c.id == question_id)
+        if lock:
+            statement = statement.with_for_update()
+        row = (await self.connection.execute(statement)).first()
         return GrantQuestionRecord(*row) if row is not None else None
+
+    async def ids_of(self, user_id: int) -> list[int]:
+        """The ids of the questions the user asked."""
+        statement = select(_table.c.id).where(_table.c.user_id == user_id).order_by(_table.c.id)
+        return [int(question_id) for question_id in (await self.connection.execute(statement)).scalars()]
 
     async def open_count(self, user_id: int, grant_id: int) -> int:
         """The user's questions about the call that wait for an answer."""

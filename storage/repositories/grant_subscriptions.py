@@ -118,9 +118,11 @@ class GrantSubscriptionRepository:
         )
         return (await self.connection.execute(statement)).scalar_one_or_none() is not None
 
-    async def waiting_for_digest(self, *, before: datetime) -> dict[int, list[int]]:
+    async def waiting_for_digest(
+        self, *, before: datetime, user_id: int | None = None
+    ) -> dict[int, list[int]]:
         """The weekly alerts recorded before `before` that no digest took yet, of those still
-        subscribed weekly: call ids by user, oldest first."""
+        subscribed weekly (of one user, or all): call ids by user, oldest first."""
         statement = (
             select(_alerts.c.user_id, _alerts.c.grant_id)
             .select_from(_alerts.join(_subscriptions, _subscribers.user_id == _alerts.c.user_id))
@@ -133,6 +135,8 @@ class GrantSubscriptionRepository:
             )
             .order_by(_alerts.c.user_id, _alerts.c.created_at, _alerts.c.grant_id)
         )
+        if user_id is not None:
+            statement = statement.where(_alerts.c.user_id == user_id)
         waiting: dict[int, list[int]] = {}
         for user_id, grant_id in await self.connection.execute(statement):
             waiting.setdefault(int(user_id), []).append(int(grant_id))

@@ -219,25 +219,37 @@ class GrantRepository:
                     insert(table), [{"grant_id": grant_id, column: value} for value in values]
                 )
 
-    async def get(self, grant_id: int) -> GrantRecord | None:
-        found = await self.many([grant_id])
+    async def get(self, grant_id: int, *, lock: bool = False) -> GrantRecord | None:
+        """The call; with `lock`, its row is locked until the transaction ends (PostgreSQL: `FOR NO KEY
+        UPDATE`, so that two admins' changes are made one after the other, the second seeing the
+        first's, while rows that refer to the call may still be added; SQLite's writer already holds
+        the database's write lock)."""
+        found = await self.many([grant_id], lock=lock)
         return found[0] if found else None
 
-    async def by_external_ids(self, external_ids: Collection[str]) -> dict[str, GrantRecord]:
+    async def by_external_ids(
+        self, external_ids: Collection[str], *, lock: bool = False
+    ) -> dict[str, GrantRecord]:
+        """The calls with these external ids; with `lock`, locked as `get` locks one."""
         if not external_ids:
             return {}
         rows = await self.connection.execute(
             select(_grants.c.id, _grants.c.external_id).where(_grants.c.external_id.in_(list(external_ids)))
         )
         by_id = {int(grant_id): external_id for grant_id, external_id in rows}
-        return {by_id[record.id]: record for record in await self.many(list(by_id))}
+        return {by_id[record.id]: record for record in await self.many(list(by_id), lock=lock)}
 
-    async def many(self, grant_ids: Iterable[int]) -> list[GrantRecord]:
-        """The calls with these ids, in the order given (ids not found are left out)."""
+    async def many(self, grant_ids: Iterable[int], *, lock: bool = False) -> list[GrantRecord]:
+        """The calls with these ids, in the order given (ids not found are left out); with `lock`,
+        their rows are locked (in id order, so that two writers never wait on each other in a
+        circle) before their links are read."""
         ids = list(dict.fromkeys(grant_ids))
         if not ids:
             return []
-        rows = await self.connection.execute(select(*_GRANT_COLUMNS).where(_grants.c.id.in_(ids)))
+        statement = select(*_GRANT_COLUMNS).where(_grants.c.id.in_(ids))
+        if lock:
+            statement = statement.order_by(_grants.c.id).with_for_update(key_share=True)
+        rows = await self.connection.execute(statement)
         found = {row.id: row for row in rows}
         sectors: dict[int, list[str]] = defaultdict(list)
         regions: dict[int, list[str]] = defaultdict(list)

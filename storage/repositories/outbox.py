@@ -248,11 +248,18 @@ class OutboxRepository:
         return bool(result.rowcount)
 
     async def drop_for_recipient(
-        self, recipient: int, reason: str, *, owner: str, kinds: Collection[str] | None = None
+        self,
+        recipient: int,
+        reason: str,
+        *,
+        owner: str,
+        kinds: Collection[str] | None = None,
+        forget_params: bool = False,
     ) -> int:
         """Drop what is still to be sent to `recipient` (of `kinds` only, if given): pending rows and
-        those `owner` holds."""
-        result = await self.connection.execute(
+        those `owner` holds; with `forget_params` what they said goes too (the recipient erased their
+        data)."""
+        statement = (
             update(_table)
             .where(
                 _table.c.recipient == recipient,
@@ -262,16 +269,22 @@ class OutboxRepository:
             .values(status=OutboxStatus.DROPPED.value, error=reason[:ERROR_MAX], lease_owner=None)
             .values(lease_until=None)
         )
+        if forget_params:
+            statement = statement.values(params="{}")
+        result = await self.connection.execute(statement)
         return int(result.rowcount)
 
     async def drop_pending_with_key_prefix(
-        self, prefix: str, reason: str, *, release_keys: bool = False
+        self, prefix: str, reason: str, *, release_keys: bool = False, forget_params: bool = False
     ) -> int:
         """Drop the pending rows whose dedupe key starts with `prefix` (a plan that no longer holds);
-        with `release_keys` their keys are freed, so that the same plan can be made again."""
+        with `release_keys` their keys are freed, so that the same plan can be made again; with
+        `forget_params` what they said goes too (someone's erased data)."""
         values: dict[str, Any] = {"status": OutboxStatus.DROPPED.value, "error": reason[:ERROR_MAX]}
         if release_keys:
             values["dedupe_key"] = None
+        if forget_params:
+            values["params"] = "{}"
         result = await self.connection.execute(
             update(_table)
             .where(_table.c.status == OutboxStatus.PENDING.value, _key_prefix(prefix))

@@ -145,6 +145,10 @@ class PersonalDataRepository:
         """The person erases their data."""
         for table, whose in _forgotten(user_id):
             await self.connection.execute(delete(table).where(whose))
+        # Answers an admin gave stay with the questions (the askers' and the cards'), no longer saying who.
+        await self.connection.execute(
+            update(_questions).where(_questions.c.answered_by == user_id).values(answered_by=None)
+        )
         # Sectors an admin added stay in the catalogue (calls name them), no longer saying who added them.
         await self.connection.execute(
             update(_added_sectors).where(_added_sectors.c.added_by == user_id).values(added_by=None)

@@ -71,8 +71,14 @@ class UserRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection
 
-    async def get(self, user_id: int) -> UserProfile | None:
-        row = (await self.connection.execute(select(*_COLUMNS).where(_table.c.id == user_id))).first()
+    async def get(self, user_id: int, *, lock: bool = False) -> UserProfile | None:
+        """The user; with `lock`, their row is locked until the transaction ends (PostgreSQL: `FOR NO
+        KEY UPDATE`, so that one user's changes are made one after the other, while rows that refer to
+        the user may still be added; SQLite's writer already holds the database's write lock)."""
+        statement = select(*_COLUMNS).where(_table.c.id == user_id)
+        if lock:
+            statement = statement.with_for_update(key_share=True)
+        row = (await self.connection.execute(statement)).first()
         return UserProfile(*row) if row else None
 
     async def recipients(self, user_ids: Iterable[int]) -> dict[int, Recipient]:
