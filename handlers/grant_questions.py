@@ -34,7 +34,7 @@ from bot.views.grant_questions import (
     question_refusal_text,
     unanswered_view,
 )
-from storage.fsm import conversation_data, end_conversation, start_conversation
+from storage.fsm import DIALOG_MESSAGE, conversation_data, end_conversation, start_conversation
 from storage.repositories.users import UserProfile
 
 
@@ -85,7 +85,10 @@ async def on_ask(
     except QuestionError as error:
         callback_answer.text = question_refusal_text(t, error.problem)
         return
-    await start_conversation(state, AskForm.text, {"grant": grant.id})
+    data: dict[str, int] = {"grant": grant.id}
+    if query.message is not None:  # the prompt's buttons go on /cancel
+        data[DIALOG_MESSAGE] = query.message.message_id
+    await start_conversation(state, AskForm.text, data)
     await show(query, ask_prompt_view(t, grant))
 
 

@@ -12,9 +12,8 @@ from bot.clock import Clock
 from bot.filters import Onboarded
 from bot.i18n import Translator
 from bot.replies import show
-from bot.services.grant_saves import SavedGrantError, SavedGrantProblem, SavedGrantService
-from bot.services.grants import GrantError, GrantService
-from bot.services.sectors import SectorService
+from bot.services.grant_saves import SavedGrantError, SavedGrantProblem, SavedGrantService, chosen_slots
+from bot.services.grants import GrantService
 from bot.views.grant_saves import (
     SavedAction,
     SavedCallback,
@@ -24,7 +23,8 @@ from bot.views.grant_saves import (
     saved_text,
     unsaved_text,
 )
-from bot.views.grants import GrantsAction, GrantsCallback, grant_card_view, query_of
+from bot.views.grants import GrantsAction, GrantsCallback, query_of, reminders_off_text
+from handlers.grants import show_reader_card
 from storage.repositories.users import UserProfile
 
 
@@ -49,7 +49,6 @@ async def on_save(
     user: UserProfile,
     grants: GrantService,
     saved_grants: SavedGrantService,
-    sectors: SectorService,
     clock: Clock,
     t: Translator,
     callback_answer: CallbackAnswer,
@@ -58,7 +57,8 @@ async def on_save(
     try:
         if callback_data.action is GrantsAction.SAVE:
             await saved_grants.save(user.id, grant_id)
-            callback_answer.text = saved_text(t)
+            reminders_on = bool(chosen_slots(await saved_grants.settings(user.id)))
+            callback_answer.text = saved_text(t) if reminders_on else reminders_off_text(t)
         else:
             await saved_grants.unsave(user.id, grant_id)
             callback_answer.text = unsaved_text(t)
@@ -66,18 +66,10 @@ async def on_save(
         callback_answer.text = saved_refusal_text(t, error.problem)
         if error.problem is SavedGrantProblem.NO_SUCH_GRANT:
             return
-    # The card as it is now: its button says what a press does next (a closed call offers no saving).
-    try:
-        grant = await grants.get(grant_id)
-    except GrantError:
-        return
-    saved = await saved_grants.is_saved(user.id, grant_id)
-    admin = await grants.is_admin(user.id)
-    catalogue = await sectors.catalogue()
-    view = grant_card_view(
-        t, grant, clock.now(), query_of(callback_data), admin=admin, saved=saved, sectors=catalogue
-    )
-    await show(query, view)
+    # The card as it is now, as the reader sees it anywhere: its button says what a press does next.
+    answer = callback_answer.text
+    await show_reader_card(query, user, grants, clock, t, callback_answer, grant_id, query_of(callback_data))
+    callback_answer.text = answer
 
 
 async def on_list(

@@ -16,9 +16,7 @@ from bot.domain.roles import Role
 from bot.filters import NOT_A_COMMAND, TYPED_TEXT, Onboarded
 from bot.i18n import Translator
 from bot.replies import send, show
-from bot.services.grant_questions import GrantQuestionService
-from bot.services.grant_saves import SavedGrantService
-from bot.services.grants import GrantError, GrantService
+from bot.services.grants import GrantError, GrantQuery, GrantService
 from bot.services.ngo_profiles import NgoProfileService
 from bot.services.sectors import SectorService
 from bot.views import View
@@ -27,10 +25,10 @@ from bot.views.grants import (
     GrantsCallback,
     amount_picker_view,
     days_picker_view,
-    grant_card_view,
     grant_refusal_text,
     grants_list_view,
     query_of,
+    reader_card_view,
     region_picker_view,
     search_prompt_view,
     sector_picker_view,
@@ -105,36 +103,36 @@ async def on_card(
     callback_data: GrantsCallback,
     user: UserProfile,
     grants: GrantService,
-    grant_questions: GrantQuestionService,
-    saved_grants: SavedGrantService,
-    ngo_profiles: NgoProfileService,
-    sectors: SectorService,
     clock: Clock,
     t: Translator,
     callback_answer: CallbackAnswer,
 ) -> None:
+    await show_reader_card(
+        query, user, grants, clock, t, callback_answer, callback_data.grant_id, query_of(callback_data)
+    )
+
+
+async def show_reader_card(
+    query: CallbackQuery,
+    user: UserProfile,
+    grants: GrantService,
+    clock: Clock,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+    grant_id: int,
+    grant_query: GrantQuery | None = None,
+    notice: str | None = None,
+) -> bool:
+    """Show the reader's card of a call in the message pressed on (every handler that shows a reader a
+    card comes here: the catalogue, saving, undoing a hide, an alert's 📄 Open the call); False, with a
+    refusal, when there is no such call."""
     try:
-        grant = await grants.get(callback_data.grant_id)
+        card = await grants.reader_card(user.id, grant_id)
     except GrantError as error:
         callback_answer.text = grant_refusal_text(t, error.problem)
-        return
-    admin = await grants.is_admin(user.id)
-    published = await grant_questions.published_count(grant.id)
-    saved = await saved_grants.is_saved(user.id, grant.id)
-    viewer = await ngo_profiles.viewer(user.id)
-    view = grant_card_view(
-        t,
-        grant,
-        clock.now(),
-        query_of(callback_data),
-        admin=admin,
-        published_questions=published,
-        saved=saved,
-        hide=True,
-        viewer=viewer,
-        sectors=await sectors.catalogue(),
-    )
-    await show(query, view)
+        return False
+    await show(query, reader_card_view(t, card, clock.now(), grant_query or GrantQuery(), notice))
+    return True
 
 
 async def on_picker(

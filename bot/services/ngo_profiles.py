@@ -87,10 +87,7 @@ class NgoProfileService:
     async def viewer(self, user_id: int) -> Viewer:
         """Who reads the catalogue, for its marks: never refused."""
         async with self.database.reading() as uow:
-            user = await uow.users.get(user_id)
-            if user is None or user.role != Role.NGO:
-                return Viewer(ngo=False)
-            return Viewer(ngo=True, profile=await _profile(uow, user_id))
+            return await viewer_of(uow, user_id)
 
     async def save(
         self,
@@ -119,6 +116,14 @@ class NgoProfileService:
                 now=self.clock.now(),
             )
         return profile
+
+
+async def viewer_of(uow: UnitOfWork, user_id: int) -> Viewer:
+    """Who reads the catalogue (an approved NGO with its profile, or not), read in `uow`."""
+    user = await uow.users.get(user_id)
+    if user is None or user.role != Role.NGO:
+        return Viewer(ngo=False)
+    return Viewer(ngo=True, profile=await _profile(uow, user_id))
 
 
 async def _profile(uow: UnitOfWork, user_id: int) -> NgoProfile | None:
