@@ -34,6 +34,7 @@ from bot.views.grant_questions import (
     question_refusal_text,
     unanswered_view,
 )
+from handlers.onboarding import retire_question
 from storage.fsm import DIALOG_MESSAGE, conversation_data, end_conversation, start_conversation
 from storage.repositories.users import UserProfile
 
@@ -105,15 +106,21 @@ async def on_question(
         await end_conversation(state, raw_state)
         await send(message, View(question_refusal_text(t, QuestionProblem.NO_SUCH_GRANT)))
         return
+    prompt = data.get(DIALOG_MESSAGE)
+    prompt = prompt if isinstance(prompt, int) else None
     try:
         asked = await grant_questions.ask(user.id, int(data.get("grant", 0)), message.text or "")
     except QuestionError as error:
+        sent = await send(message, View(question_refusal_text(t, error.problem)))
         if error.problem not in {QuestionProblem.EMPTY, QuestionProblem.QUESTION_TOO_LONG}:
             await end_conversation(state, raw_state)  # the call closed, or a limit: no use waiting
-        await send(message, View(question_refusal_text(t, error.problem)))
+            await retire_question(message.bot, message.chat.id, prompt, sent)
         return
     await end_conversation(state, raw_state)
-    await send(message, asked_view(t, asked.grant))
+    # The prompt's ❌ Cancel means nothing once the question is sent.
+    await retire_question(
+        message.bot, message.chat.id, prompt, await send(message, asked_view(t, asked.grant))
+    )
 
 
 async def on_question_not_text(message: Message, t: Translator) -> None:

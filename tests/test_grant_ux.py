@@ -334,3 +334,19 @@ async def test_the_saved_calls_button_is_not_a_second_star(
     stars = [label for label in labels(user) if label.startswith("⭐")]
     assert stars == [TEXTS[language]["save"]]
     assert TEXTS[language]["saved_list"] in labels(user)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+async def test_a_sent_question_takes_the_cancel_button_off_its_prompt(
+    harness: BotHarness, app: Application, clock: ManualClock, language: str
+) -> None:
+    ids = await ids_by_external_id(app.grants, clock.now())
+    user = await ngo(harness, 7191, language)
+    await user.press(card(ids["youth-aktobe"]))
+    await user.press_text(TEXTS[language]["ask"])
+    prompt = user.last_bot_message
+    assert prompt is not None
+    await user.send("Сұрақ " * 100)  # too long: the dialog waits, the prompt keeps its button
+    assert labels(user, prompt.message_id)
+    await user.send("Тіркелгеніне бір жыл толмаса бола ма?")
+    assert labels(user, prompt.message_id) == []
