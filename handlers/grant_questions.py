@@ -12,10 +12,13 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.clock import Clock
+from bot.domain.onboarding import OnboardingStep, onboarding_step
 from bot.filters import NOT_A_COMMAND, TYPED_TEXT, Onboarded
 from bot.i18n import Translator
 from bot.replies import send, show
 from bot.services.grant_questions import GrantQuestionService, QuestionError, QuestionProblem
+from bot.services.grants import GrantService
 from bot.views import View
 from bot.views.grant_questions import (
     QuestionAction,
@@ -34,6 +37,7 @@ from bot.views.grant_questions import (
     question_refusal_text,
     unanswered_view,
 )
+from handlers.grants import show_reader_card
 from handlers.onboarding import retire_question
 from storage.fsm import DIALOG_MESSAGE, conversation_data, end_conversation, start_conversation
 from storage.repositories.users import UserProfile
@@ -130,11 +134,23 @@ async def on_question_not_text(message: Message, t: Translator) -> None:
 async def on_cancel(
     query: CallbackQuery,
     callback_data: QuestionCallback,
+    user: UserProfile | None,
+    grants: GrantService,
+    clock: Clock,
     state: FSMContext,
     raw_state: str | None,
     t: Translator,
+    callback_answer: CallbackAnswer,
 ) -> None:
     await end_conversation(state, raw_state)
+    if callback_data.grant_id and user is not None and onboarding_step(user) is OnboardingStep.DONE:
+        # An asker's ❌ Cancel: back to the call's card as its reader sees it anywhere.
+        notice = cancelled_view(t, 0).text
+        if await show_reader_card(
+            query, user, grants, clock, t, callback_answer, callback_data.grant_id, notice=notice
+        ):
+            return
+        callback_answer.text = None
     await show(query, cancelled_view(t, callback_data.grant_id))
 
 

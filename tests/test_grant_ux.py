@@ -350,3 +350,21 @@ async def test_a_sent_question_takes_the_cancel_button_off_its_prompt(
     assert labels(user, prompt.message_id)
     await user.send("Тіркелгеніне бір жыл толмаса бола ма?")
     assert labels(user, prompt.message_id) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "cancel", "cancelled"),
+    [("kk", "❌ Бас тарту", "Тоқтатылды."), ("ru", "❌ Отмена", "Отменено.")],
+)
+async def test_cancelling_a_question_goes_back_to_the_whole_readers_card(
+    harness: BotHarness, app: Application, clock: ManualClock, language: str, cancel: str, cancelled: str
+) -> None:
+    words = TEXTS[language]
+    ids = await ids_by_external_id(app.grants, clock.now())
+    user = await ngo(harness, 7201, language)
+    await user.press(card(ids["youth-aktobe"]))
+    await user.press_text(words["ask"])
+    shown = shown_text(await user.press_text(cancel))
+    assert shown.startswith(f"{cancelled}\n\n<b>")
+    assert f"<b>{words['fits']}</b>" in shown
+    assert {words["save"], words["hide"], words["ask"]} <= set(labels(user))
