@@ -149,7 +149,7 @@ async def on_cancel(
         if await show_reader_card(
             query, user, grants, clock, t, callback_answer, callback_data.grant_id, notice=notice
         ):
-            return
+            return  # (else the call is gone: "Cancelled." alone)
         callback_answer.text = None
     await show(query, cancelled_view(t, callback_data.grant_id))
 

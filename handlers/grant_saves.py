@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.filters import Onboarded
 from bot.i18n import Translator
 from bot.replies import show
-from bot.services.grant_saves import SavedGrantError, SavedGrantProblem, SavedGrantService, chosen_slots
+from bot.services.grant_saves import SavedGrantError, SavedGrantProblem, SavedGrantService
 from bot.services.grants import GrantService
 from bot.views.grant_saves import (
     SavedAction,
@@ -57,18 +57,21 @@ async def on_save(
     try:
         if callback_data.action is GrantsAction.SAVE:
             await saved_grants.save(user.id, grant_id)
-            reminders_on = bool(chosen_slots(await saved_grants.settings(user.id)))
-            callback_answer.text = saved_text(t) if reminders_on else reminders_off_text(t)
+            answer = saved_text(t)
         else:
             await saved_grants.unsave(user.id, grant_id)
-            callback_answer.text = unsaved_text(t)
+            answer = unsaved_text(t)
     except SavedGrantError as error:
         callback_answer.text = saved_refusal_text(t, error.problem)
         if error.problem is SavedGrantProblem.NO_SUCH_GRANT:
             return
+        answer = callback_answer.text
     # The card as it is now, as the reader sees it anywhere: its button says what a press does next.
-    answer = callback_answer.text
-    await show_reader_card(query, user, grants, clock, t, callback_answer, grant_id, query_of(callback_data))
+    card = await show_reader_card(
+        query, user, grants, clock, t, callback_answer, grant_id, query_of(callback_data)
+    )
+    if card is not None and card.saved and not card.reminders_on and answer == saved_text(t):
+        answer = reminders_off_text(t)  # saved, but no reminder will come: never promise one
     callback_answer.text = answer
 
 

@@ -16,7 +16,7 @@ from bot.domain.roles import Role
 from bot.filters import NOT_A_COMMAND, TYPED_TEXT, Onboarded
 from bot.i18n import Translator
 from bot.replies import send, show
-from bot.services.grants import GrantError, GrantQuery, GrantService
+from bot.services.grants import GrantError, GrantQuery, GrantService, ReaderCard
 from bot.services.ngo_profiles import NgoProfileService
 from bot.services.sectors import SectorService
 from bot.views import View
@@ -122,17 +122,18 @@ async def show_reader_card(
     grant_id: int,
     grant_query: GrantQuery | None = None,
     notice: str | None = None,
-) -> bool:
-    """Show the reader's card of a call in the message pressed on (every handler that shows a reader a
-    card comes here: the catalogue, saving, undoing a hide, an alert's 📄 Open the call); False, with a
-    refusal, when there is no such call."""
+) -> ReaderCard | None:
+    """Show the reader's card of a call in the message pressed on, and return what it showed. Every
+    handler that shows a reader a card comes here: the catalogue, 📄 Open the call (alerts, digests,
+    reminders, questions), saving and removing, ↩️ Undo of a hide, ❌ Cancel of a question. None, with
+    a refusal as the press's answer, when there is no such call."""
     try:
         card = await grants.reader_card(user.id, grant_id)
     except GrantError as error:
         callback_answer.text = grant_refusal_text(t, error.problem)
-        return False
+        return None
     await show(query, reader_card_view(t, card, clock.now(), grant_query or GrantQuery(), notice))
-    return True
+    return card
 
 
 async def on_picker(
