@@ -198,7 +198,7 @@ def grants_list_view(
             },
         ]
         if profile is not None:
-            lines.append(fit_line(t, profile, grant_fit(profile, grant), sectors))  # verdict, one reason
+            lines.append(fit_line(t, profile, grant_fit(profile, grant), sectors))
         title = grant_title(t, grant)
         label = title if len(title) <= BUTTON_TITLE_MAX else title[: BUTTON_TITLE_MAX - 1] + "…"
         rows.append([grants_button(f"{number}. {label}", GrantsAction.CARD, query, grant_id=grant.id)])
