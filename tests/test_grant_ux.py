@@ -368,3 +368,19 @@ async def test_cancelling_a_question_goes_back_to_the_whole_readers_card(
     assert shown.startswith(f"{cancelled}\n\n<b>")
     assert f"<b>{words['fits']}</b>" in shown
     assert {words["save"], words["hide"], words["ask"]} <= set(labels(user))
+
+
+async def test_the_profile_line_names_a_sector_an_admin_added(harness: BotHarness, app: Application) -> None:
+    added = await app.sectors.add(ADMIN, "Цифрлық дағдылар", "Цифровые навыки")
+    user = await ngo(harness, 7211, "ru", profile=False)
+    await app.ngo_profiles.save(
+        7211,
+        legal_form=LegalForm.FOUNDATION.value,
+        listed=Listed.NO.value,
+        region="aktobe",
+        sectors=[Sector.YOUTH.value, added.code],
+        youth=False,
+    )
+    (screen,) = texts(await user.send("/profile"))
+    assert "🏢 Профиль НПО: Фонд · Актюбинская область · " in screen
+    assert "Цифровые навыки" in screen

@@ -11,6 +11,7 @@ from bot.domain.names import NAME_MAX
 from bot.domain.ngo_profiles import LEGAL_FORM_NAMES, NgoProfile
 from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import ROLE_NAMES, Role
+from bot.domain.sectors import BUILT_IN, SectorCatalogue
 from bot.i18n import LANGUAGE_NAMES_TRANSLATED, N_, Translator
 from bot.services.attendance import VolunteerRecord
 from bot.services.ngo_profiles import Viewer
@@ -126,21 +127,21 @@ def profile_view(
     ):
         lines[-1:-1] = record_lines(t, record)  # above the last line, the date they joined
     if viewer is not None and viewer.ngo:
-        lines[-1:-1] = [ngo_summary_text(t, viewer.profile)]
+        lines[-1:-1] = [ngo_summary_text(t, viewer.profile, viewer.sectors)]
     keyboard = profile_keyboard(
         t, has_phone=user.phone is not None, reminders_on=reminders_on, ngo=user.role == Role.NGO
     )
     return with_notice(View("\n".join(lines), keyboard), notice)
 
 
-def ngo_summary_text(t: Translator, profile: NgoProfile | None) -> str:
+def ngo_summary_text(t: Translator, profile: NgoProfile | None, sectors: SectorCatalogue = BUILT_IN) -> str:
     """An NGO's profile in one line (its own screen, behind 🏢 NGO profile, has it all)."""
     if profile is None:
         return t._("🏢 NGO profile: not filled in yet (it marks which grant calls fit you)")
     return t._("🏢 NGO profile: %(form)s · %(region)s · %(sectors)s") % {
         "form": t._(LEGAL_FORM_NAMES[profile.legal_form]),
         "region": ngo_region_name(t, profile.region),
-        "sectors": sector_names(t, profile.sectors),
+        "sectors": sector_names(t, profile.sectors, sectors),
     }
 
 
