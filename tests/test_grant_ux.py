@@ -256,6 +256,10 @@ async def test_the_profile_shows_volunteer_stats_to_volunteers_and_the_ngo_profi
     assert (
         "🏢 ҮЕҰ профилі: әлі толтырылмаған" if language == "kk" else "🏢 Профиль НПО: ещё не заполнен"
     ) in (screen)
+    pending = harness.user(7154, first_name="Асель", language_code=language)
+    await pending.onboard(language, role="ngo", region="aktobe")  # a volunteer until approved
+    (screen,) = texts(await pending.send("/profile"))
+    assert hours not in screen
     volunteer = harness.user(7153, first_name="Ерлан", language_code=language)
     await volunteer.onboard(language, role="volunteer", region="aktobe")
     (screen,) = texts(await volunteer.send("/profile"))

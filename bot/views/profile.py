@@ -106,8 +106,9 @@ def profile_view(
     viewer: Viewer | None = None,
 ) -> View:
     """The profile, with a `notice` on top saying what an edit changed; the user's `record` of events
-    attended, hours and no-shows for a volunteer (anyone may register for events: another role sees
-    it once they did take part); an approved NGO (`viewer`) sees its NGO profile in one line."""
+    attended, hours and no-shows for a volunteer (anyone may register for events: another role, or a
+    volunteer waiting for another, sees it once they did take part); an approved NGO (`viewer`) sees
+    its NGO profile in one line."""
     language = LANGUAGE_NAMES_TRANSLATED.get(user.language or "")
     reminders_on = user.reminders_muted_at is None
     lines = [
@@ -122,9 +123,9 @@ def profile_view(
         t._("Event reminders: on") if reminders_on else t._("Event reminders: off"),
         t._("Joined Belsendi: %(date)s") % {"date": t.date(user.created_at)},
     ]
-    if record is not None and (
-        user.role == Role.VOLUNTEER or record.events_attended or record.recent_no_shows
-    ):
+    # A volunteer's record (one waiting to become an NGO or an organizer is not asked to volunteer).
+    volunteer = user.role == Role.VOLUNTEER and not user.requested_role
+    if record is not None and (volunteer or record.events_attended or record.recent_no_shows):
         lines[-1:-1] = record_lines(t, record)  # above the last line, the date they joined
     if viewer is not None and viewer.ngo:
         lines[-1:-1] = [ngo_summary_text(t, viewer.profile, viewer.sectors)]
