@@ -17,10 +17,7 @@ from bot.filters import NOT_A_COMMAND, TYPED_TEXT
 from bot.i18n import Catalogs, Translator
 from bot.replies import send, show
 from bot.services.grant_import import FORM_FIELDS, CatalogueError, form_text, read_form
-from bot.services.grant_questions import GrantQuestionService
-from bot.services.grant_saves import SavedGrantService
 from bot.services.grants import GrantError, GrantProblem, GrantQuery, GrantService, draft_of, preview_record
-from bot.services.ngo_profiles import NgoProfileService
 from bot.services.sectors import SectorService
 from bot.views import View
 from bot.views.grant_admin import (
@@ -34,7 +31,7 @@ from bot.views.grant_admin import (
 )
 from bot.views.grants import grant_card_view, grant_refusal_text, text_expected_text
 from bot.views.menu import cancelled_text
-from handlers.grants import reader_card_view
+from handlers.grants import show_reader_card
 from storage.fsm import conversation_data, end_conversation, start_conversation
 
 EMPTY_FORM = "\n".join(f"{name}: " for name in FORM_FIELDS)
@@ -129,9 +126,6 @@ async def on_not_text(message: Message, t: Translator) -> None:
 async def on_save(
     query: CallbackQuery,
     grants: GrantService,
-    grant_questions: GrantQuestionService,
-    saved_grants: SavedGrantService,
-    ngo_profiles: NgoProfileService,
     sectors: SectorService,
     catalogs: Catalogs,
     clock: Clock,
@@ -157,29 +151,13 @@ async def on_save(
         return
     await end_conversation(state, raw_state)
     callback_answer.text = saved_text(t)
-    view = await reader_card_view(
-        t,
-        query.from_user.id,
-        grant,
-        GrantQuery(),
-        grants=grants,
-        grant_questions=grant_questions,
-        saved_grants=saved_grants,
-        ngo_profiles=ngo_profiles,
-        sectors=sectors,
-        clock=clock,
-    )
-    await show(query, view)
+    await show_reader_card(query, query.from_user.id, grants, clock, t, callback_answer, grant.id)
 
 
 async def on_close(
     query: CallbackQuery,
     callback_data: GrantAdminCallback,
     grants: GrantService,
-    grant_questions: GrantQuestionService,
-    saved_grants: SavedGrantService,
-    ngo_profiles: NgoProfileService,
-    sectors: SectorService,
     clock: Clock,
     t: Translator,
     callback_answer: CallbackAnswer,
@@ -190,19 +168,7 @@ async def on_close(
         callback_answer.text = grant_refusal_text(t, error.problem)
         return
     callback_answer.text = closed_text(t)
-    view = await reader_card_view(
-        t,
-        query.from_user.id,
-        grant,
-        GrantQuery(),
-        grants=grants,
-        grant_questions=grant_questions,
-        saved_grants=saved_grants,
-        ngo_profiles=ngo_profiles,
-        sectors=sectors,
-        clock=clock,
-    )
-    await show(query, view)
+    await show_reader_card(query, query.from_user.id, grants, clock, t, callback_answer, grant.id)
 
 
 async def on_cancel(query: CallbackQuery, state: FSMContext, raw_state: str | None, t: Translator) -> None:

@@ -12,10 +12,13 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.clock import Clock
+from bot.domain.onboarding import OnboardingStep, onboarding_step
 from bot.filters import NOT_A_COMMAND, TYPED_TEXT, Onboarded
 from bot.i18n import Translator
 from bot.replies import send, show
 from bot.services.grant_questions import GrantQuestionService, QuestionError, QuestionProblem
+from bot.services.grants import GrantService
 from bot.views import View
 from bot.views.grant_questions import (
     QuestionAction,
@@ -34,7 +37,9 @@ from bot.views.grant_questions import (
     question_refusal_text,
     unanswered_view,
 )
-from storage.fsm import conversation_data, end_conversation, start_conversation
+from handlers.grants import show_reader_card
+from handlers.onboarding import retire_question
+from storage.fsm import DIALOG_MESSAGE, conversation_data, end_conversation, start_conversation
 from storage.repositories.users import UserProfile
 
 
@@ -85,7 +90,10 @@ async def on_ask(
     except QuestionError as error:
         callback_answer.text = question_refusal_text(t, error.problem)
         return
-    await start_conversation(state, AskForm.text, {"grant": grant.id})
+    data: dict[str, int] = {"grant": grant.id}
+    if query.message is not None:  # the prompt's buttons go on /cancel
+        data[DIALOG_MESSAGE] = query.message.message_id
+    await start_conversation(state, AskForm.text, data)
     await show(query, ask_prompt_view(t, grant))
 
 
@@ -102,15 +110,20 @@ async def on_question(
         await end_conversation(state, raw_state)
         await send(message, View(question_refusal_text(t, QuestionProblem.NO_SUCH_GRANT)))
         return
+    prompt = data.get(DIALOG_MESSAGE)
+    prompt = prompt if isinstance(prompt, int) else None
     try:
         asked = await grant_questions.ask(user.id, int(data.get("grant", 0)), message.text or "")
     except QuestionError as error:
+        sent = await send(message, View(question_refusal_text(t, error.problem)))
         if error.problem not in {QuestionProblem.EMPTY, QuestionProblem.QUESTION_TOO_LONG}:
             await end_conversation(state, raw_state)  # the call closed, or a limit: no use waiting
-        await send(message, View(question_refusal_text(t, error.problem)))
+            await retire_question(message.bot, message.chat.id, prompt, sent)
         return
     await end_conversation(state, raw_state)
-    await send(message, asked_view(t, asked.grant, admins_told=asked.admins_told))
+    # The prompt's ❌ Cancel means nothing once the question is sent.
+    sent = await send(message, asked_view(t, asked.grant, admins_told=asked.admins_told))
+    await retire_question(message.bot, message.chat.id, prompt, sent)
 
 
 async def on_question_not_text(message: Message, t: Translator) -> None:
@@ -120,11 +133,23 @@ async def on_question_not_text(message: Message, t: Translator) -> None:
 async def on_cancel(
     query: CallbackQuery,
     callback_data: QuestionCallback,
+    user: UserProfile | None,
+    grants: GrantService,
+    clock: Clock,
     state: FSMContext,
     raw_state: str | None,
     t: Translator,
+    callback_answer: CallbackAnswer,
 ) -> None:
     await end_conversation(state, raw_state)
+    if callback_data.grant_id and user is not None and onboarding_step(user) is OnboardingStep.DONE:
+        # An asker's ❌ Cancel: back to the call's card as its reader sees it anywhere.
+        notice = cancelled_view(t, 0).text
+        if await show_reader_card(
+            query, user.id, grants, clock, t, callback_answer, callback_data.grant_id, notice=notice
+        ):
+            return  # (else the call is gone: "Cancelled." alone)
+        callback_answer.text = None
     await show(query, cancelled_view(t, callback_data.grant_id))
 
 

@@ -14,9 +14,7 @@ from bot.i18n import Translator
 from bot.replies import show
 from bot.services.grant_questions import GrantQuestionService
 from bot.services.grant_saves import SavedGrantError, SavedGrantProblem, SavedGrantService
-from bot.services.grants import GrantError, GrantService
-from bot.services.ngo_profiles import NgoProfileService
-from bot.services.sectors import SectorService
+from bot.services.grants import GrantService
 from bot.views.grant_saves import (
     SavedAction,
     SavedCallback,
@@ -26,8 +24,8 @@ from bot.views.grant_saves import (
     saved_text,
     unsaved_text,
 )
-from bot.views.grants import GrantsAction, GrantsCallback, query_of
-from handlers.grants import reader_card_view
+from bot.views.grants import GrantsAction, GrantsCallback, query_of, reminders_off_text
+from handlers.grants import show_reader_card
 from storage.repositories.users import UserProfile
 
 
@@ -53,8 +51,6 @@ async def on_save(
     grants: GrantService,
     grant_questions: GrantQuestionService,
     saved_grants: SavedGrantService,
-    ngo_profiles: NgoProfileService,
-    sectors: SectorService,
     clock: Clock,
     t: Translator,
     callback_answer: CallbackAnswer,
@@ -63,32 +59,22 @@ async def on_save(
     try:
         if callback_data.action is GrantsAction.SAVE:
             await saved_grants.save(user.id, grant_id)
-            callback_answer.text = saved_text(t)
+            answer = saved_text(t)
         else:
             await saved_grants.unsave(user.id, grant_id)
-            callback_answer.text = unsaved_text(t)
+            answer = unsaved_text(t)
     except SavedGrantError as error:
         callback_answer.text = saved_refusal_text(t, error.problem)
         if error.problem is SavedGrantProblem.NO_SUCH_GRANT:
             return
-    # The card as it is now: its button says what a press does next (a closed call offers no saving).
-    try:
-        grant = await grants.get(grant_id)
-    except GrantError:
-        return
-    view = await reader_card_view(
-        t,
-        user.id,
-        grant,
-        query_of(callback_data),
-        grants=grants,
-        grant_questions=grant_questions,
-        saved_grants=saved_grants,
-        ngo_profiles=ngo_profiles,
-        sectors=sectors,
-        clock=clock,
+        answer = callback_answer.text
+    # The card as it is now, as the reader sees it anywhere: its button says what a press does next.
+    card = await show_reader_card(
+        query, user.id, grants, clock, t, callback_answer, grant_id, query_of(callback_data)
     )
-    await show(query, view)
+    if card is not None and card.saved and not card.reminders_on and answer == saved_text(t):
+        answer = reminders_off_text(t)  # saved, but no reminder will come: never promise one
+    callback_answer.text = answer
 
 
 async def on_list(

@@ -11,10 +11,12 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.clock import Clock
 from bot.filters import NOT_A_COMMAND, TYPED_TEXT, Onboarded
 from bot.i18n import Translator
 from bot.replies import send, show
 from bot.services.grant_subscriptions import GrantSubscriptionService, SubscriptionError
+from bot.services.grants import GrantService
 from bot.views import View
 from bot.views.grant_subscriptions import (
     SubscriptionAction,
@@ -26,11 +28,12 @@ from bot.views.grant_subscriptions import (
     subscription_refusal_text,
     subscription_saved_text,
     subscription_view,
-    unhidden_view,
+    unhidden_text,
     unsubscribed_view,
     words_prompt_view,
 )
 from bot.views.grants import text_expected_text
+from handlers.grants import show_reader_card
 from storage.fsm import end_conversation, start_conversation
 from storage.repositories.users import UserProfile
 
@@ -59,6 +62,8 @@ async def on_press(
     callback_data: SubscriptionCallback,
     user: UserProfile,
     grant_subscriptions: GrantSubscriptionService,
+    grants: GrantService,
+    clock: Clock,
     t: Translator,
     callback_answer: CallbackAnswer,
 ) -> None:
@@ -87,7 +92,10 @@ async def on_press(
         elif action is SubscriptionAction.HIDE:
             view = hidden_view(t, await service.hide(user.id, grant_id))
         elif action is SubscriptionAction.UNHIDE:
-            view = unhidden_view(t, await service.unhide(user.id, grant_id))
+            # Back to the call's card, as its reader sees it anywhere, saying it is shown again.
+            notice = unhidden_text(t, await service.unhide(user.id, grant_id))
+            await show_reader_card(query, user.id, grants, clock, t, callback_answer, grant_id, notice=notice)
+            return
         else:  # UNHIDE_ALL
             view = subscription_view(t, await service.unhide_all(user.id))
     except SubscriptionError as error:

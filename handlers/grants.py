@@ -17,9 +17,7 @@ from bot.filters import NOT_A_COMMAND, TYPED_TEXT, Onboarded
 from bot.i18n import Translator
 from bot.replies import send, show
 from bot.search.questions import is_small_talk
-from bot.services.grant_questions import GrantQuestionService
-from bot.services.grant_saves import SavedGrantService
-from bot.services.grants import GrantError, GrantQuery, GrantService
+from bot.services.grants import GrantError, GrantQuery, GrantService, ReaderCard
 from bot.services.ngo_profiles import NgoProfileService
 from bot.services.sectors import SectorService
 from bot.views import View
@@ -28,10 +26,10 @@ from bot.views.grants import (
     GrantsCallback,
     amount_picker_view,
     days_picker_view,
-    grant_card_view,
     grant_refusal_text,
     grants_list_view,
     query_of,
+    reader_card_view,
     region_picker_view,
     search_prompt_view,
     sector_picker_view,
@@ -39,7 +37,6 @@ from bot.views.grants import (
     text_expected_text,
 )
 from storage.fsm import end_conversation, start_conversation
-from storage.repositories.grants import GrantRecord
 from storage.repositories.users import UserProfile
 
 
@@ -116,62 +113,37 @@ async def on_card(
     callback_data: GrantsCallback,
     user: UserProfile,
     grants: GrantService,
-    grant_questions: GrantQuestionService,
-    saved_grants: SavedGrantService,
-    ngo_profiles: NgoProfileService,
-    sectors: SectorService,
     clock: Clock,
     t: Translator,
     callback_answer: CallbackAnswer,
 ) -> None:
+    await show_reader_card(
+        query, user.id, grants, clock, t, callback_answer, callback_data.grant_id, query_of(callback_data)
+    )
+
+
+async def show_reader_card(
+    query: CallbackQuery,
+    user_id: int,
+    grants: GrantService,
+    clock: Clock,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+    grant_id: int,
+    grant_query: GrantQuery | None = None,
+    notice: str | None = None,
+) -> ReaderCard | None:
+    """Show the reader's card of a call in the message pressed on, and return what it showed. Every
+    handler that shows a reader a card comes here: the catalogue, 📄 Open the call (alerts, digests,
+    reminders, questions), saving and removing, ↩️ Undo of a hide, ❌ Cancel of a question. None, with
+    a refusal as the press's answer, when there is no such call."""
     try:
-        grant = await grants.get(callback_data.grant_id)
+        card = await grants.reader_card(user_id, grant_id)
     except GrantError as error:
         callback_answer.text = grant_refusal_text(t, error.problem)
-        return
-    view = await reader_card_view(
-        t,
-        user.id,
-        grant,
-        query_of(callback_data),
-        grants=grants,
-        grant_questions=grant_questions,
-        saved_grants=saved_grants,
-        ngo_profiles=ngo_profiles,
-        sectors=sectors,
-        clock=clock,
-    )
-    await show(query, view)
-
-
-async def reader_card_view(
-    t: Translator,
-    user_id: int,
-    grant: GrantRecord,
-    query: GrantQuery,
-    *,
-    grants: GrantService,
-    grant_questions: GrantQuestionService,
-    saved_grants: SavedGrantService,
-    ngo_profiles: NgoProfileService,
-    sectors: SectorService,
-    clock: Clock,
-) -> View:
-    """A call's card as this reader sees it: admin buttons, published questions, saved or not, Not
-    relevant, their NGO profile's fit. The same card whichever press shows it (opening it, saving it,
-    an admin's edit or close), so that a press never loses the card's other buttons."""
-    return grant_card_view(
-        t,
-        grant,
-        clock.now(),
-        query,
-        admin=await grants.is_admin(user_id),
-        published_questions=await grant_questions.published_count(grant.id),
-        saved=await saved_grants.is_saved(user_id, grant.id),
-        hide=True,
-        viewer=await ngo_profiles.viewer(user_id),
-        sectors=await sectors.catalogue(),
-    )
+        return None
+    await show(query, reader_card_view(t, card, clock.now(), grant_query or GrantQuery(), notice))
+    return card
 
 
 async def on_picker(

@@ -13,6 +13,7 @@ from bot.domain.onboarding import OnboardingStep, onboarding_step
 from bot.i18n import Catalogs, Translator
 from bot.replies import send, show
 from bot.services.attendance import AttendanceService
+from bot.services.ngo_profiles import NgoProfileService
 from bot.services.publishing import PublishingService
 from bot.services.users import UserService
 from bot.settings import SUPPORTED_LOCALES
@@ -52,6 +53,7 @@ async def on_language_chosen(
     user: UserProfile,
     users: UserService,
     attendance: AttendanceService,
+    ngo_profiles: NgoProfileService,
     catalogs: Catalogs,
     state: FSMContext,
     raw_state: str | None,
@@ -69,7 +71,7 @@ async def on_language_chosen(
         return
     callback_answer.text = language_changed_text(t)
     if callback_data.origin is Origin.PROFILE:
-        await show(query, await profile_screen(t, user, attendance))
+        await show(query, await profile_screen(t, user, attendance, ngo_profiles))
     elif callback_data.origin is Origin.START_OVER:
         await show(query, start_over_view(t))
     else:

@@ -12,6 +12,7 @@ from bot.filters import Onboarded
 from bot.i18n import Catalogs, Translator
 from bot.replies import send, show
 from bot.services.attendance import AttendanceService
+from bot.services.ngo_profiles import NgoProfileService
 from bot.services.publishing import PublishingService
 from bot.services.users import UserService
 from bot.views import View
@@ -24,9 +25,9 @@ from bot.views.menu import (
     nothing_to_cancel_text,
 )
 from bot.views.profile import start_over_view
-from handlers.onboarding import show_open_question
+from handlers.onboarding import retire_question, show_open_question
 from handlers.profile import profile_screen
-from storage.fsm import end_conversation
+from storage.fsm import dialog_message, end_conversation
 from storage.repositories.users import UserProfile
 
 
@@ -70,8 +71,11 @@ async def on_cancel(
     if raw_state is None:
         await message.answer(nothing_to_cancel_text(t), reply_markup=ReplyKeyboardRemove())
         return
+    previous = await dialog_message(state, raw_state)
     await end_conversation(state, raw_state)
-    await message.answer(cancelled_text(t), reply_markup=ReplyKeyboardRemove())
+    sent = await message.answer(cancelled_text(t), reply_markup=ReplyKeyboardRemove())
+    # The dialog's question, still showing its buttons above: they go, as they mean nothing now.
+    await retire_question(message.bot, message.chat.id, previous, sent)
 
 
 async def on_menu(
@@ -92,13 +96,14 @@ async def on_menu_button(
     user: UserProfile,
     publishing: PublishingService,
     attendance: AttendanceService,
+    ngo_profiles: NgoProfileService,
     state: FSMContext,
     raw_state: str | None,
     t: Translator,
 ) -> None:
     await end_conversation(state, raw_state)
     if callback_data.action is MenuAction.PROFILE:
-        await show(query, await profile_screen(t, user, attendance))
+        await show(query, await profile_screen(t, user, attendance, ngo_profiles))
     elif callback_data.action is MenuAction.START_OVER:
         await show(query, start_over_view(t))
     else:

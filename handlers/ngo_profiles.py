@@ -39,7 +39,7 @@ from bot.views.ngo_profiles import (
     sectors_step_view,
     youth_step_view,
 )
-from storage.fsm import conversation_data, end_conversation, start_conversation
+from storage.fsm import DIALOG_MESSAGE, conversation_data, end_conversation, start_conversation
 from storage.repositories.users import UserProfile
 
 
@@ -130,6 +130,8 @@ async def on_start(
         callback_answer.text = refusal_text(t, error.problem)
         return
     data = _answers(profile)
+    if query.message is not None:  # its buttons go on /cancel
+        data[DIALOG_MESSAGE] = query.message.message_id
     await start_conversation(state, NgoProfileForm.legal_form, data)
     await show(query, legal_form_step_view(t, data.get("legal_form")))
 

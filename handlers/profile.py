@@ -17,6 +17,7 @@ from bot.filters import TYPED_TEXT, ButtonText, Matches, Onboarded
 from bot.i18n import Translator
 from bot.replies import remove_buttons, send, show
 from bot.services.attendance import AttendanceService
+from bot.services.ngo_profiles import NgoProfileService
 from bot.services.users import InvalidInputError, UserService
 from bot.views import View
 from bot.views.language import choose_language_view
@@ -52,10 +53,17 @@ class ProfileForm(StatesGroup):
 
 
 async def profile_screen(
-    t: Translator, user: UserProfile, attendance: AttendanceService, notice: str | None = None
+    t: Translator,
+    user: UserProfile,
+    attendance: AttendanceService,
+    ngo_profiles: NgoProfileService,
+    notice: str | None = None,
 ) -> View:
-    """The profile with the user's record of events attended, hours and no-shows."""
-    return profile_view(t, user, notice, await attendance.volunteer_record(user.id))
+    """The profile with the user's record of events attended, hours and no-shows, and an approved NGO's
+    NGO profile in one line."""
+    record = await attendance.volunteer_record(user.id)
+    viewer = await ngo_profiles.viewer(user.id) if user.role == Role.NGO else None
+    return profile_view(t, user, notice, record, viewer)
 
 
 def router() -> Router:
@@ -82,12 +90,13 @@ async def on_profile(
     message: Message,
     user: UserProfile,
     attendance: AttendanceService,
+    ngo_profiles: NgoProfileService,
     state: FSMContext,
     raw_state: str | None,
     t: Translator,
 ) -> None:
     await end_conversation(state, raw_state)
-    await send(message, await profile_screen(t, user, attendance))
+    await send(message, await profile_screen(t, user, attendance, ngo_profiles))
 
 
 async def on_profile_button(
@@ -95,6 +104,7 @@ async def on_profile_button(
     callback_data: ProfileCallback,
     user: UserProfile,
     attendance: AttendanceService,
+    ngo_profiles: NgoProfileService,
     users: UserService,
     state: FSMContext,
     t: Translator,
@@ -114,10 +124,10 @@ async def on_profile_button(
         await show(query, ask_phone_view(t))
     elif action is ProfileAction.PHONE_REMOVE:
         user = await users.remove_phone(user.id)
-        await show(query, await profile_screen(t, user, attendance, phone_removed_text(t)))
+        await show(query, await profile_screen(t, user, attendance, ngo_profiles, phone_removed_text(t)))
     elif action is ProfileAction.REMINDERS:
         user = await users.set_reminders(user.id, on=user.reminders_muted_at is not None)
-        await show(query, await profile_screen(t, user, attendance, reminders_text(t, user)))
+        await show(query, await profile_screen(t, user, attendance, ngo_profiles, reminders_text(t, user)))
 
 
 async def on_region_chosen(
@@ -125,11 +135,12 @@ async def on_region_chosen(
     callback_data: RegionEditCallback,
     user: UserProfile,
     attendance: AttendanceService,
+    ngo_profiles: NgoProfileService,
     users: UserService,
     t: Translator,
 ) -> None:
     user = await users.choose_region(user.id, callback_data.code)
-    await show(query, await profile_screen(t, user, attendance, region_saved_text(t)))
+    await show(query, await profile_screen(t, user, attendance, ngo_profiles, region_saved_text(t)))
 
 
 async def on_role_chosen(
@@ -137,19 +148,21 @@ async def on_role_chosen(
     callback_data: RoleEditCallback,
     user: UserProfile,
     attendance: AttendanceService,
+    ngo_profiles: NgoProfileService,
     users: UserService,
     t: Translator,
 ) -> None:
     """NGO and organizer stay requests for an admin; volunteer is granted at once (and a request
     waiting is dropped)."""
     user = await users.choose_role(user.id, Role(callback_data.role))
-    await show(query, await profile_screen(t, user, attendance, role_saved_text(t, user)))
+    await show(query, await profile_screen(t, user, attendance, ngo_profiles, role_saved_text(t, user)))
 
 
 async def on_name(
     message: Message,
     user: UserProfile,
     attendance: AttendanceService,
+    ngo_profiles: NgoProfileService,
     users: UserService,
     state: FSMContext,
     raw_state: str | None,
@@ -165,7 +178,7 @@ async def on_name(
     await end_conversation(state, raw_state)
     if isinstance(prompt, int):
         await remove_buttons(bot, user.id, prompt)  # its cancel button has nothing left to cancel
-    await send(message, await profile_screen(t, user, attendance, name_saved_text(t)))
+    await send(message, await profile_screen(t, user, attendance, ngo_profiles, name_saved_text(t)))
 
 
 async def on_contact(
@@ -173,6 +186,7 @@ async def on_contact(
     user: UserProfile,
     users: UserService,
     attendance: AttendanceService,
+    ngo_profiles: NgoProfileService,
     state: FSMContext,
     raw_state: str | None,
     t: Translator,
@@ -185,7 +199,7 @@ async def on_contact(
         await message.answer(not_your_contact_text(t))
         return
     await _save_phone(
-        message, attendance, state, raw_state, users.set_phone(user.id, contact.phone_number), t
+        message, attendance, ngo_profiles, state, raw_state, users.set_phone(user.id, contact.phone_number), t
     )
 
 
@@ -194,25 +208,27 @@ async def on_typed_phone(
     user: UserProfile,
     users: UserService,
     attendance: AttendanceService,
+    ngo_profiles: NgoProfileService,
     state: FSMContext,
     raw_state: str | None,
     t: Translator,
 ) -> None:
     edit = users.set_phone(user.id, message.text or "", typed=True)
-    await _save_phone(message, attendance, state, raw_state, edit, t)
+    await _save_phone(message, attendance, ngo_profiles, state, raw_state, edit, t)
 
 
 async def on_phone_cancel(
     message: Message,
     user: UserProfile,
     attendance: AttendanceService,
+    ngo_profiles: NgoProfileService,
     state: FSMContext,
     raw_state: str | None,
     t: Translator,
 ) -> None:
     await end_conversation(state, raw_state)
     await send(message, phone_cancelled_view(t))
-    await send(message, await profile_screen(t, user, attendance))
+    await send(message, await profile_screen(t, user, attendance, ngo_profiles))
 
 
 async def on_not_text(message: Message, t: Translator) -> None:
@@ -226,6 +242,7 @@ async def on_no_contact(message: Message, t: Translator) -> None:
 async def _save_phone(
     message: Message,
     attendance: AttendanceService,
+    ngo_profiles: NgoProfileService,
     state: FSMContext,
     raw_state: str | None,
     edit: Coroutine[Any, Any, UserProfile],
@@ -240,4 +257,4 @@ async def _save_phone(
         return
     await end_conversation(state, raw_state)
     await send(message, phone_saved_view(t))
-    await send(message, await profile_screen(t, user, attendance))
+    await send(message, await profile_screen(t, user, attendance, ngo_profiles))

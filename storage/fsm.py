@@ -126,3 +126,18 @@ async def conversation_data(state: FSMContext, raw_state: str | None, expected: 
     if raw_state is None or raw_state != expected.state:
         return {}
     return await state.get_data()
+
+
+# The key, in a dialog's data, of the id of the message that shows the dialog's question with its buttons
+# (onboarding's question, the NGO-profile dialog, a question about a grant call): when the dialog ends
+# another way (/cancel), that message loses its buttons (handlers/menu.py), as onboarding retires its
+# question (handlers/onboarding.py retire_question), so no button there says "out of date" later.
+DIALOG_MESSAGE = "message"
+
+
+async def dialog_message(state: FSMContext, raw_state: str | None) -> int | None:
+    """The id of the message showing the open dialog's question, if the dialog keeps one."""
+    if raw_state is None:
+        return None
+    message_id = (await state.get_data()).get(DIALOG_MESSAGE)
+    return message_id if isinstance(message_id, int) else None

@@ -186,7 +186,8 @@ async def test_saving_late_plans_only_the_reminders_still_ahead_in_russian(
     assert [due for due, _ in await reminders(app, 6003)] == [utc(14, 5), utc(15, 5)]
     clock.set(utc(14, 5))
     assert await sent_to(app, 6003) == [
-        "⏰ Сохранённый конкурс <b>Молодежные инициативы</b> закрывается через 1 день: 15 декабря, 18:00."
+        # A day before: «завтра», not «через 1 день»
+        "⏰ Сохранённый конкурс <b>Молодежные инициативы</b> закрывается завтра в 18:00."
     ]
     clock.set(utc(15, 5))
     assert await sent_to(app, 6003) == [
@@ -201,7 +202,7 @@ async def test_the_saved_list_is_nearest_deadline_first_with_the_time_left(
     sooner = await a_call(app, "sooner", title_ru="Ранний", deadline=DEADLINE)
     user = await member(harness, 6004, "ru")
     (empty,) = texts(await user.press_text("💰 Гранты"))
-    (empty,) = texts(await user.press_text("⭐ Мои сохранённые конкурсы"))
+    (empty,) = texts(await user.press_text("📂 Мои сохранённые конкурсы"))
     assert "Сохранённых конкурсов пока нет." in empty
     for grant_id in (later, sooner):
         await app.saved_grants.save(6004, grant_id)
@@ -306,7 +307,9 @@ async def test_reminders_can_be_chosen_or_muted_and_pending_ones_are_re_planned(
     assert "⬜ 7 күн бұрын" in labels(user)
     assert [due for due, _ in await reminders(app, 6011)] == [utc(14, 5), utc(15, 5)]
     (muted,) = texts(await user.press_text("🔕 Барлық еске салғышты өшіру"))
-    assert "🔕 Мерзім туралы еске салғыштар өшірулі." in muted
+    assert (
+        "🔕 Мерзім туралы еске салғыштар өшірулі: оларды 🔔 Еске салғыштар бөлімінде қайта қосыңыз." in muted
+    )
     assert await reminders(app, 6011) == []
     await user.press_text("🔔 Еске салғыштарды қайта қосу")
     assert [due for due, _ in await reminders(app, 6011)] == [utc(14, 5), utc(15, 5)]  # the choice kept

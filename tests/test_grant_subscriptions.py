@@ -273,7 +273,13 @@ async def test_not_relevant_hides_a_call_from_lists_search_and_alerts_and_can_be
     screen = await app.grant_subscriptions.get(5031)
     assert screen.hidden == 1
     (shown,) = texts(await user.press_text("↩️ Отменить"))
-    assert shown == "👁 «Грант для молодежи Актобе» снова показывается."
+    # Back to the call's whole card, as its reader sees it anywhere, saying it is shown again.
+    assert shown.startswith(
+        "👁 «Грант для молодежи Актобе» снова показывается.\n\n<b>Грант для молодежи Актобе</b>"
+    )
+    assert {"⭐ Сохранить и напомнить", "🙈 Не подходит", "❓ Задать вопрос"} <= {
+        label for label, _ in user.buttons()
+    }
     assert ids["youth-aktobe"] in [grant.id for grant in (await app.grants.find(5031, GrantQuery())).grants]
     # From a card, in Kazakh too.
     kk = await member(harness, 5033, "kk")

@@ -333,12 +333,13 @@ USER_VOICE |= {"🗂 Events I organize", "🗂 <b>Events I organize</b>", "⬅�
 USER_VOICE |= {"✅ Yes, I am coming", "❌ No, I cannot come"}
 USER_VOICE |= {"I don't know", "⬅️ My profile"}  # the NGO profile: an answer button, the way back
 # Saved calls and the subscription: buttons and headings named as the user would, and a text quoting one.
-USER_VOICE |= {"⭐ My saved calls", "⬅️ My saved calls", "⭐ <b>My saved calls</b>, nearest deadline first"}
+USER_VOICE |= {"📂 My saved calls", "⬅️ My saved calls", "⭐ <b>My saved calls</b>, nearest deadline first"}
 USER_VOICE |= {"⭐ Save and remind me", "🔔 My subscription"}
 USER_VOICE |= {
     "No saved calls yet. Open a call's card and press ⭐ Save and remind me: reminders of its deadline will "
     "come here."
 }
+USER_VOICE |= {"⭐ In your saved calls. Reminders are off: turn them on in 📂 My saved calls → 🔔 Reminders."}
 FIRST_PERSON_SINGULAR = {
     "en": r"\b(I|I'm|I'll|I've|me|my|mine)\b",
     "ru": r"(?i)\b(я|меня|мне|мной|мой|моя|моё|мои|понял|поняла|умею|могу)\b",

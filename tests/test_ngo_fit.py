@@ -96,7 +96,8 @@ def test_a_call_for_the_ngos_region_names_it() -> None:
         (ASSOCIATION, Call(regions=("almaty",)), Verdict.PROBABLY_NOT, Reason.REGION_NO),
         (ASSOCIATION, Call(), Verdict.FITS, Reason.ALL_REGIONS),
         # Sectors
-        (ASSOCIATION, Call(sectors=("health",)), Verdict.PROBABLY_NOT, Reason.SECTORS_NO),
+        # No sector in common: unsure, not against (sectors are often loosely applied to calls)
+        (ASSOCIATION, Call(sectors=("health",)), Verdict.UNSURE, Reason.SECTORS_NO),
         (ASSOCIATION, Call(sectors=("other",)), Verdict.UNSURE, Reason.SECTORS_OTHER),
         (
             replace(ASSOCIATION, sectors=(Sector.OTHER,)),
@@ -139,7 +140,25 @@ def test_every_reason_against_is_given() -> None:
     call = Call(youth_organizations=True, regions=("almaty", "astana"), sectors=("health",))
     verdict, got = reasons(replace(ASSOCIATION, youth=False), call)
     assert verdict is Verdict.PROBABLY_NOT
-    assert got == [Reason.YOUTH_NO, Reason.REGION_NO, Reason.SECTORS_NO]
+    assert got == [Reason.YOUTH_NO, Reason.REGION_NO]  # the sectors' mismatch is only unsure
+    assert grant_fit(replace(ASSOCIATION, youth=False), call).deciding == Finding(Reason.YOUTH_NO)
+
+
+def test_a_sector_mismatch_alone_leaves_it_unsure_not_probably_not() -> None:
+    # Region and eligibility fit; only the sectors differ: the NGO judges, it is not ruled out.
+    fit = grant_fit(ASSOCIATION, Call(regions=("aktobe",), legal_entity_only=True, sectors=("health",)))
+    assert fit.verdict is Verdict.UNSURE
+    assert fit.deciding == Finding(Reason.SECTORS_NO, sectors=("health",))
+    # With a region against as well, the region decides, and is the one reason a list line gives.
+    against = grant_fit(ASSOCIATION, Call(regions=("almaty",), sectors=("health",)))
+    assert against.verdict is Verdict.PROBABLY_NOT
+    assert against.deciding == Finding(Reason.REGION_NO, regions=("almaty",))
+
+
+def test_the_deciding_reason_is_the_first_against_else_the_first_unsure_else_none() -> None:
+    unsure = grant_fit(replace(GROUP, listed=Listed.UNKNOWN), Call(ngo_database_required=True))
+    assert unsure.deciding == Finding(Reason.INITIATIVE_GROUPS_UNSTATED)
+    assert grant_fit(ASSOCIATION, Call()).deciding is None
 
 
 def test_every_verdict_has_a_reason() -> None:
@@ -189,21 +208,46 @@ def test_the_marks_in_kazakh_and_russian(catalogs: Catalogs) -> None:
         "⛔ Скорее не подходит: только для зарегистрированных юрлиц; вы — инициативная группа"
     )
     assert fit_line(kk, GROUP, group_fit) == (
-        "⛔ Сізге сәйкес келмеуі мүмкін: тек тіркелген заңды тұлғаларға арналған; сіз — бастамашыл топсыз"
+        "⛔ Сізге сәйкес келмеуі мүмкін: тек тіркелген заңды тұлғаларға арналған; "
+        "сіздің ұйым нысаныңыз — бастамашыл топ"
     )
     unknown = replace(ASSOCIATION, listed=Listed.UNKNOWN)
     unknown_fit = grant_fit(unknown, Call(ngo_database_required=True))
     assert fit_line(ru, unknown, unknown_fit) == (
         "❔ Неясно, подходит ли: для включённых в национальную базу НПО; вы не указали, есть ли вы в ней"
     )
-    assert "сіз онда бар-жоғыңызды көрсетпедіңіз" in fit_line(kk, unknown, unknown_fit)
-    fits = grant_fit(ASSOCIATION, Call(regions=("aktobe",), youth_organizations=True))
-    assert fit_line(ru, ASSOCIATION, fits) == (
-        "✅ Подходит вам: для молодежных организаций: ваша — молодежная · "
-        "открыт для вашего региона: Актюбинская область · совпадают сферы: Молодежь"
+    assert fit_line(kk, unknown, unknown_fit) == (
+        "❔ Сәйкес келетіні белгісіз: ҮЕҰ ұлттық дерекқорына енгізілген ұйымдарға арналған; "
+        "ұйымыңыздың дерекқорда бар-жоғын көрсетпедіңіз"
     )
-    assert fit_line(kk, ASSOCIATION, fits).startswith("✅ Сізге сәйкес: жастар ұйымдарына арналған")
-    assert "сіздің өңіріңізге ашық: Ақтөбе облысы" in fit_line(kk, ASSOCIATION, fits)
+    # A call that fits: the list says so and no more (the card gives every reason).
+    fits = grant_fit(ASSOCIATION, Call(regions=("aktobe",), youth_organizations=True))
+    assert fit_line(ru, ASSOCIATION, fits) == "✅ Подходит вам"
+    assert fit_line(kk, ASSOCIATION, fits) == "✅ Сізге сәйкес"
+    # Other regions: the one reason against, with the region named as a region.
+    astana = grant_fit(ASSOCIATION, Call(regions=("astana",), youth_organizations=True, sectors=("health",)))
+    assert fit_line(ru, ASSOCIATION, astana) == (
+        "⛔ Скорее не подходит: только для региона: Астана; ваш регион — Актюбинская область"
+    )
+    assert fit_line(kk, ASSOCIATION, astana) == (
+        "⛔ Сізге сәйкес келмеуі мүмкін: тек мына өңірге арналған: Астана; сіздің өңіріңіз — Ақтөбе облысы"
+    )
+    two = grant_fit(ASSOCIATION, Call(regions=("astana", "almaty")))
+    assert "только для регионов: Алматы, Астана;" in fit_line(ru, ASSOCIATION, two)
+
+
+def test_the_kazakh_reasons_say_it_of_the_organization(catalogs: Catalogs) -> None:
+    kk = catalogs["kk"]
+    call = Call(legal_entity_only=True, ngo_database_required=True, youth_organizations=True)
+    lines = fit_lines(kk, ASSOCIATION, grant_fit(ASSOCIATION, call))
+    assert lines[1:4] == [
+        "✅ тіркелген заңды тұлғаларға арналған: ұйымыңыз — заңды тұлға",
+        "✅ ҮЕҰ ұлттық дерекқорына енгізілген ұйымдарға арналған: ұйымыңыз дерекқорда бар",
+        "✅ жастар ұйымдарына арналған: ұйымыңыз — жастар ұйымы",
+    ]
+    text = "\n".join(lines)
+    for wrong in ("заңды тұлғасыз", "сіздікі", "сіз онда барсыз", "дерекқорындағыларға"):
+        assert wrong not in text
 
 
 def test_the_card_lists_every_finding(catalogs: Catalogs) -> None:
@@ -215,8 +259,7 @@ def test_the_card_lists_every_finding(catalogs: Catalogs) -> None:
     assert lines[0] == "<b>⛔ Скорее не подходит</b>"
     assert lines[1] == "✅ для молодежных организаций: ваша — молодежная"
     # Four regions: the first three in the alphabet, then "…"; and the NGO's own.
-    assert (
-        lines[2]
-        == "⛔ только для: Алматы, Астана, Карагандинская область, …; ваш регион — Актюбинская область"
+    assert lines[2] == (
+        "⛔ только для регионов: Алматы, Астана, Карагандинская область, …; ваш регион — Актюбинская область"
     )
-    assert lines[3] == "⛔ для сфер: Здоровье; ваши сферы: Образование, Молодежь"
+    assert lines[3] == "❔ для сфер: Здоровье; ваши сферы: Образование, Молодежь"  # unsure, not against

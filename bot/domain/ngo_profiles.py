@@ -135,8 +135,8 @@ class Reason(StrEnum):
     LISTED_NO = "listed_no"  # the NGO database is required: not listed
     YOUTH_NO = "youth_no"  # for youth organizations: not one
     REGION_NO = "region_no"  # other regions only
-    SECTORS_NO = "sectors_no"  # no sector in common
     # Unsure
+    SECTORS_NO = "sectors_no"  # no sector in common: sectors are often loosely applied, so not against
     LISTED_UNKNOWN = "listed_unknown"  # the NGO database is required: the NGO does not know
     INITIATIVE_GROUPS_UNSTATED = "initiative_groups_unstated"  # an initiative group; the call is silent
     SECTORS_OTHER = "sectors_other"  # no sector in common, but one side says "other"
@@ -160,7 +160,9 @@ WEIGHTS = {
     Reason.LISTED_NO: Weight.AGAINST,
     Reason.YOUTH_NO: Weight.AGAINST,
     Reason.REGION_NO: Weight.AGAINST,
-    Reason.SECTORS_NO: Weight.AGAINST,
+    # A call's sectors say what it is mostly about, and calls are often tagged loosely: no sector in
+    # common leaves the NGO to judge, it does not rule it out (region and eligibility do).
+    Reason.SECTORS_NO: Weight.UNSURE,
     Reason.LISTED_UNKNOWN: Weight.UNSURE,
     Reason.INITIATIVE_GROUPS_UNSTATED: Weight.UNSURE,
     Reason.SECTORS_OTHER: Weight.UNSURE,
@@ -196,6 +198,16 @@ class Fit:
             Verdict.UNSURE: Weight.UNSURE,
         }[self.verdict]
         return tuple(finding for finding in self.findings if finding.weight is wanted)
+
+    @property
+    def deciding(self) -> Finding | None:
+        """The one reason a list line gives: the first against, else the first unsure one; None for a
+        call that fits (the verdict says it all; the card lists every finding)."""
+        for weight in (Weight.AGAINST, Weight.UNSURE):
+            for finding in self.findings:
+                if finding.weight is weight:
+                    return finding
+        return None
 
 
 def grant_fit(profile: NgoProfile, call: CallTerms) -> Fit:

@@ -100,6 +100,7 @@ class SavedGrantProblem(StrEnum):
     TOO_MANY = "too_many"
     BAD_SLOT = "bad_slot"
     NOT_SET_UP = "not_set_up"  # no consent or no role (or no such user)
+    MUTED = "muted"  # choosing a reminder while all are turned off
 
 
 class SavedGrantError(ValueError):
@@ -296,7 +297,13 @@ class SavedGrantService:
         if slot not in ReminderSlot.__members__.values():
             raise SavedGrantError(SavedGrantProblem.BAD_SLOT)
         field = ReminderSlot(slot).setting
-        return await self._change(user_id, lambda s: replace(s, **{field: not getattr(s, field)}))
+
+        def toggled(settings: ReminderSettingsRecord) -> ReminderSettingsRecord:
+            if settings.muted:  # the choices are greyed out while all are off: they are turned on first
+                raise SavedGrantError(SavedGrantProblem.MUTED)
+            return replace(settings, **{field: not getattr(settings, field)})
+
+        return await self._change(user_id, toggled)
 
     async def set_muted(self, user_id: int, *, muted: bool) -> ReminderSettingsRecord:
         """Mute all reminders of saved calls (the choices are kept), or unmute them."""

@@ -20,6 +20,7 @@ digest time but committed after that week's digest went out waits for the next w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
@@ -44,6 +45,10 @@ GRANT_DIGEST = "grant_digest"
 WORDS_MAX = 10
 WORDS_TEXT_MAX = 200
 WORD_LENGTH_MAX = 40
+# Shorter words are left out: a lone letter (a stray "i", "в") would match nearly every call.
+WORD_LENGTH_MIN = 2
+# Markup pasted with the words (<i>, </b>, <br/>): the tags are no words.
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 # A digest lists at most this many calls (the rest are counted).
 DIGEST_MAX = 15
 # The weekly digest goes out on this weekday (0: Monday) at this time, in the bot's time zone.
@@ -225,13 +230,15 @@ class GrantSubscriptionService:
 
     async def set_words(self, user_id: int, text: str) -> Subscription:
         """The words to look for, typed (spaces or commas between them); "-" clears them."""
-        text = " ".join(text.split())
+        text = " ".join(_TAG.sub(" ", text).split())
         if text in ("-", "—", "–"):
             found: tuple[str, ...] = ()
         else:
             if len(text) > WORDS_TEXT_MAX:
                 raise SubscriptionError(SubscriptionProblem.WORDS_TOO_LONG)
-            found = tuple(dict.fromkeys(word for word in words(text) if len(word) <= WORD_LENGTH_MAX))
+            found = tuple(
+                dict.fromkeys(word for word in words(text) if WORD_LENGTH_MIN <= len(word) <= WORD_LENGTH_MAX)
+            )
             if not found:
                 raise SubscriptionError(SubscriptionProblem.WORDS_EMPTY)
             if len(found) > WORDS_MAX:

@@ -44,6 +44,8 @@ class Viewer:
 
     ngo: bool
     profile: NgoProfile | None = None
+    # Names the profile's sectors (the added ones too, when it has any).
+    sectors: SectorCatalogue = BUILT_IN
 
 
 def profile_of(record: NgoProfileRecord | None, known: SectorCatalogue = BUILT_IN) -> NgoProfile | None:
@@ -87,10 +89,7 @@ class NgoProfileService:
     async def viewer(self, user_id: int) -> Viewer:
         """Who reads the catalogue, for its marks: never refused."""
         async with self.database.reading() as uow:
-            user = await uow.users.get(user_id)
-            if user is None or user.role != Role.NGO:
-                return Viewer(ngo=False)
-            return Viewer(ngo=True, profile=await _profile(uow, user_id))
+            return await viewer_of(uow, user_id)
 
     async def save(
         self,
@@ -119,6 +118,17 @@ class NgoProfileService:
                 now=self.clock.now(),
             )
         return profile
+
+
+async def viewer_of(uow: UnitOfWork, user_id: int) -> Viewer:
+    """Who reads the catalogue (an approved NGO with its profile, or not), read in `uow`."""
+    user = await uow.users.get(user_id)
+    if user is None or user.role != Role.NGO:
+        return Viewer(ngo=False)
+    profile = await _profile(uow, user_id)
+    if profile is None or all(code in BUILT_IN_CODES for code in profile.sectors):
+        return Viewer(ngo=True, profile=profile)
+    return Viewer(ngo=True, profile=profile, sectors=await load_catalogue(uow))
 
 
 async def _profile(uow: UnitOfWork, user_id: int) -> NgoProfile | None:

@@ -61,9 +61,9 @@ def _slot_name(t: Translator, slot: ReminderSlot) -> str:
 def _reminders_line(t: Translator, settings: ReminderSettingsRecord) -> str:
     slots = chosen_slots(settings)
     if settings.muted:
-        return t._("🔕 Deadline reminders are muted.")
+        return t._("🔕 Deadline reminders are off: turn them back on in 🔔 Reminders.")
     if not slots:
-        return t._("🔕 No deadline reminders are chosen.")
+        return t._("🔕 Deadline reminders are off: none is chosen in 🔔 Reminders.")
     return t._("🔔 Reminders at 10:00: %(which)s.") % {"which": ", ".join(_slot_name(t, s) for s in slots)}
 
 
@@ -128,7 +128,9 @@ def reminder_settings_view(t: Translator, settings: ReminderSettingsRecord) -> V
     ]
     buttons = [
         button(
-            ("✅ " if getattr(settings, slot.setting) else "⬜ ") + _slot_name(t, slot),
+            # While all are off, every choice shows off (greyed); the choices come back with them.
+            ("✅ " if getattr(settings, slot.setting) and not settings.muted else "⬜ ")
+            + _slot_name(t, slot),
             SavedCallback(action=SavedAction.TOGGLE, slot=slot.value),
         )
         for slot in ReminderSlot
@@ -148,7 +150,7 @@ def _title(t: Translator, params: Mapping[str, Any]) -> str:
 
 def _open_button(t: Translator, params: Mapping[str, Any]) -> InlineKeyboardButton:
     return button(
-        t._("Open the call"), GrantsCallback(action=GrantsAction.CARD, grant_id=int(params["grant_id"]))
+        t._("📄 Open the call"), GrantsCallback(action=GrantsAction.CARD, grant_id=int(params["grant_id"]))
     )
 
 
@@ -158,7 +160,7 @@ def grant_reminder_view(t: Translator, params: Mapping[str, Any]) -> View:
     days = int(params["days"])
     title = _title(t, params)
     hour = format_time(deadline, "HH:mm", tzinfo=t.tz)
-    if days == 0 and params.get("evening_before"):
+    if (days == 0 and params.get("evening_before")) or days == 1:  # a day before: tomorrow
         text = t._("⏰ Saved call <b>%(title)s</b> closes tomorrow at %(time)s.") % {
             "title": title,
             "time": hour,
@@ -217,6 +219,7 @@ _REFUSALS = {
     SavedGrantProblem.NOT_SAVED: N_("This call is not among your saved calls."),
     SavedGrantProblem.BAD_SLOT: N_("This button is out of date. Send /menu."),
     SavedGrantProblem.NOT_SET_UP: N_("Set up Belsendi first: send /start."),
+    SavedGrantProblem.MUTED: N_("Reminders are off: press 🔔 Turn reminders back on first."),
 }
 
 

@@ -122,16 +122,15 @@ def subscription_view(t: Translator, subscription: Subscription, notice: str | N
     ]
     if record.words:
         rows[1].append(subscription_button(t._("✖️ No words"), SubscriptionAction.CLEAR_WORDS))
-    instant, weekly = t._("⚡ At once"), t._("🗓 Weekly")
     rows.append(
         [
             subscription_button(
-                ("✅ " if record.delivery == Delivery.INSTANT else "") + instant,
+                _delivery_label(t._("⚡ At once"), chosen=record.delivery == Delivery.INSTANT),
                 SubscriptionAction.DELIVERY,
                 code=Delivery.INSTANT.value,
             ),
             subscription_button(
-                ("✅ " if record.delivery == Delivery.WEEKLY else "") + weekly,
+                _delivery_label(t._("🗓 Weekly"), chosen=record.delivery == Delivery.WEEKLY),
                 SubscriptionAction.DELIVERY,
                 code=Delivery.WEEKLY.value,
             ),
@@ -147,6 +146,12 @@ def subscription_view(t: Translator, subscription: Subscription, notice: str | N
         [grants_button(t._("⬅️ Grant calls"), GrantsAction.LIST, GrantQuery()), back_button(t, Origin.MENU)]
     )
     return View("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def _delivery_label(label: str, *, chosen: bool) -> str:
+    """ "⚡ At once", or "✅ At once" once chosen: the tick takes the place of the icon, not beside it."""
+    icon, _, name = label.partition(" ")
+    return f"✅ {name}" if chosen and name and not icon.isalnum() else label
 
 
 def _picker(t: Translator, heading: str, choices: list[InlineKeyboardButton]) -> View:
@@ -275,19 +280,17 @@ def hidden_view(t: Translator, grant: GrantRecord) -> View:
     }
     rows = [
         [subscription_button(t._("↩️ Undo"), SubscriptionAction.UNHIDE, grant_id=grant.id)],
-        [subscription_button(t._("🔔 My subscription"), SubscriptionAction.SHOW)],
+        [
+            grants_button(t._("⬅️ Grant calls"), GrantsAction.LIST, GrantQuery()),
+            subscription_button(t._("🔔 My subscription"), SubscriptionAction.SHOW),
+        ],
     ]
     return View(text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-def unhidden_view(t: Translator, grant: GrantRecord) -> View:
-    title = grant_title(t, grant)
-    text = t._("👁 «%(title)s» is shown again.") % {"title": title}
-    rows = [
-        [_card_button(t, grant.id)],
-        [subscription_button(t._("🙈 Not relevant"), SubscriptionAction.HIDE, grant_id=grant.id)],
-    ]
-    return View(text, InlineKeyboardMarkup(inline_keyboard=rows))
+def unhidden_text(t: Translator, grant: GrantRecord) -> str:
+    """Above the call's card after "Undo"."""
+    return t._("👁 «%(title)s» is shown again.") % {"title": grant_title(t, grant)}
 
 
 def unsubscribed_view(t: Translator) -> View:

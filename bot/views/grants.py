@@ -36,11 +36,12 @@ from bot.services.grants import (
     GrantPage,
     GrantProblem,
     GrantQuery,
+    ReaderCard,
     drop_word,
 )
 from bot.services.ngo_profiles import Viewer
 from bot.text import escape
-from bot.views import View, button
+from bot.views import View, button, with_notice
 from bot.views.menu import Origin, back_button
 from bot.views.ngo_profiles import fill_in_button, fill_in_hint_text, fit_line, fit_lines
 from storage.repositories.grants import GrantRecord
@@ -249,7 +250,7 @@ def grants_list_view(
 def saved_calls_button(t: Translator) -> InlineKeyboardButton:
     from bot.views.grant_saves import SavedAction, SavedCallback  # it imports this module's helpers
 
-    return button(t._("⭐ My saved calls"), SavedCallback(action=SavedAction.LIST))
+    return button(t._("📂 My saved calls"), SavedCallback(action=SavedAction.LIST))
 
 
 def _alerts_button(t: Translator) -> InlineKeyboardButton:
@@ -362,12 +363,14 @@ def grant_card_view(
     admin: bool = False,
     published_questions: int = 0,
     saved: bool | None = None,
+    reminders_on: bool = True,
     hide: bool = False,
     viewer: Viewer | None = None,
     sectors: SectorCatalogue = BUILT_IN,
 ) -> View:
     """A call's card; `published_questions`: how many questions with answers an admin put on it;
-    `saved`: whether the reader saved it (None: no save button, as in a preview); with `hide`, an open
+    `saved`: whether the reader saved it (None: no save button, as in a preview), `reminders_on`:
+    whether the reader gets deadline reminders (some chosen, not muted); with `hide`, an open
     call has a "Not relevant" button (a reader's card); for an approved NGO (`viewer`) marked by its
     profile with every reason, or a hint to fill one in."""
     status = effective_status(grant.status, grant.deadline, now)
@@ -418,7 +421,10 @@ def grant_card_view(
     rows: list[list[InlineKeyboardButton]] = []
     # Top down: what the reader does with the call, then asking about it, then "not for me", then back.
     if saved:
-        lines.append(t._("⭐ In your saved calls: reminders come before the deadline."))
+        if reminders_on:
+            lines.append(t._("⭐ In your saved calls: reminders come before the deadline."))
+        else:
+            lines.append(reminders_off_text(t))
         toggle = grants_button(t._("✖️ Remove from saved"), GrantsAction.UNSAVE, query, grant_id=grant.id)
         rows.append([toggle, saved_calls_button(t)])
     elif saved is not None:
@@ -440,6 +446,32 @@ def grant_card_view(
 
         rows.insert(0, admin_row(t, grant, is_open))
     return View("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def reader_card_view(
+    t: Translator, card: ReaderCard, now: datetime, query: GrantQuery, notice: str | None = None
+) -> View:
+    """The card as its reader sees it, whichever screen it is opened or redrawn from: save or remove,
+    reminders on or off, questions, 🙈 Not relevant, the fit marks or the hint to fill the NGO profile."""
+    view = grant_card_view(
+        t,
+        card.grant,
+        now,
+        query,
+        admin=card.admin,
+        published_questions=card.published_questions,
+        saved=card.saved,
+        reminders_on=card.reminders_on,
+        hide=True,
+        viewer=card.viewer,
+        sectors=card.sectors,
+    )
+    return with_notice(view, notice)
+
+
+def reminders_off_text(t: Translator) -> str:
+    """On the card of a saved call and after saving one, while no reminder would come."""
+    return t._("⭐ In your saved calls. Reminders are off: turn them on in 📂 My saved calls → 🔔 Reminders.")
 
 
 def _picker(

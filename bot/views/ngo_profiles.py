@@ -227,7 +227,6 @@ _REASONS = {
     Reason.LEGAL_ENTITY_NO: N_("for registered legal entities; you are an initiative group"),
     Reason.LISTED_NO: N_("for those in the national NGO database; you are not in it"),
     Reason.YOUTH_NO: N_("for youth organizations; yours is not one"),
-    Reason.REGION_NO: N_("only for %(regions)s; you are in %(region)s"),
     Reason.SECTORS_NO: N_("for %(sectors)s; your sectors are %(own)s"),
     Reason.LISTED_UNKNOWN: N_(
         "for those in the national NGO database; you did not say whether you are in it"
@@ -245,7 +244,15 @@ def reason_text(
     regions = sorted_by_alphabet([region_name(t, code) for code in finding.regions], str, t.locale)
     if len(regions) > REGIONS_NAMED:
         regions = [*regions[:REGIONS_NAMED], "…"]
-    return t._(_REASONS[finding.reason]) % {
+    if finding.reason is Reason.REGION_NO:
+        text = t.ngettext(
+            "only for the region %(regions)s; you are in %(region)s",
+            "only for the regions %(regions)s; you are in %(region)s",
+            len(finding.regions),
+        )
+    else:
+        text = t._(_REASONS[finding.reason])
+    return text % {
         "region": region_name(t, profile.region),
         "regions": ", ".join(regions),
         "sectors": sector_names(t, finding.sectors, sectors),
@@ -254,9 +261,13 @@ def reason_text(
 
 
 def fit_line(t: Translator, profile: NgoProfile, fit: Fit, sectors: SectorCatalogue = BUILT_IN) -> str:
-    """The mark on a list line: the verdict and the reasons that decided it."""
-    reasons = " · ".join(reason_text(t, profile, finding, sectors) for finding in fit.reasons)
-    return f"{t._(_VERDICTS[fit.verdict])}: {reasons}"
+    """The mark on a list line: the verdict and the one reason that decided it (none when it fits);
+    the card gives every reason (fit_lines)."""
+    verdict = t._(_VERDICTS[fit.verdict])
+    deciding = fit.deciding
+    if deciding is None:
+        return verdict
+    return f"{verdict}: {reason_text(t, profile, deciding, sectors)}"
 
 
 def fit_lines(t: Translator, profile: NgoProfile, fit: Fit, sectors: SectorCatalogue = BUILT_IN) -> list[str]:

@@ -51,6 +51,11 @@ def _kept_text(t: Translator, user: UserProfile) -> str:
                 "youth organization) is kept too, if they filled it in; withdrawing consent or deleting the "
                 "data removes it."
             ),
+            t._(
+                "Using the grant calls, Belsendi also keeps the calls you saved and your choice of deadline "
+                "reminders, your questions about calls (with their answers), your grant alerts subscription "
+                "and the calls you marked not relevant; deleting the data removes them."
+            ),
             t._("Consent given: %(date)s") % {"date": t.date(user.consent_at)},
             "",
             t._(

@@ -8,16 +8,20 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 from bot.domain.names import NAME_MAX
+from bot.domain.ngo_profiles import LEGAL_FORM_NAMES, NgoProfile
 from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import ROLE_NAMES, Role
+from bot.domain.sectors import BUILT_IN, SectorCatalogue
 from bot.i18n import LANGUAGE_NAMES_TRANSLATED, N_, Translator
 from bot.services.attendance import VolunteerRecord
+from bot.services.ngo_profiles import Viewer
 from bot.services.users import Problem
 from bot.text import escape
 from bot.views import View, button, inline_keyboard, with_notice, with_row
 from bot.views.attendance import record_lines
 from bot.views.menu import MenuAction, MenuCallback, Origin, back_button
-from bot.views.ngo_profiles import NgoProfileAction, NgoProfileCallback
+from bot.views.ngo_profiles import NgoProfileAction, NgoProfileCallback, sector_names
+from bot.views.ngo_profiles import region_name as ngo_region_name
 from bot.views.onboarding import region_keyboard, role_buttons
 from bot.views.privacy import PrivacyAction, PrivacyCallback
 from storage.repositories.users import UserProfile
@@ -95,10 +99,16 @@ def region_text(t: Translator, user: UserProfile) -> str:
 
 
 def profile_view(
-    t: Translator, user: UserProfile, notice: str | None = None, record: VolunteerRecord | None = None
+    t: Translator,
+    user: UserProfile,
+    notice: str | None = None,
+    record: VolunteerRecord | None = None,
+    viewer: Viewer | None = None,
 ) -> View:
-    """The profile, with a `notice` on top saying what an edit changed, and the user's `record` of
-    events attended, hours and no-shows when given."""
+    """The profile, with a `notice` on top saying what an edit changed; the user's `record` of events
+    attended, hours and no-shows for a volunteer (anyone may register for events: another role, or a
+    volunteer waiting for another, sees it once they did take part); an approved NGO (`viewer`) sees
+    its NGO profile in one line."""
     language = LANGUAGE_NAMES_TRANSLATED.get(user.language or "")
     reminders_on = user.reminders_muted_at is None
     lines = [
@@ -113,12 +123,27 @@ def profile_view(
         t._("Event reminders: on") if reminders_on else t._("Event reminders: off"),
         t._("Joined Belsendi: %(date)s") % {"date": t.date(user.created_at)},
     ]
-    if record is not None:  # above the last line, the date they joined
-        lines[-1:-1] = record_lines(t, record)
+    # A volunteer's record (one waiting to become an NGO or an organizer is not asked to volunteer).
+    volunteer = user.role == Role.VOLUNTEER and not user.requested_role
+    if record is not None and (volunteer or record.events_attended or record.recent_no_shows):
+        lines[-1:-1] = record_lines(t, record)  # above the last line, the date they joined
+    if viewer is not None and viewer.ngo:
+        lines[-1:-1] = [ngo_summary_text(t, viewer.profile, viewer.sectors)]
     keyboard = profile_keyboard(
         t, has_phone=user.phone is not None, reminders_on=reminders_on, ngo=user.role == Role.NGO
     )
     return with_notice(View("\n".join(lines), keyboard), notice)
+
+
+def ngo_summary_text(t: Translator, profile: NgoProfile | None, sectors: SectorCatalogue = BUILT_IN) -> str:
+    """An NGO's profile in one line (its own screen, behind 🏢 NGO profile, has it all)."""
+    if profile is None:
+        return t._("🏢 NGO profile: not filled in yet (it marks which grant calls fit you)")
+    return t._("🏢 NGO profile: %(form)s · %(region)s · %(sectors)s") % {
+        "form": t._(LEGAL_FORM_NAMES[profile.legal_form]),
+        "region": ngo_region_name(t, profile.region),
+        "sectors": sector_names(t, profile.sectors, sectors),
+    }
 
 
 def start_over_view(t: Translator) -> View:
