@@ -403,7 +403,7 @@ async def test_a_saved_call_plans_its_reminders_and_one_comes(
     assert {row.status for row in rows} == {"pending"}
     assert {row.expires_at for row in rows} == {deadline}
 
-    await chat.user.press("⭐ Сақталған конкурстарым")
+    await chat.user.press("📂 Сақталған конкурстарым")
     saved = await chat.expect("Сақталған конкурстарым, мерзімі жақындары алдымен")
     assert title in saved.text
     assert "🔔 Еске салғыштар 10:00-де: 7 күн бұрын, 3 күн бұрын, 1 күн бұрын, жабылатын күні." in saved.text
@@ -427,7 +427,7 @@ async def test_a_saved_call_plans_its_reminders_and_one_comes(
     reminder = await chat.expect(
         f"⏰ Сақталған {title} конкурсы 3 күннен кейін жабылады: {when}.", timeout=20
     )
-    assert labels(reminder) == ["Конкурсты ашу"]
+    assert labels(reminder) == ["📄 Конкурсты ашу"]
     await chat.user.press("Конкурсты ашу")
     await chat.expect("⭐ Сақталған конкурстарыңызда")
 
