@@ -428,7 +428,7 @@ async def test_a_saved_call_plans_its_reminders_and_one_comes(
         f"⏰ Сақталған {title} конкурсы 3 күннен кейін жабылады: {when}.", timeout=20
     )
     assert labels(reminder) == ["📄 Конкурсты ашу"]
-    await chat.user.press("Конкурсты ашу")
+    await chat.user.press("📄 Конкурсты ашу")
     await chat.expect("⭐ Сақталған конкурстарыңызда")
 
     # Removed from the saved calls: the reminders still to come are dropped.
