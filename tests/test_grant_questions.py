@@ -213,7 +213,7 @@ async def test_bad_input_is_refused_clearly_and_the_dialog_waits(
     await user.press(QuestionCallback(action=QuestionAction.ASK, grant_id=ids["trees"]))
     assert texts(await user.send_document()) == ["Сұрақты бір хабарламамен, мәтін түрінде жіберіңіз."]
     assert texts(await user.send("ы" * (QUESTION_MAX + 1))) == ["Тым ұзын: сұрақ 400 таңбадан аспауы керек."]
-    assert texts(await user.send(" ?! ")) == ["Сөздермен жазыңыз: әріптер не сандар."]
+    assert texts(await user.send(" ?! ")) == ["Мәтін жіберіңіз: онда әріп не сан болсын."]
     assert await outbox_rows(app, GRANT_QUESTION) == []
     (sent,) = texts(await user.send("  Мерзімі\r\n\n\n\nұзартыла ма?  "))
     assert sent.startswith("✅")
@@ -280,7 +280,7 @@ async def test_admins_list_unanswered_questions_and_answer_from_the_list(
     )
     assert "Первый вопрос" in listing
     assert "Второй вопрос" in listing
-    await admin.press_text("✍️ №2 жауап беру")
+    await admin.press_text("✍️ №2 сұраққа жауап")
     (done,) = texts(await admin.send("Иә"))
     assert done.startswith("✅ Жауап сұрақ қойған адамға жіберілді.")
     (told,) = await delivered(app, harness, 4701)
@@ -290,7 +290,7 @@ async def test_admins_list_unanswered_questions_and_answer_from_the_list(
     assert "Второй вопрос" not in listing
     assert "1 сұрақ" in listing
     # The answer dialog has its own limits.
-    await admin.press_text("✍️ №1 жауап беру")
+    await admin.press_text("✍️ №1 сұраққа жауап")
     assert texts(await admin.send("ж" * (ANSWER_MAX + 1))) == ["Тым ұзын: жауап 800 таңбадан аспауы керек."]
     assert texts(await admin.send_photo()) == ["Жауапты бір хабарламамен, мәтін түрінде жіберіңіз."]
 

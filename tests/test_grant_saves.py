@@ -160,7 +160,7 @@ async def test_a_kazakh_user_saves_a_call_and_is_reminded_at_ten_until_the_closi
     )
     clock.set(utc(15, 5, 1))  # the bot was down on the 12th and the 14th: those are late, not lost
     sent = await sent_to(app, 6001)
-    assert sent[-1] == "⏰ Сақталған <b>Жастар бастамалары</b> конкурсы бүгін сағат 18:00-де жабылады."
+    assert sent[-1] == "⏰ Сақталған <b>Жастар бастамалары</b> конкурсы бүгін жабылады (сағат 18:00)."
     assert len(sent) == 3
 
 
@@ -301,10 +301,10 @@ async def test_reminders_can_be_chosen_or_muted_and_pending_ones_are_re_planned(
     await app.saved_grants.save(6011, grant_id)
     await user.press(SavedCallback(action=SavedAction.LIST))
     (screen,) = texts(await user.press_text("🔔 Еске салғыштар"))
-    assert "Алматы уақытымен 10:00-де келеді" in screen
-    await user.press_text("✅ 7 күн бұрын")
-    await user.press_text("✅ 3 күн бұрын")
-    assert "⬜ 7 күн бұрын" in labels(user)
+    assert "Алматы уақытымен 10:00-да келеді" in screen
+    await user.press_text("✅ 7 күн қалғанда")
+    await user.press_text("✅ 3 күн қалғанда")
+    assert "⬜ 7 күн қалғанда" in labels(user)
     assert [due for due, _ in await reminders(app, 6011)] == [utc(14, 5), utc(15, 5)]
     (muted,) = texts(await user.press_text("🔕 Барлық еске салғышты өшіру"))
     assert (

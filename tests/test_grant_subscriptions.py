@@ -93,8 +93,8 @@ async def test_a_kazakh_ngo_subscribes_on_the_screen_from_the_grants_list(
 ) -> None:
     user = await member(harness, 5001, "kk")
     await user.press_text("💰 Гранттар")
-    (screen,) = texts(await user.press_text("🔔 Хабарламалар"))
-    assert screen.startswith("🔔 <b>Гранттар туралы хабарламалар</b>")
+    (screen,) = texts(await user.press_text("🔔 Хабарландырулар"))
+    assert screen.startswith("🔔 <b>Гранттар туралы хабарландырулар</b>")
     assert "🏷 Салалар: кез келген" in screen
     assert "Сіз жазылмағансыз. Алдымен кемінде бір сала, өңір не сөз таңдаңыз." in screen
     # Nothing picked: subscribing is refused, nothing changes.
@@ -115,7 +115,7 @@ async def test_a_kazakh_ngo_subscribes_on_the_screen_from_the_grants_list(
     assert screen.startswith("✅ Жазылдыңыз.")
     assert "🏷 Салалар: Жастар" in screen
     assert "🔤 Сөздер: жастарга, экология" in screen
-    assert "📬 Жеткізу: апталық шолу, дүйсенбі сайын сағат 10:00-де" in screen
+    assert "📬 Қалай жіберу: апталық шолу, дүйсенбі сайын сағат 10:00-да" in screen
     assert "✅ Сіз жазылғансыз. Өзгерістер бірден күшіне енеді." in screen
     record = (await app.grant_subscriptions.get(5001)).record
     assert (record.sectors, record.words, record.delivery, record.active) == (
@@ -284,7 +284,7 @@ async def test_not_relevant_hides_a_call_from_lists_search_and_alerts_and_can_be
     # From a card, in Kazakh too.
     kk = await member(harness, 5033, "kk")
     await kk.press(GrantsCallback(action=GrantsAction.CARD, grant_id=ids["trees"]))
-    (hidden,) = texts(await kk.press_text("🙈 Қатысы жоқ"))
+    (hidden,) = texts(await kk.press_text("🙈 Маған қажет емес"))
     assert hidden.startswith("🙈 «Ағаш отырғызу» жасырылды:")
     (listing,) = texts(await kk.press(GrantsCallback(action=GrantsAction.LIST)))
     assert "Ағаш отырғызу" not in listing

@@ -68,7 +68,7 @@ def card(grant_id: int) -> GrantsCallback:
 TEXTS = {
     "kk": {
         "save": "⭐ Сақтап, еске салу",
-        "hide": "🙈 Қатысы жоқ",
+        "hide": "🙈 Маған қажет емес",
         "ask": "❓ Сұрақ қою",
         "fits": "✅ Сізге сәйкес",
         "fill": "📋 ҮЕҰ профилін толтыру",
@@ -298,7 +298,7 @@ def test_a_reminder_a_day_before_says_tomorrow_and_its_button_is_the_usual_one(c
     params = {"grant_id": 5, "title_kk": "Жастар", "title_ru": "Молодежь", "deadline": deadline.isoformat()}
     kk = grant_reminder_view(catalogs["kk"], {**params, "days": 1})
     ru = grant_reminder_view(catalogs["ru"], {**params, "days": 1})
-    assert kk.text == "⏰ Сақталған <b>Жастар</b> конкурсы ертең сағат 18:00-де жабылады."
+    assert kk.text == "⏰ Сақталған <b>Жастар</b> конкурсы ертең жабылады (сағат 18:00)."
     assert ru.text == "⏰ Сохранённый конкурс <b>Молодежь</b> закрывается завтра в 18:00."
     assert isinstance(kk.markup, InlineKeyboardMarkup)
     assert isinstance(ru.markup, InlineKeyboardMarkup)

@@ -312,11 +312,11 @@ async def test_a_typed_question_becomes_filters_in_both_languages(
     card = await open_card(kazakh, "kk", "Ақтөбе жастар орталықтары")
     hint = "📋 ҮЕҰ профиліңізді толтырыңыз — әр конкурста оның сізге сәйкес келетін-келмейтіні көрсетіледі."
     assert hint in card.text
-    assert {"📋 ҮЕҰ профилін толтыру", "🙈 Қатысы жоқ", "❓ Сұрақ қою"} <= set(labels(card))
+    assert {"📋 ҮЕҰ профилін толтыру", "🙈 Маған қажет емес", "❓ Сұрақ қою"} <= set(labels(card))
     await kazakh.user.press("⭐ Сақтап, еске салу")
     saved = await kazakh.expect("⭐ Сақталған конкурстарыңызда")
     assert hint in saved.text
-    assert {"📋 ҮЕҰ профилін толтыру", "🙈 Қатысы жоқ", "❓ Сұрақ қою"} <= set(labels(saved))
+    assert {"📋 ҮЕҰ профилін толтыру", "🙈 Маған қажет емес", "❓ Сұрақ қою"} <= set(labels(saved))
 
     await russian.user.send("какие гранты есть для молодежных НПО в Актобе")
     read = await russian.expect("Запрос понят так: регион: Актюбинская область; сфера: Молодежь.")
@@ -406,11 +406,11 @@ async def test_a_saved_call_plans_its_reminders_and_one_comes(
     await chat.user.press("📂 Сақталған конкурстарым")
     saved = await chat.expect("Сақталған конкурстарым, мерзімі жақындары алдымен")
     assert title in saved.text
-    assert "🔔 Еске салғыштар 10:00-де: 7 күн бұрын, 3 күн бұрын, 1 күн бұрын, жабылатын күні." in saved.text
+    assert "🔔 Еске салғыштар 10:00-да: 7 күн қалғанда, 3 күн қалғанда, 1 күн қалғанда, жабылатын күні." in saved.text
     await chat.user.press("🔔 Еске салғыштар")
     await chat.expect("Сақталған конкурстардың мерзімі туралы еске салғыштар")
-    await chat.user.press("✅ 7 күн бұрын")
-    await chat.expect("🔔 Еске салғыштар 10:00-де: 3 күн бұрын, 1 күн бұрын, жабылатын күні.")
+    await chat.user.press("✅ 7 күн қалғанда")
+    await chat.expect("🔔 Еске салғыштар 10:00-да: 3 күн қалғанда, 1 күн қалғанда, жабылатын күні.")
     pending = [row for row in await outbox(shared_bot, "grant_reminder", 5641) if row.status == "pending"]
     assert [row.due_at for row in pending] == expected[1:]
 
@@ -511,8 +511,8 @@ async def test_a_new_call_alerts_each_matching_subscriber_exactly_once(
 
     # kk: ecology in Mangystau, ticked on the subscription screen.
     await open_grants(by_place, "kk")
-    await by_place.user.press("🔔 Хабарламалар")
-    await by_place.expect("Гранттар туралы хабарламалар")
+    await by_place.user.press("🔔 Хабарландырулар")
+    await by_place.expect("Гранттар туралы хабарландырулар")
     await by_place.user.press("🏷 Салалар")
     await by_place.expect("Қай салалар?")
     await by_place.user.press("Экология")
