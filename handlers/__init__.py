@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import F, Router
 
 from bot.filters import Matches
+from bot.middlewares.dialogs import LeavesTypedDialogs
 from handlers import (
     admins,
     approvals,
@@ -29,6 +30,17 @@ from handlers import (
     sectors,
     strangers,
 )
+
+
+def leaving_typed_dialogs(*routers: Router) -> tuple[Router, ...]:
+    """A press on these routers' buttons leaves a question about a call or the subscription's words
+    half typed (bot/middlewares/dialogs.py); the words button starts its dialog anew."""
+    leaving = LeavesTypedDialogs(
+        [grant_questions.AskForm.text, grant_subscriptions.GrantSubscriptionForm.words]
+    )
+    for router in routers:
+        router.callback_query.middleware(leaving)
+    return routers
 
 
 def setup_routers() -> Router:
@@ -56,9 +68,11 @@ def setup_routers() -> Router:
         events.router(),
         organizer_tools.router(),
         ratings.router(),
-        grant_saves.router(),
-        grant_subscriptions.router(),  # its words dialog; every press re-checked by the service
-        grants.router(),  # before the fallback: an approved NGO's typed text is a grant search
+        *leaving_typed_dialogs(
+            grant_saves.router(),
+            grant_subscriptions.router(),  # its words dialog; every press re-checked by the service
+            grants.router(),  # before the fallback: an approved NGO's typed text is a grant search
+        ),
         fallback.router(),
     )
     return root

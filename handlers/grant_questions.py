@@ -39,7 +39,13 @@ from bot.views.grant_questions import (
 )
 from handlers.grants import show_reader_card
 from handlers.onboarding import retire_question
-from storage.fsm import DIALOG_MESSAGE, conversation_data, end_conversation, start_conversation
+from storage.fsm import (
+    DIALOG_MESSAGE,
+    conversation_data,
+    dialog_message,
+    end_conversation,
+    start_conversation,
+)
 from storage.repositories.users import UserProfile
 
 
@@ -49,6 +55,16 @@ class AskForm(StatesGroup):
 
 class AnswerForm(StatesGroup):
     text = State()
+
+
+# The dialogs a question's ❌ Cancel belongs to.
+OUR_DIALOGS = {AskForm.text.state, AnswerForm.text.state}
+
+
+def _prompt(data: dict[str, object]) -> int | None:
+    """The dialog's prompt message, kept in its data."""
+    prompt = data.get(DIALOG_MESSAGE)
+    return prompt if isinstance(prompt, int) else None
 
 
 def router() -> Router:
@@ -110,8 +126,7 @@ async def on_question(
         await end_conversation(state, raw_state)
         await send(message, View(question_refusal_text(t, QuestionProblem.NO_SUCH_GRANT)))
         return
-    prompt = data.get(DIALOG_MESSAGE)
-    prompt = prompt if isinstance(prompt, int) else None
+    prompt = _prompt(data)
     try:
         asked = await grant_questions.ask(user.id, int(data.get("grant", 0)), message.text or "")
     except QuestionError as error:
@@ -141,7 +156,8 @@ async def on_cancel(
     t: Translator,
     callback_answer: CallbackAnswer,
 ) -> None:
-    await end_conversation(state, raw_state)
+    if raw_state in OUR_DIALOGS:  # an old ❌ Cancel ends no other dialog the user is in now
+        await end_conversation(state, raw_state)
     if callback_data.grant_id and user is not None and onboarding_step(user) is OnboardingStep.DONE:
         # An asker's ❌ Cancel: back to the call's card as its reader sees it anywhere.
         notice = cancelled_view(t, 0).text
@@ -177,6 +193,7 @@ async def on_answer(
     callback_data: QuestionCallback,
     grant_questions: GrantQuestionService,
     state: FSMContext,
+    raw_state: str | None,
     t: Translator,
     callback_answer: CallbackAnswer,
 ) -> None:
@@ -192,12 +209,20 @@ async def on_answer(
         if error.problem is QuestionProblem.NOT_ALLOWED:
             await send_refusal(query, callback_answer.text)
         return
-    await start_conversation(state, AnswerForm.text, {"question": details.question.id})
+    # An answer begun for another question is given up, and its prompt loses its buttons: what the
+    # admin types next answers this question, the one whose prompt is the newest in the chat.
+    previous = await dialog_message(state, raw_state) if raw_state == AnswerForm.text.state else None
+    prompt: Message | None
     if isinstance(query.message, Message):
         # A new message: the question (or the /questions list) stays in the chat above the prompt.
-        await send(query.message, answer_prompt_view(t, details))
+        prompt = await send(query.message, answer_prompt_view(t, details))
     else:
-        await show(query, answer_prompt_view(t, details))
+        prompt = await show(query, answer_prompt_view(t, details))
+    data: dict[str, int] = {"question": details.question.id}
+    if prompt is not None:
+        data[DIALOG_MESSAGE] = prompt.message_id
+    await start_conversation(state, AnswerForm.text, data)
+    await retire_question(query.bot, query.from_user.id, previous, prompt)
 
 
 async def send_refusal(query: CallbackQuery, text: str) -> None:
@@ -229,7 +254,8 @@ async def on_answer_text(
         await send(message, View(question_refusal_text(t, error.problem)))
         return
     await end_conversation(state, raw_state)
-    await send(message, answered_view(t, details, answer_sent_text(t)))
+    sent = await send(message, answered_view(t, details, answer_sent_text(t)))
+    await retire_question(message.bot, message.chat.id, _prompt(data), sent)  # its ❌ Cancel is moot
 
 
 async def on_answer_not_text(message: Message, t: Translator) -> None:

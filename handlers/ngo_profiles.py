@@ -254,7 +254,8 @@ async def on_cancel(
     t: Translator,
     callback_answer: CallbackAnswer,
 ) -> None:
-    await end_conversation(state, raw_state)
+    if raw_state in NgoProfileForm.__state_names__:  # an old ✖️ Cancel ends no other dialog
+        await end_conversation(state, raw_state)
     try:
         profile = await ngo_profiles.get(user.id)
     except NgoProfileError as error:

@@ -406,7 +406,8 @@ async def test_a_saved_call_plans_its_reminders_and_one_comes(
     await chat.user.press("📂 Сақталған конкурстарым")
     saved = await chat.expect("Сақталған конкурстарым, мерзімі жақындары алдымен")
     assert title in saved.text
-    assert "🔔 Еске салғыштар 10:00-да: 7 күн қалғанда, 3 күн қалғанда, 1 күн қалғанда, жабылатын күні." in saved.text
+    slots = "7 күн қалғанда, 3 күн қалғанда, 1 күн қалғанда, жабылатын күні"
+    assert f"🔔 Еске салғыштар 10:00-да: {slots}." in saved.text
     await chat.user.press("🔔 Еске салғыштар")
     await chat.expect("Сақталған конкурстардың мерзімі туралы еске салғыштар")
     await chat.user.press("✅ 7 күн қалғанда")
