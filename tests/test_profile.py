@@ -381,3 +381,13 @@ async def test_the_profile_shows_the_username_escaped(harness: BotHarness) -> No
     await user.onboard("ru")
     (profile,) = texts(await user.send("/profile"))
     assert "Имя пользователя: @dana_&lt;b&gt;" in profile
+
+
+@pytest.mark.parametrize(("user_id", "language", "listed"), [(777, "ru", True), (2112, "kk", False)])
+async def test_help_lists_the_admins_commands_to_admins_only(
+    harness: BotHarness, user_id: int, language: str, listed: bool
+) -> None:
+    user = await onboarded(harness, user_id, language)
+    (help_text,) = texts(await user.send("/help"))
+    for command in ("/broadcast", "/grant_new", "/questions", "/sectors", "/admins"):
+        assert (f"\n{command} — " in help_text) is listed, command
