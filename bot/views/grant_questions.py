@@ -83,6 +83,10 @@ def ask_prompt_view(t: Translator, grant: GrantRecord) -> View:
         "❓ Your question about «%(title)s»: send it in one message, up to %(limit)d characters. "
         "The admins will answer here, in this chat."
     ) % {"title": grant_title(t, grant), "limit": QUESTION_MAX}
+    text += "\n" + t._(
+        "An admin may also put the question and its answer on the call's card for everyone, without "
+        "your name."
+    )
     cancel = button(t._("❌ Cancel"), QuestionCallback(action=QuestionAction.CANCEL, grant_id=grant.id))
     return View(text, InlineKeyboardMarkup(inline_keyboard=[[cancel]]))
 
