@@ -127,6 +127,7 @@ async def test_a_role_change_from_the_profile_asks_for_the_organisation(
     assert "БСН 12 цифрдан тұрады" in texts(await user.send("12"))[0]
     (profile,) = texts(await user.send("990 140 004 654"))
     assert "өтініміңіз әкімшілерге жіберілді" in profile
+    assert "Ұйым: Жасыл ел" in profile
     (request,) = await delivered(app, harness, ADMIN)
     assert "Организация: Жасыл ел" in request.text
     assert "БИН: 990140004654" in request.text

@@ -95,6 +95,14 @@ def role_text(t: Translator, user: UserProfile) -> str:
     return role
 
 
+def organization_lines(t: Translator, user: UserProfile) -> list[str]:
+    """The organisation an NGO or an organizer (or one asking to be) named, as the admins saw it."""
+    represents = user.requested_role or user.role in {Role.NGO, Role.ORGANIZER}
+    if not user.organization or not represents:
+        return []
+    return [t._("Organisation: %(organization)s") % {"organization": escape(user.organization)}]
+
+
 def region_text(t: Translator, user: UserProfile) -> str:
     region = REGIONS_BY_CODE.get(user.region or "")
     return t._(region.name) if region else MISSING
@@ -119,6 +127,7 @@ def profile_view(
         t._("Username: %(username)s")
         % {"username": escape("@" + user.username) if user.username else MISSING},
         t._("Role: %(role)s") % {"role": role_text(t, user)},
+        *organization_lines(t, user),
         t._("Region: %(region)s") % {"region": region_text(t, user)},
         t._("Phone: %(phone)s") % {"phone": escape(user.phone) if user.phone else MISSING},
         t._("Language: %(language)s") % {"language": t._(language) if language else MISSING},
