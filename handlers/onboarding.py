@@ -1,4 +1,6 @@
-"""/start and the first conversation: language → consent → role → region → main menu.
+"""/start and the first conversation: language → consent → role → region → main menu; an NGO or an
+organizer names the organisation (and its BIN, if any) between role and region, and the request goes to
+the admins with the region, once everything they check it against is known.
 
 The step a user is at is derived from what they have chosen (see `onboarding_step`), and every
 onboarding button belongs to one step: a press counts only while the user is at that step. A press
@@ -10,7 +12,7 @@ of the earlier copy are taken off (its id is kept in the conversation state, see
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import CommandObject, CommandStart
+from aiogram.filters import CommandObject, CommandStart, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
@@ -20,27 +22,30 @@ from bot.commands import set_chat_commands
 from bot.domain.onboarding import OnboardingStep, onboarding_step
 from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import Role
-from bot.filters import Onboarded
+from bot.filters import NOT_A_COMMAND, TYPED_TEXT, Onboarded
 from bot.i18n import Catalogs, Translator
 from bot.replies import remove_buttons, send, show
 from bot.services.publishing import organizes
-from bot.services.users import UserService
+from bot.services.users import InvalidInputError, UserService
 from bot.settings import SUPPORTED_LOCALES
 from bot.views import with_notice
 from bot.views.links import deep_link_view
 from bot.views.menu import menu_view
 from bot.views.onboarding import (
+    BinSkipCallback,
     ConsentCallback,
     LanguageCallback,
     RegionCallback,
+    RequestBackCallback,
     RoleCallback,
     consent_declined_view,
     finish_setting_up_text,
     role_chosen_text,
     stale_step_text,
     step_view,
+    text_please_text,
 )
-from bot.views.profile import start_over_view
+from bot.views.profile import problem_text, start_over_view
 from storage.fsm import conversation_data, end_conversation, start_conversation
 from storage.repositories.users import UserProfile
 
@@ -52,6 +57,16 @@ class Onboarding(StatesGroup):
     question = State()
 
 
+class AtStep(Filter):
+    """The user is at one of these onboarding steps (re-checked on every update)."""
+
+    def __init__(self, *steps: OnboardingStep) -> None:
+        self.steps = frozenset(steps)
+
+    async def __call__(self, _event: object, user: UserProfile | None = None) -> bool:
+        return user is not None and onboarding_step(user) in self.steps
+
+
 def router() -> Router:
     router = Router(name="onboarding")
     router.message.register(on_start, CommandStart())
@@ -59,6 +74,14 @@ def router() -> Router:
     router.callback_query.register(on_consent, ConsentCallback.filter())
     router.callback_query.register(on_role, RoleCallback.filter(F.role.in_(set(Role))))
     router.callback_query.register(on_region, RegionCallback.filter(F.code.in_(set(REGIONS_BY_CODE))))
+    router.callback_query.register(on_request_back, RequestBackCallback.filter())
+    router.callback_query.register(on_bin_skip, BinSkipCallback.filter())
+    # The organisation's name and BIN are typed; a command (/cancel) shows the question again below.
+    router.message.register(on_organization, AtStep(OnboardingStep.ORGANIZATION), TYPED_TEXT)
+    router.message.register(on_bin, AtStep(OnboardingStep.BIN), TYPED_TEXT)
+    router.message.register(
+        on_not_text, AtStep(OnboardingStep.ORGANIZATION, OnboardingStep.BIN), NOT_A_COMMAND
+    )
     # Anything else from someone who has not finished: bring them back to their question.
     router.message.register(on_unfinished, ~Onboarded())
     router.callback_query.register(on_unfinished_button, ~Onboarded())
@@ -153,8 +176,88 @@ async def on_role(
     user = await users.choose_role(user.id, role)
     if role is Role.VOLUNTEER:
         callback_answer.text = role_chosen_text(t, role)
-    elif query.message is not None:  # too long for a toast, and worth keeping in the chat
-        await query.message.answer(role_chosen_text(t, role))
+    # NGO and organizer: the organisation's name is asked next, in this message.
+    await continue_onboarding(query, user, users, t, catalogs, state, raw_state)
+
+
+async def on_organization(
+    message: Message,
+    user: UserProfile,
+    users: UserService,
+    t: Translator,
+    catalogs: Catalogs,
+    state: FSMContext,
+    raw_state: str | None,
+) -> None:
+    note = None
+    try:
+        user = await users.name_organization(user.id, message.text or "")
+    except InvalidInputError as error:  # asked again, with what was wrong
+        note = problem_text(t, error.problem)
+    await continue_onboarding(message, user, users, t, catalogs, state, raw_state, note=note)
+
+
+async def on_bin(
+    message: Message,
+    user: UserProfile,
+    users: UserService,
+    t: Translator,
+    catalogs: Catalogs,
+    state: FSMContext,
+    raw_state: str | None,
+) -> None:
+    note = None
+    try:
+        user = await users.give_bin(user.id, message.text or "")
+    except InvalidInputError as error:
+        note = problem_text(t, error.problem)
+    await continue_onboarding(message, user, users, t, catalogs, state, raw_state, note=note)
+
+
+async def on_not_text(
+    message: Message,
+    user: UserProfile,
+    users: UserService,
+    t: Translator,
+    catalogs: Catalogs,
+    state: FSMContext,
+    raw_state: str | None,
+) -> None:
+    """A file, photo or sticker for the organisation's name or BIN: the question again, and why."""
+    await continue_onboarding(message, user, users, t, catalogs, state, raw_state, note=text_please_text(t))
+
+
+async def on_bin_skip(
+    query: CallbackQuery,
+    user: UserProfile,
+    users: UserService,
+    t: Translator,
+    catalogs: Catalogs,
+    state: FSMContext,
+    raw_state: str | None,
+    callback_answer: CallbackAnswer,
+) -> None:
+    if onboarding_step(user) is not OnboardingStep.BIN:
+        await on_stale_step(query, user, users, t, catalogs, state, raw_state, callback_answer)
+        return
+    user = await users.give_bin(user.id, None)
+    await continue_onboarding(query, user, users, t, catalogs, state, raw_state)
+
+
+async def on_request_back(
+    query: CallbackQuery,
+    user: UserProfile,
+    users: UserService,
+    t: Translator,
+    catalogs: Catalogs,
+    state: FSMContext,
+    raw_state: str | None,
+    callback_answer: CallbackAnswer,
+) -> None:
+    if onboarding_step(user) not in {OnboardingStep.ORGANIZATION, OnboardingStep.BIN}:
+        await on_stale_step(query, user, users, t, catalogs, state, raw_state, callback_answer)
+        return
+    user = await users.drop_role_request(user.id)
     await continue_onboarding(query, user, users, t, catalogs, state, raw_state)
 
 
@@ -172,7 +275,12 @@ async def on_region(
     if onboarding_step(user) is not OnboardingStep.REGION:
         await on_stale_step(query, user, users, t, catalogs, state, raw_state, callback_answer)
         return
+    before = user
     user = await users.choose_region(user.id, callback_data.code)
+    request_sent = before.role_requested_at is None and user.role_requested_at is not None
+    if request_sent and user.requested_role in set(Role) and query.message is not None:
+        # Too long for a toast, and worth keeping in the chat.
+        await query.message.answer(role_chosen_text(t, Role(str(user.requested_role))))
     await continue_onboarding(query, user, users, t, catalogs, state, raw_state)
 
 

@@ -12,7 +12,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot.domain.regions import REGIONS_BY_CODE
-from bot.domain.roles import Role
+from bot.domain.roles import ROLES_NEEDING_APPROVAL, Role
 from bot.filters import TYPED_TEXT, ButtonText, Matches, Onboarded
 from bot.i18n import Translator
 from bot.replies import remove_buttons, send, show
@@ -27,7 +27,9 @@ from bot.views.profile import (
     ProfileCallback,
     RegionEditCallback,
     RoleEditCallback,
+    ask_bin_view,
     ask_name_view,
+    ask_organization_view,
     ask_phone_view,
     name_saved_text,
     not_your_contact_text,
@@ -43,13 +45,18 @@ from bot.views.profile import (
     role_saved_text,
     text_expected_text,
 )
-from storage.fsm import conversation_data, end_conversation, start_conversation
+from storage.fsm import DIALOG_MESSAGE, conversation_data, end_conversation, start_conversation
 from storage.repositories.users import UserProfile
 
 
 class ProfileForm(StatesGroup):
     name = State()  # data: {"prompt": id of the prompt message, whose cancel button goes once answered}
     phone = State()
+    # A request to be an NGO or an organizer: the organisation's name, then its BIN. Data: {"message":
+    # the prompt's id, "role": the role asked for, "organization": the name, once given}; nothing is
+    # saved (or sent to the admins) until both are answered.
+    organization = State()
+    bin = State()
 
 
 async def profile_screen(
@@ -81,7 +88,11 @@ def router() -> Router:
     router.message.register(on_phone_cancel, StateFilter(ProfileForm.phone), ButtonText(CANCEL_PHONE))
     router.message.register(on_contact, StateFilter(ProfileForm.phone), Matches(F.contact))
     router.message.register(on_typed_phone, StateFilter(ProfileForm.phone), TYPED_TEXT)
-    router.message.register(on_not_text, StateFilter(ProfileForm.name))
+    router.message.register(on_organization, StateFilter(ProfileForm.organization), TYPED_TEXT)
+    router.message.register(on_bin, StateFilter(ProfileForm.bin), TYPED_TEXT)
+    router.message.register(
+        on_not_text, StateFilter(ProfileForm.name, ProfileForm.organization, ProfileForm.bin)
+    )
     router.message.register(on_no_contact, StateFilter(ProfileForm.phone))
     return router
 
@@ -107,6 +118,7 @@ async def on_profile_button(
     ngo_profiles: NgoProfileService,
     users: UserService,
     state: FSMContext,
+    raw_state: str | None,
     t: Translator,
 ) -> None:
     action, origin = callback_data.action, callback_data.origin
@@ -128,6 +140,22 @@ async def on_profile_button(
     elif action is ProfileAction.REMINDERS:
         user = await users.set_reminders(user.id, on=user.reminders_muted_at is not None)
         await show(query, await profile_screen(t, user, attendance, ngo_profiles, reminders_text(t, user)))
+    elif action is ProfileAction.BIN_SKIP:
+        data = await conversation_data(state, raw_state, ProfileForm.bin)
+        if not data:  # pressed late: the request was sent or cancelled meanwhile
+            await show(query, await profile_screen(t, user, attendance, ngo_profiles))
+            return
+        await end_conversation(state, raw_state)
+        try:
+            user = await users.request_role(
+                user.id, Role(data["role"]), organization=str(data["organization"]), bin_number=None
+            )
+        except InvalidInputError as error:
+            await show(
+                query, await profile_screen(t, user, attendance, ngo_profiles, problem_text(t, error.problem))
+            )
+            return
+        await show(query, await profile_screen(t, user, attendance, ngo_profiles, role_saved_text(t, user)))
 
 
 async def on_region_chosen(
@@ -150,11 +178,18 @@ async def on_role_chosen(
     attendance: AttendanceService,
     ngo_profiles: NgoProfileService,
     users: UserService,
+    state: FSMContext,
     t: Translator,
 ) -> None:
-    """NGO and organizer stay requests for an admin; volunteer is granted at once (and a request
-    waiting is dropped)."""
-    user = await users.choose_role(user.id, Role(callback_data.role))
+    """NGO and organizer stay requests for an admin, sent once the organisation is named; volunteer is
+    granted at once (and a request waiting is dropped)."""
+    role = Role(callback_data.role)
+    if role in ROLES_NEEDING_APPROVAL:
+        prompt = await show(query, ask_organization_view(t, role))
+        data = {"role": role.value, **({DIALOG_MESSAGE: prompt.message_id} if prompt else {})}
+        await start_conversation(state, ProfileForm.organization, data)
+        return
+    user = await users.choose_role(user.id, role)
     await show(query, await profile_screen(t, user, attendance, ngo_profiles, role_saved_text(t, user)))
 
 
@@ -179,6 +214,62 @@ async def on_name(
     if isinstance(prompt, int):
         await remove_buttons(bot, user.id, prompt)  # its cancel button has nothing left to cancel
     await send(message, await profile_screen(t, user, attendance, ngo_profiles, name_saved_text(t)))
+
+
+async def on_organization(
+    message: Message,
+    users: UserService,
+    state: FSMContext,
+    raw_state: str | None,
+    t: Translator,
+    bot: Bot,
+) -> None:
+    data = await conversation_data(state, raw_state, ProfileForm.organization)
+    try:
+        name = users.check_organization(message.text or "")
+    except InvalidInputError as error:  # the question stays open for another try
+        await message.answer(problem_text(t, error.problem))
+        return
+    previous = data.get(DIALOG_MESSAGE)
+    if isinstance(previous, int):
+        await remove_buttons(bot, message.chat.id, previous)
+    prompt = await send(message, ask_bin_view(t))
+    await start_conversation(
+        state,
+        ProfileForm.bin,
+        {DIALOG_MESSAGE: prompt.message_id, "role": data.get("role"), "organization": name},
+    )
+
+
+async def on_bin(
+    message: Message,
+    user: UserProfile,
+    attendance: AttendanceService,
+    ngo_profiles: NgoProfileService,
+    users: UserService,
+    state: FSMContext,
+    raw_state: str | None,
+    t: Translator,
+    bot: Bot,
+) -> None:
+    data = await conversation_data(state, raw_state, ProfileForm.bin)
+    role = data.get("role")
+    if role not in {r.value for r in ROLES_NEEDING_APPROVAL}:  # cannot be: the dialog wrote it
+        await end_conversation(state, raw_state)
+        return
+    try:
+        number = users.check_bin(message.text)
+        user = await users.request_role(
+            user.id, Role(role), organization=str(data.get("organization") or ""), bin_number=number
+        )
+    except InvalidInputError as error:
+        await message.answer(problem_text(t, error.problem))
+        return
+    await end_conversation(state, raw_state)
+    prompt = data.get(DIALOG_MESSAGE)
+    if isinstance(prompt, int):
+        await remove_buttons(bot, message.chat.id, prompt)  # its Skip has nothing left to skip
+    await send(message, await profile_screen(t, user, attendance, ngo_profiles, role_saved_text(t, user)))
 
 
 async def on_contact(

@@ -163,9 +163,10 @@ class Sandbox:
         await users.choose_language(user.id, user.language)
         await users.give_consent(user.id, name=user.name, username=None, telegram_language=user.language)
         role = Role.VOLUNTEER if user.role == "admin" else Role(user.role)
-        await users.choose_role(user.id, role)
+        await users.choose_role(user.id, Role.VOLUNTEER)
         await users.choose_region(user.id, region)
         if role in ROLES_NEEDING_APPROVAL:
+            await users.request_role(user.id, role, organization=f"{user.name} (sandbox)", bin_number=None)
             await app.approvals.decide(ADMIN_IDS[0], user.id, role.value, approve=True)
 
     def user_views(self) -> list[dict[str, object]]:

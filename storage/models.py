@@ -70,6 +70,10 @@ class User(Base):
     # NGO and organizer roles are requests an admin approves later.
     requested_role: Mapped[str | None] = mapped_column(String(16))
     role_requested_at: Mapped[datetime | None]
+    # The organisation an NGO or organizer request is for (its name, and its 12-digit BIN if given):
+    # asked before the request goes to the admins, kept with consent only.
+    organization: Mapped[str | None] = mapped_column(String(150))
+    organization_bin: Mapped[str | None] = mapped_column(String(12))
     region: Mapped[str | None] = mapped_column(String(32))
     phone: Mapped[str | None] = mapped_column(String(32))
     # A /start deep-link payload kept until onboarding is over, so it can be opened then.

@@ -128,16 +128,23 @@ class PlayedUser:
         )
         return await self.harness.feed(self, Update(update_id=next(_update_ids), callback_query=query))
 
-    async def onboard(self, language: str = "kk", role: str = "volunteer", region: str = "astana") -> None:
-        """The whole first conversation: /start, language, consent, role, region."""
+    async def onboard(
+        self,
+        language: str = "kk",
+        role: str = "volunteer",
+        region: str = "astana",
+        organization: str = "Жасыл әлем",
+        bin_number: str = "-",
+    ) -> None:
+        """The whole first conversation: /start, language, consent, role, region; an NGO or an
+        organizer names the `organization` and its BIN ("-": none) before the region."""
         await self.send("/start")
-        for data in (
-            LanguageCallback(code=language),
-            ConsentCallback(agree=True),
-            RoleCallback(role=role),
-            RegionCallback(code=region),
-        ):
+        for data in (LanguageCallback(code=language), ConsentCallback(agree=True), RoleCallback(role=role)):
             await self.press(data)
+        if role in {"ngo", "organizer"}:
+            await self.send(organization)
+            await self.send(bin_number)
+        await self.press(RegionCallback(code=region))
 
     async def press_text(self, text: str, on: int | None = None) -> list[TelegramMethod[Any]]:
         """Press the inline button labelled `text` on the bot's message `on` (default: the last one

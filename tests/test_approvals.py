@@ -30,18 +30,31 @@ async def test_a_request_reaches_the_admin_who_approves_it_and_the_requester_hea
     await admin.send("/start")
     await admin.press_text("Русский")
     requester = harness.user(9101, first_name="Дана", language_code="kk", username="dana_eco")
-    await requester.onboard("kk", role="organizer", region="aktobe")
+    await requester.onboard(
+        "kk",
+        role="organizer",
+        region="aktobe",
+        organization="<b>Ақтөбе</b> жастары",
+        bin_number="940140000385",
+    )
 
     (request,) = await delivered(app, harness, ADMIN)
     assert "Заявка на роль" in request.text  # in the admin's language
     assert "Дана (@dana_eco) просит подтвердить роль «Организатор мероприятий»" in request.text
-    assert "Регион" not in request.text  # asked before the region, during onboarding
+    # What the admin checks the request against, sent once the region is known.
+    assert "Организация: &lt;b&gt;Ақтөбе&lt;/b&gt; жастары" in request.text
+    assert "БИН: 940140000385" in request.text
+    assert "Регион: Актюбинская область" in request.text
+    assert "Telegram id: <code>9101</code>" in request.text
     assert isinstance(request.reply_markup, InlineKeyboardMarkup)
     approve = request.reply_markup.inline_keyboard[0][0]
     assert approve.callback_data == ApprovalCallback(user=9101, role="organizer", approve=True).pack()
 
     seen = texts(await admin.press(approve.callback_data))
-    assert any("Одобрено: Дана теперь — «Организатор мероприятий»" in text for text in seen)
+    assert any(
+        "Одобрено: Дана (&lt;b&gt;Ақтөбе&lt;/b&gt; жастары) теперь — «Организатор мероприятий»" in text
+        for text in seen
+    )
     user = await stored_user(app.database, 9101)
     assert user is not None
     assert (user.role, user.requested_role) == ("organizer", None)
@@ -59,8 +72,14 @@ async def test_a_rejection_with_a_reason_reaches_the_requester(harness: BotHarne
     admin = harness.user(ADMIN, language_code="kk")
     await admin.send("/start")
     requester = harness.user(9102, first_name="Ерлан", language_code="ru")
-    await requester.onboard("ru", role="ngo")
-    await delivered(app, harness, ADMIN)
+    await requester.onboard("ru", role="ngo", organization="Жасыл ел")
+    (request,) = await delivered(app, harness, ADMIN)
+    assert "Ерлан" in request.text
+    assert "«ҮЕҰ өкілі»" in request.text
+    assert "Ұйым: Жасыл ел" in request.text
+    assert "БСН: көрсетілмеген" in request.text
+    assert "Өңір: " in request.text
+    assert "Telegram id: <code>9102</code>" in request.text
 
     seen = texts(await admin.press(ApprovalCallback(user=9102, role="ngo", approve=False)))
     assert any("Себепті бір хабарламамен жіберіңіз" in text for text in seen)

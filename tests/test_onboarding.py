@@ -49,12 +49,21 @@ async def test_russian_ngo_request_is_kept_for_approval(harness: BotHarness, dat
     assert any(isinstance(r, SetMyCommands) and r.scope is not None for r in requests)
     await user.press(ConsentCallback(agree=True))
     seen = texts(await user.press(RoleCallback(role="ngo")))
-    assert any("заявка на подтверждение роли «Представитель НПО»" in text for text in seen)
+    assert any("Какую организацию вы представляете?" in text for text in seen)
+    seen = texts(await user.send("ОФ «Жасыл Алматы»"))
+    assert any("БИН организации" in text for text in seen)
+    seen = texts(await user.send("940140000385"))
+    assert any("Где вы находитесь?" in text for text in seen)
+    profile = await stored_user(database, 1002)
+    assert profile is not None
+    assert profile.role_requested_at is None  # not sent before the region is known
     seen = texts(await user.press(RegionCallback(code="almaty")))
+    assert any("заявка на подтверждение роли «Представитель НПО»" in text for text in seen)
     assert any("Главное меню" in text for text in seen)
     profile = await stored_user(database, 1002)
     assert profile is not None
     assert (profile.role, profile.requested_role) == ("volunteer", "ngo")
+    assert (profile.organization, profile.organization_bin) == ("ОФ «Жасыл Алматы»", "940140000385")
     assert profile.role_requested_at is not None
 
 
@@ -242,7 +251,11 @@ async def test_start_for_someone_set_up_offers_what_to_change_and_loses_nothing(
     await user.press_text("⬅️ Назад")  # back where it was opened: the /start screen
     assert "Вы уже настроили Belsendi" in (user.last_bot_message.text or "")  # type: ignore[union-attr]
     await user.press_text("🎭 Сменить роль")
-    (profile,) = texts(await user.press_text("Представитель НПО"))
+    (question,) = texts(await user.press_text("Представитель НПО"))
+    assert "Чтобы запросить роль «Представитель НПО», назовите организацию" in question
+    (question,) = texts(await user.send("Жасыл ел"))
+    assert "БИН организации" in question
+    (profile,) = texts(await user.press_text("Пропустить"))
     assert profile.startswith("✅ Ваша заявка на подтверждение роли «Представитель НПО» отправлена")
     assert "ваша роль — «Волонтёр»" in profile
     stored = await stored_user(database, 1105)

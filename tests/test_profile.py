@@ -266,7 +266,10 @@ async def test_the_role_can_be_changed_in_the_profile_and_ngo_stays_a_request(
     user = await onboarded(harness, 2107)
     await user.send("/profile")
     await user.press_text("🎭 Рөл")
-    (profile,) = texts(await user.press_text("Іс-шара ұйымдастырушысы"))
+    (question,) = texts(await user.press_text("Іс-шара ұйымдастырушысы"))
+    assert "ұйымды атаңыз" in question  # the request names the organisation before it goes
+    await user.send("Ақтөбе жастары")
+    (profile,) = texts(await user.send("-"))
     assert profile.startswith(
         "✅ «Іс-шара ұйымдастырушысы» рөлін растау туралы өтініміңіз әкімшілерге жіберілді."
     )

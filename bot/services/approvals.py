@@ -38,6 +38,7 @@ class Decision:
     user_id: int
     role: str
     name: str | None = None
+    organization: str | None = None  # the organisation the request was for
 
 
 def role_request_message(user: UserProfile, role: Role, admin: int, now: datetime) -> Message:
@@ -52,6 +53,8 @@ def role_request_message(user: UserProfile, role: Role, admin: int, now: datetim
             "name": user.name,
             "username": user.username,
             "region": user.region,
+            "organization": user.organization,
+            "bin": user.organization_bin,
         },
         # At most one a day per user, role and admin, however often the request is repeated.
         dedupe_key=f"{ROLE_REQUEST}:{user.id}:{role.value}:{admin}:{now.date().isoformat()}",
@@ -100,4 +103,5 @@ class ApprovalService:
                 now=now,
             )
         self.wake_sender()
-        return Decision(Outcome.APPROVED if approve else Outcome.REJECTED, user_id, role, user.name)
+        outcome = Outcome.APPROVED if approve else Outcome.REJECTED
+        return Decision(outcome, user_id, role, user.name, user.organization)

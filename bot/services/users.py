@@ -15,11 +15,12 @@ from bot.clock import Clock
 from bot.domain.deeplinks import DeepLink, parse_start_payload
 from bot.domain.events import RegistrationStatus
 from bot.domain.names import NAME_MAX, clean_name
+from bot.domain.organizations import InvalidOrganizationError, organization_bin, organization_name
 from bot.domain.phones import InvalidPhoneError, PhoneProblem, phone_from_contact, phone_from_typed
 from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import ROLES_NEEDING_APPROVAL, Role
 from bot.services.admins import admin_ids
-from bot.services.approvals import role_request_message
+from bot.services.approvals import ROLE_REQUEST, role_request_message
 from bot.services.grant_questions import GRANT_ANSWER, forget_asker
 from bot.services.grant_saves import GRANT_CHANGED, GRANT_REMINDER
 from bot.services.grant_subscriptions import GRANT_ALERT, GRANT_DIGEST
@@ -45,6 +46,8 @@ PERSONAL_FIELDS = (
     "requested_role",
     "role_requested_at",
     "start_payload",
+    "organization",
+    "organization_bin",
 )
 
 
@@ -54,6 +57,10 @@ class Problem(StrEnum):
     PHONE_INVALID = "phone_invalid"
     PHONE_WRONG_LENGTH = "phone_wrong_length"
     CONSENT_MISSING = "consent_missing"
+    ORGANIZATION_TOO_SHORT = "organization_too_short"
+    ORGANIZATION_TOO_LONG = "organization_too_long"
+    BIN_NOT_12_DIGITS = "bin_not_12_digits"
+    BIN_CHECK_DIGIT = "bin_check_digit"
 
 
 _PHONE_PROBLEMS = {
@@ -163,31 +170,121 @@ class UserService:
             await uow.outbox.drop_for_recipient(
                 user_id, "the user withdrew their consent", owner="", kinds=GRANT_MESSAGES
             )
+            await _forget_role_request(uow, user_id, "the user withdrew their consent")
             await _forget_conversations(uow, user_id)
         return _found(user, user_id, consented=False)
 
     async def choose_role(self, user_id: int, role: Role) -> UserProfile:
-        """Volunteers are in at once; NGO and organizer are requests kept for an admin to approve."""
+        """Volunteers are in at once (and a request waiting is dropped). NGO and organizer, during
+        onboarding (no role yet), start a request that goes to the admins only once the organisation
+        (`name_organization`, `give_bin`) and the region are known; a user set up already asks with
+        `request_role`, all at once."""
         if role not in ROLES_NEEDING_APPROVAL:
             return await self._update(
                 user_id, consented=True, role=Role.VOLUNTEER, requested_role=None, role_requested_at=None
             )
-        now = self.clock.now()
         async with self.database.transaction() as uow:
-            user = await uow.users.request_role(user_id, role, default=Role.VOLUNTEER.value, now=now)
-            admins: frozenset[int] = frozenset()
-            if user is not None:  # every admin (promoted ones too) hears of it, in the same transaction
-                admins = await admin_ids(uow, self.admins) - {user_id}
-                for admin in sorted(admins):
-                    await uow.outbox.add(role_request_message(user, role, admin, now), now=now)
-        if admins:
+            user = await uow.users.start_role_request(user_id, role, now=self.clock.now())
+            if user is None:  # set up already, or no consent: nothing changes
+                user = await uow.users.get(user_id)
+        return _found(user if user is not None and user.consent_at else None, user_id, consented=True)
+
+    async def name_organization(self, user_id: int, raw_name: str) -> UserProfile:
+        """Onboarding: the organisation an NGO or organizer request is for (2-150 characters)."""
+        name = _organization_name(raw_name)
+        async with self.database.transaction() as uow:
+            user = await uow.users.draft_role_request(user_id, now=self.clock.now(), organization=name)
+            if user is None:
+                user = await uow.users.get(user_id)
+        return _found(user if user is not None and user.consent_at else None, user_id, consented=True)
+
+    async def give_bin(self, user_id: int, raw_bin: str | None) -> UserProfile:
+        """Onboarding: the organisation's BIN (12 digits with a valid check digit), or none ("-"); the
+        user is a volunteer until an admin decides, and the request goes out once the region is known."""
+        number = _bin(raw_bin)
+        now, told = self.clock.now(), False
+        async with self.database.transaction() as uow:
+            user = await uow.users.draft_role_request(
+                user_id, now=now, named=True, organization_bin=number, role=Role.VOLUNTEER.value
+            )
+            if user is None:
+                user = await uow.users.get(user_id)
+            else:
+                user, told = await self._send_request(uow, user, now)
+        if told:
+            self.wake_sender()
+        return _found(user if user is not None and user.consent_at else None, user_id, consented=True)
+
+    async def drop_role_request(self, user_id: int) -> UserProfile:
+        """Onboarding: back from the organisation's questions to the choice of a role."""
+        async with self.database.transaction() as uow:
+            user = await uow.users.drop_role_draft(user_id, now=self.clock.now())
+            if user is None:
+                user = await uow.users.get(user_id)
+        return _found(user if user is not None and user.consent_at else None, user_id, consented=True)
+
+    async def request_role(
+        self, user_id: int, role: Role, *, organization: str, bin_number: str | None
+    ) -> UserProfile:
+        """A user set up already asks to be an NGO or organizer, for this organisation: the request
+        goes to every admin at once (their role stays as it is until an admin decides)."""
+        if role not in ROLES_NEEDING_APPROVAL:
+            raise ValueError(f"{role} needs no request")
+        name, number = _organization_name(organization), _bin(bin_number)
+        now, told = self.clock.now(), False
+        async with self.database.transaction() as uow:
+            user = await uow.users.request_role(
+                user_id,
+                role.value,
+                default=Role.VOLUNTEER.value,
+                now=now,
+                organization=name,
+                organization_bin=number,
+            )
+            if user is not None:
+                user, told = await self._send_request(uow, user, now)
+        if told:
             self.wake_sender()
         return _found(user, user_id, consented=True)
 
+    @staticmethod
+    def check_organization(raw_name: str) -> str:
+        """The organisation's name as it will be kept (for a dialog that asks more before saving)."""
+        return _organization_name(raw_name)
+
+    @staticmethod
+    def check_bin(raw_bin: str | None) -> str | None:
+        return _bin(raw_bin)
+
     async def choose_region(self, user_id: int, region: str) -> UserProfile:
+        """The region; at the end of onboarding, a role request that waited for it goes to the admins."""
         if region not in REGIONS_BY_CODE:
             raise ValueError(f"unknown region {region!r}")
-        return await self._update(user_id, consented=True, region=region)
+        now, told = self.clock.now(), False
+        async with self.database.transaction() as uow:
+            user = await uow.users.update(user_id, now=now, consented=True, region=region)
+            if user is not None:
+                user, told = await self._send_request(uow, user, now)
+        if told:
+            self.wake_sender()
+        return _found(user, user_id, consented=True)
+
+    async def _send_request(
+        self, uow: UnitOfWork, user: UserProfile, now: datetime
+    ) -> tuple[UserProfile, bool]:
+        """A request that is complete (organisation named, BIN answered, region known) and not sent
+        yet: marked sent, and every admin (promoted ones too) told, in the caller's transaction. Also
+        whether any admin was (to wake the sender after the commit)."""
+        if not _request_ready(user) or user.requested_role not in set(ROLES_NEEDING_APPROVAL):
+            return user, False
+        sent = await uow.users.mark_request_sent(user.id, now=now)
+        if sent is None:
+            return user, False
+        admins = await admin_ids(uow, self.admins) - {user.id}
+        role = Role(str(sent.requested_role))
+        for admin in sorted(admins):
+            await uow.outbox.add(role_request_message(sent, role, admin, now), now=now)
+        return sent, bool(admins)
 
     async def rename(self, user_id: int, raw_name: str) -> UserProfile:
         """A new display name: one line, printable, 1-64 characters."""
@@ -269,6 +366,7 @@ class UserService:
             await uow.outbox.drop_for_recipient(
                 user_id, "the user deleted their data", owner="", forget_params=True
             )
+            await _forget_role_request(uow, user_id, "the user deleted their data")
             await uow.ngo_profiles.delete(user_id)
             await uow.users.delete(user_id)
             await _forget_conversations(uow, user_id)
@@ -290,6 +388,31 @@ class UserService:
         return _found(user, user_id, consented=consented)
 
 
+def _request_ready(user: UserProfile) -> bool:
+    """A role request with its organisation, its BIN answered and the region known, not yet sent."""
+    return (
+        user.requested_role is not None
+        and user.role_requested_at is None
+        and user.role is not None
+        and user.organization is not None
+        and user.region is not None
+    )
+
+
+def _organization_name(raw: str) -> str:
+    try:
+        return organization_name(raw)
+    except InvalidOrganizationError as error:
+        raise InvalidInputError(Problem(error.problem.value)) from None
+
+
+def _bin(raw: str | None) -> str | None:
+    try:
+        return organization_bin(raw)
+    except InvalidOrganizationError as error:
+        raise InvalidInputError(Problem(error.problem.value)) from None
+
+
 def _news(user: UserProfile, telegram_language: str | None, username: str | None) -> bool:
     """Whether an update tells us something to store about its user."""
     consented = user.consent_at is not None
@@ -304,6 +427,14 @@ def _found(user: UserProfile | None, user_id: int, *, consented: bool) -> UserPr
     if consented:
         raise InvalidInputError(Problem.CONSENT_MISSING)
     raise LookupError(f"no user {user_id}")
+
+
+async def _forget_role_request(uow: UnitOfWork, user_id: int, reason: str) -> None:
+    """Their role request not yet delivered to the admins: not delivered, their name, organisation and
+    BIN not kept in it."""
+    await uow.outbox.drop_pending_with_key_prefix(
+        f"{ROLE_REQUEST}:{user_id}:", reason, release_keys=True, forget_params=True
+    )
 
 
 async def _forget_conversations(uow: UnitOfWork, user_id: int) -> None:

@@ -39,17 +39,27 @@ def _who(params: Mapping[str, Any]) -> str:
 
 
 def role_request_view(t: Translator, params: Mapping[str, Any]) -> View:
-    """To an admin: who asks for which role, with Approve and Reject."""
+    """To an admin: who asks for which role, for which organisation (its BIN), from which region, and
+    their Telegram id, with Approve and Reject. Requests sent before the organisation was asked for
+    show what they have."""
     region = REGIONS_BY_CODE.get(str(params.get("region") or ""))
     user_id, role = int(params["user_id"]), str(params["role"])
-    text = t._("📝 <b>A request for a role</b>\n%(who)s asks to be confirmed as «%(role)s».") % {
-        "who": _who(params),
-        "role": role_name(t, role),
-    }
-    if region is not None:  # asked during onboarding, the region comes after the role
-        text += "\n" + t._("Region: %(region)s") % {"region": t._(region.name)}
+    lines = [
+        t._("📝 <b>A request for a role</b>\n%(who)s asks to be confirmed as «%(role)s».")
+        % {"who": _who(params), "role": role_name(t, role)}
+    ]
+    organization = params.get("organization")
+    if organization:
+        lines.append(t._("Organisation: %(organization)s") % {"organization": escape(str(organization))})
+        bin_number = params.get("bin")
+        lines.append(
+            t._("BIN: %(bin)s") % {"bin": escape(str(bin_number))} if bin_number else t._("BIN: not given")
+        )
+    if region is not None:
+        lines.append(t._("Region: %(region)s") % {"region": t._(region.name)})
+    lines.append(t._("Telegram id: <code>%(id)s</code>") % {"id": user_id})
     return View(
-        text,
+        "\n".join(lines),
         inline_keyboard(
             [
                 button(t._("✅ Approve"), ApprovalCallback(user=user_id, role=role, approve=True)),
@@ -82,6 +92,8 @@ def decided_text(t: Translator, decision: Decision) -> str:
     """What the admin's message becomes once the request is decided."""
     role = role_name(t, decision.role)
     who = escape(decision.name or str(decision.user_id))
+    if decision.organization:
+        who += f" ({escape(decision.organization)})"
     if decision.outcome is Outcome.APPROVED:
         return t._("✅ Approved: %(who)s is now «%(role)s».") % {"who": who, "role": role}
     if decision.outcome is Outcome.REJECTED:

@@ -1,4 +1,4 @@
-"""The first conversation: language, consent, role, region.
+"""The first conversation: language, consent, role (an NGO's or organizer's organisation), region.
 
 Each button here belongs to its step (the callback class says which): a press counts only while the
 user is at that step, so an old copy can never undo an answer.
@@ -13,6 +13,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.collation import sorted_by_alphabet
 from bot.domain.onboarding import OnboardingStep
+from bot.domain.organizations import ORGANIZATION_MAX, ORGANIZATION_MIN
 from bot.domain.regions import REGIONS
 from bot.domain.roles import ROLE_NAMES, Role
 from bot.i18n import Translator
@@ -35,6 +36,14 @@ class RoleCallback(CallbackData, prefix="rl"):
 
 class RegionCallback(CallbackData, prefix="rg"):
     code: str
+
+
+class RequestBackCallback(CallbackData, prefix="rb"):
+    """From the organisation's questions back to the choice of a role."""
+
+
+class BinSkipCallback(CallbackData, prefix="bk"):
+    """The organisation has no BIN, or the user does not know it."""
 
 
 def language_view(translators: Sequence[Translator]) -> View:
@@ -98,6 +107,38 @@ def role_chosen_text(t: Translator, role: Role) -> str:
     ) % {"role": t._(ROLE_NAMES[role])}
 
 
+def organization_view(t: Translator) -> View:
+    return View(
+        t._(
+            "🏢 Which organisation do you represent? Send its name in one message "
+            "(%(min)d–%(max)d characters): the admins check the request against it."
+        )
+        % {"min": ORGANIZATION_MIN, "max": ORGANIZATION_MAX},
+        inline_keyboard([button(t._("⬅️ Choose another role"), RequestBackCallback())]),
+    )
+
+
+def bin_view(t: Translator) -> View:
+    return View(
+        t._(
+            "🔢 The organisation's BIN: send its 12 digits. "
+            "No BIN, or you do not know it? Press «Skip» or send a dash (-)."
+        ),
+        inline_keyboard(
+            [
+                button(t._("Skip"), BinSkipCallback()),
+                button(t._("⬅️ Choose another role"), RequestBackCallback()),
+            ],
+            (1, 1),
+        ),
+    )
+
+
+def text_please_text(t: Translator) -> str:
+    """A file, photo or sticker where a typed answer was asked for."""
+    return t._("Please send it as text, in one message: files, photos and stickers are not read here.")
+
+
 def region_keyboard(
     t: Translator, data: Callable[[str], CallbackData] = lambda code: RegionCallback(code=code)
 ) -> InlineKeyboardMarkup:
@@ -129,6 +170,10 @@ def step_view(step: OnboardingStep, t: Translator, translators: Sequence[Transla
         return consent_view(t)
     if step is OnboardingStep.ROLE:
         return role_view(t)
+    if step is OnboardingStep.ORGANIZATION:
+        return organization_view(t)
+    if step is OnboardingStep.BIN:
+        return bin_view(t)
     if step is OnboardingStep.REGION:
         return region_view(t)
     raise ValueError("onboarding is done: show the menu")

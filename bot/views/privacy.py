@@ -52,6 +52,11 @@ def _kept_text(t: Translator, user: UserProfile) -> str:
                 "data removes it."
             ),
             t._(
+                "For a request to be an NGO representative or an organizer, the organisation's name and "
+                "BIN you gave are kept too, for the admins who decide it; withdrawing consent or deleting "
+                "the data removes them."
+            ),
+            t._(
                 "Using the grant calls, Belsendi also keeps the calls you saved and your choice of deadline "
                 "reminders, your questions about calls (with their answers), your grant alerts subscription "
                 "and the calls you marked not relevant; deleting the data removes them."

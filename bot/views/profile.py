@@ -9,6 +9,7 @@ from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMar
 
 from bot.domain.names import NAME_MAX
 from bot.domain.ngo_profiles import LEGAL_FORM_NAMES, NgoProfile
+from bot.domain.organizations import ORGANIZATION_MAX, ORGANIZATION_MIN
 from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import ROLE_NAMES, Role
 from bot.domain.sectors import BUILT_IN, SectorCatalogue
@@ -39,6 +40,7 @@ class ProfileAction(StrEnum):
     PHONE_REMOVE = "pr"
     LANGUAGE = "l"
     REMINDERS = "rm"  # event reminders on / off
+    BIN_SKIP = "bs"  # a role request without the organisation's BIN
 
 
 class ProfileCallback(CallbackData, prefix="pf"):
@@ -93,6 +95,14 @@ def role_text(t: Translator, user: UserProfile) -> str:
     return role
 
 
+def organization_lines(t: Translator, user: UserProfile) -> list[str]:
+    """The organisation an NGO or an organizer (or one asking to be) named, as the admins saw it."""
+    represents = user.requested_role or user.role in {Role.NGO, Role.ORGANIZER}
+    if not user.organization or not represents:
+        return []
+    return [t._("Organisation: %(organization)s") % {"organization": escape(user.organization)}]
+
+
 def region_text(t: Translator, user: UserProfile) -> str:
     region = REGIONS_BY_CODE.get(user.region or "")
     return t._(region.name) if region else MISSING
@@ -117,6 +127,7 @@ def profile_view(
         t._("Username: %(username)s")
         % {"username": escape("@" + user.username) if user.username else MISSING},
         t._("Role: %(role)s") % {"role": role_text(t, user)},
+        *organization_lines(t, user),
         t._("Region: %(region)s") % {"region": region_text(t, user)},
         t._("Phone: %(phone)s") % {"phone": escape(user.phone) if user.phone else MISSING},
         t._("Language: %(language)s") % {"language": t._(language) if language else MISSING},
@@ -241,6 +252,34 @@ def ask_name_view(t: Translator) -> View:
     )
 
 
+def ask_organization_view(t: Translator, role: Role) -> View:
+    """The first question of a request to be an NGO or an organizer, asked from the profile."""
+    return View(
+        t._(
+            "🏢 To ask for «%(role)s», name the organisation you represent: send its name in one "
+            "message (%(min)d–%(max)d characters), or /cancel."
+        )
+        % {"role": t._(ROLE_NAMES[role]), "min": ORGANIZATION_MIN, "max": ORGANIZATION_MAX},
+        inline_keyboard([button(t._("✖️ Cancel"), MenuCallback(action=MenuAction.PROFILE))]),
+    )
+
+
+def ask_bin_view(t: Translator) -> View:
+    return View(
+        t._(
+            "🔢 The organisation's BIN: send its 12 digits. "
+            "No BIN, or you do not know it? Press «Skip» or send a dash (-)."
+        ),
+        inline_keyboard(
+            [
+                button(t._("Skip"), ProfileCallback(action=ProfileAction.BIN_SKIP)),
+                button(t._("✖️ Cancel"), MenuCallback(action=MenuAction.PROFILE)),
+            ],
+            (1, 1),
+        ),
+    )
+
+
 def share_phone_keyboard(t: Translator) -> ReplyKeyboardMarkup:
     """Telegram's own contact button (the number comes from Telegram), or type it in."""
     return ReplyKeyboardMarkup(
@@ -288,6 +327,22 @@ def problem_text(t: Translator, problem: Problem) -> str:
             "That is too long: a name can have at most %(max)d characters. Try a shorter one.",
             NAME_MAX,
         ) % {"max": NAME_MAX}
+    if problem is Problem.ORGANIZATION_TOO_SHORT:
+        return t._("The organisation's name needs at least %(min)d characters. Send its full name.") % {
+            "min": ORGANIZATION_MIN
+        }
+    if problem is Problem.ORGANIZATION_TOO_LONG:
+        return t._(
+            "That is too long: the organisation's name can have at most %(max)d characters. "
+            "Send a shorter form of it."
+        ) % {"max": ORGANIZATION_MAX}
+    if problem is Problem.BIN_NOT_12_DIGITS:
+        return t._("A BIN is 12 digits, like 940140000385. Check it, or send a dash (-) to skip it.")
+    if problem is Problem.BIN_CHECK_DIGIT:
+        return t._(
+            "That is not a valid BIN: its last digit does not match the others. "
+            "Check it, or send a dash (-) to skip it."
+        )
     if problem is Problem.PHONE_INVALID:
         return t._(
             "That does not look like a phone number. Type it as +7 701 234 56 78 or 8 701 234 56 78 "

@@ -36,6 +36,9 @@ class UserProfile:
     # Settings of what reaches them: broadcasts muted (their button), event reminders off (the profile).
     broadcasts_muted_at: datetime | None = None
     reminders_muted_at: datetime | None = None
+    # The organisation named in their NGO or organizer request: its name, and its BIN if they gave one.
+    organization: str | None = None
+    organization_bin: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,17 +136,81 @@ class UserRepository:
         return UserProfile(*row) if row else None
 
     async def request_role(
-        self, user_id: int, role: str, *, default: str, now: datetime
+        self, user_id: int, role: str, *, default: str, now: datetime, **details: Any
     ) -> UserProfile | None:
-        """Ask for a role an admin grants; a role already granted stays until then (else `default`)."""
+        """Ask for a role an admin grants, with its `details` (organization, organization_bin); a role
+        already granted stays until then (else `default`). Not sent yet: see `mark_request_sent`."""
         return await self.update(
             user_id,
             now=now,
             consented=True,
             role=func.coalesce(_table.c.role, default),
             requested_role=role,
-            role_requested_at=now,
+            role_requested_at=None,
+            **details,
         )
+
+    async def start_role_request(self, user_id: int, role: str, *, now: datetime) -> UserProfile | None:
+        """Onboarding: a request for `role` begins, its organisation still to be told; None unless the
+        user consented and has no role yet (an old button pressed by someone set up)."""
+        return await self._update_draft(
+            _table.c.role.is_(None),
+            user_id=user_id,
+            now=now,
+            requested_role=role,
+            role_requested_at=None,
+            organization=None,
+            organization_bin=None,
+        )
+
+    async def draft_role_request(
+        self, user_id: int, *, now: datetime, named: bool = False, **values: Any
+    ) -> UserProfile | None:
+        """Onboarding: fill in the request begun (with `named`, only once its organisation is named);
+        None when there is no such request (answered meanwhile, or the user is gone)."""
+        conditions = [_table.c.role.is_(None), _table.c.requested_role.is_not(None)]
+        if named:
+            conditions.append(_table.c.organization.is_not(None))
+        return await self._update_draft(*conditions, user_id=user_id, now=now, **values)
+
+    async def drop_role_draft(self, user_id: int, *, now: datetime) -> UserProfile | None:
+        """Onboarding: back to the choice of a role; None when the user has a role already."""
+        return await self._update_draft(
+            _table.c.role.is_(None),
+            user_id=user_id,
+            now=now,
+            requested_role=None,
+            organization=None,
+            organization_bin=None,
+        )
+
+    async def mark_request_sent(self, user_id: int, *, now: datetime) -> UserProfile | None:
+        """The request goes to the admins now: from here on an admin may decide it."""
+        statement = (
+            update(_table)
+            .where(
+                _table.c.id == user_id,
+                _table.c.requested_role.is_not(None),
+                _table.c.role_requested_at.is_(None),
+            )
+            .values(role_requested_at=now, updated_at=now)
+            .returning(*_COLUMNS)
+        )
+        row = (await self.connection.execute(statement)).first()
+        return UserProfile(*row) if row else None
+
+    async def _update_draft(
+        self, *conditions: Any, user_id: int, now: datetime, **values: Any
+    ) -> UserProfile | None:
+        self._check(values)
+        statement = (
+            update(_table)
+            .where(_table.c.id == user_id, _table.c.consent_at.is_not(None), *conditions)
+            .values(**values, updated_at=now)
+            .returning(*_COLUMNS)
+        )
+        row = (await self.connection.execute(statement)).first()
+        return UserProfile(*row) if row else None
 
     async def decide_role_request(
         self, user_id: int, role: str, *, approve: bool, now: datetime
@@ -155,7 +222,12 @@ class UserRepository:
             values["role"] = role
         statement = (
             update(_table)
-            .where(_table.c.id == user_id, _table.c.requested_role == role, _table.c.consent_at.is_not(None))
+            .where(
+                _table.c.id == user_id,
+                _table.c.requested_role == role,
+                _table.c.role_requested_at.is_not(None),  # sent to the admins: not one still asked
+                _table.c.consent_at.is_not(None),
+            )
             .values(**values)
             .returning(*_COLUMNS)
         )

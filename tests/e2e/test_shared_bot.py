@@ -34,12 +34,16 @@ async def test_russian_user_onboards_as_an_ngo(shared_tg: FakeTelegram, shared_b
     await user.press("✅ Даю согласие")
     await chat.expect("Кто вы в Belsendi?")
     await user.press("Представитель НПО")
-    # The role message becomes the region question, and the request's note comes as a new message;
-    # wait for both (in message order) before pressing, whichever Telegram got first.
+    # The admins check the request against the organisation: its name, and its BIN if it has one.
+    await chat.expect("Какую организацию вы представляете?")
+    await user.send("ОФ «Жасыл Шымкент»")
+    await chat.expect("БИН организации")
+    await user.send("-")
     await chat.expect("Где вы находитесь?")
-    await chat.expect("заявка на подтверждение роли «Представитель НПО» отправлена администраторам")
     await user.press("Шымкент")
+    # The region message becomes the menu, and the request (sent now) has its note as a new message.
     await chat.expect("Главное меню")
+    await chat.expect("заявка на подтверждение роли «Представитель НПО» отправлена администраторам")
     # The deep link kept from /start is dealt with once onboarding is over.
     await chat.expect("Эту ссылку не удалось открыть")
     assert shared_tg.unanswered_callbacks() == []
