@@ -261,7 +261,10 @@ async def test_an_old_later_on_a_shrunk_saved_list_shows_the_last_page(
 
 @pytest.mark.parametrize(
     ("language", "later", "none"),
-    [("kk", "Келесі ➡️", "Қазір ашық гранттық конкурс жоқ"), ("ru", "Позже ➡️", "Сейчас открытых грантовых конкурсов нет")],
+    [
+        ("kk", "Келесі ➡️", "Қазір ашық гранттық конкурс жоқ"),
+        ("ru", "Позже ➡️", "Сейчас открытых грантовых конкурсов нет"),
+    ],
 )
 async def test_an_old_later_on_a_shrunk_grants_list_shows_a_page_with_calls(
     harness: BotHarness, app: Application, clock: ManualClock, language: str, later: str, none: str
