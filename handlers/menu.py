@@ -11,7 +11,6 @@ from bot.domain.onboarding import OnboardingStep, onboarding_step
 from bot.filters import Onboarded
 from bot.i18n import Catalogs, Translator
 from bot.replies import send, show
-from bot.services.admins import AdminService
 from bot.services.attendance import AttendanceService
 from bot.services.ngo_profiles import NgoProfileService
 from bot.services.publishing import PublishingService
@@ -43,22 +42,17 @@ def router() -> Router:
     return router
 
 
-async def on_help(
-    message: Message, user: UserProfile, admins: AdminService, t: Translator, catalogs: Catalogs
-) -> None:
-    await send(message, await _help(user, admins, t, catalogs))
+async def on_help(message: Message, user: UserProfile, t: Translator, catalogs: Catalogs) -> None:
+    await send(message, _help(user, t, catalogs))
 
 
-async def on_help_button(
-    query: CallbackQuery, user: UserProfile, admins: AdminService, t: Translator, catalogs: Catalogs
-) -> None:
-    await show(query, await _help(user, admins, t, catalogs))
+async def on_help_button(query: CallbackQuery, user: UserProfile, t: Translator, catalogs: Catalogs) -> None:
+    await show(query, _help(user, t, catalogs))
 
 
-async def _help(user: UserProfile, admins: AdminService, t: Translator, catalogs: Catalogs) -> View:
+def _help(user: UserProfile, t: Translator, catalogs: Catalogs) -> View:
     onboarded = onboarding_step(user) is OnboardingStep.DONE
-    languages = catalogs.speaking(user.language, t)
-    return help_view(t, onboarded=onboarded, languages=languages, admin=await admins.is_admin(user.id))
+    return help_view(t, onboarded=onboarded, languages=catalogs.speaking(user.language, t))
 
 
 async def on_cancel(

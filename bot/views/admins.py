@@ -13,6 +13,7 @@ from bot.services.admins import Change, Outcome, Roster
 from bot.text import escape
 from bot.views import View, button, inline_keyboard
 from bot.views.approvals import role_name
+from bot.views.menu import admin_commands_text
 
 
 class DemoteCallback(CallbackData, prefix="ad"):
@@ -52,6 +53,7 @@ def roster_view(t: Translator, roster: Roster) -> View:
             )
         )
     lines.append(t._("To take back an NGO or organizer role, send /revoke with the id or @username."))
+    lines += ["", admin_commands_text(t)]
     return View("\n".join(lines), inline_keyboard(buttons) if buttons else None)
 
 

@@ -89,7 +89,7 @@ def ask_prompt_view(t: Translator, grant: GrantRecord) -> View:
         "The admins will answer here, in this chat."
     ) % {"title": grant_title(t, grant), "limit": QUESTION_MAX}
     text += "\n" + t._(
-        "An admin may also put the question and its answer on the call's card for everyone, without "
+        "An admin may also put the question and the answer on the call's card for everyone, without "
         "your name."
     )
     cancel = button(t._("❌ Cancel"), QuestionCallback(action=QuestionAction.CANCEL, grant_id=grant.id))

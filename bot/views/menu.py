@@ -92,36 +92,39 @@ def menu_view(t: Translator, *, organizes: bool = False) -> View:
     )
 
 
-def help_view(
-    t: Translator, *, onboarded: bool, languages: Sequence[Translator], admin: bool = False
-) -> View:
+def help_view(t: Translator, *, onboarded: bool, languages: Sequence[Translator]) -> View:
     """Help in `languages` (both before the user chose one), with a way back to the menu, or on to the
-    open question for someone still setting up; an admin also finds the admins' commands there."""
-
-    def help_text(t: Translator) -> str:
-        text = t._(
-            "<b>Belsendi</b> connects volunteers, NGOs and event organizers in Kazakhstan.\n\n"
-            "/menu — main menu\n"
-            "/profile — your profile: name, role, region, phone\n"
-            "/privacy — what Belsendi keeps about you: download it, withdraw your consent or delete it\n"
-            "/language — switch between Kazakh and Russian\n"
-            "/cancel — stop what you are typing\n"
-            "/start — start over: change your role, region or language\n\n"
-            "Buttons under messages do the rest."
-        )
-        if admin:
-            text += "\n\n" + t._(
-                "<b>For admins</b>\n"
-                "/broadcast — a notice to many users; /broadcasts — scheduled and sent ones\n"
-                "/grant_new — add a grant call (edit or close one from its card)\n"
-                "/questions — questions about grant calls waiting for an answer\n"
-                "/sectors — the sectors of grant calls: add, rename, retire\n"
-                "/admins — who the admins are; /promote and /revoke"
+    open question for someone still setting up."""
+    text = in_languages(
+        languages,
+        lambda t: (
+            t._(
+                "<b>Belsendi</b> connects volunteers, NGOs and event organizers in Kazakhstan.\n\n"
+                "/menu — main menu\n"
+                "/profile — your profile: name, role, region, phone\n"
+                "/privacy — what Belsendi keeps about you: download it, withdraw your consent or delete it\n"
+                "/language — switch between Kazakh and Russian\n"
+                "/cancel — stop what you are typing\n"
+                "/start — start over: change your role, region or language\n\n"
+                "Buttons under messages do the rest."
             )
-        return text
-
-    text = in_languages(languages, help_text)
+            # Said to everyone: /help reads nothing to know who is an admin; /admins checks.
+            + "\n\n"
+            + t._("/admins — for admins: who the admins are, and their commands")
+        ),
+    )
     return View(text, inline_keyboard([back_button(t, Origin.MENU if onboarded else Origin.ONBOARDING)]))
+
+
+def admin_commands_text(t: Translator) -> str:
+    return t._(
+        "<b>For admins</b>\n"
+        "/broadcast — a notice to many users; /broadcasts — scheduled and sent ones\n"
+        "/grant_new — add a grant call (edit or close one from its card)\n"
+        "/questions — questions about grant calls waiting for an answer\n"
+        "/sectors — the sectors of grant calls: add, rename, retire\n"
+        "/admins — who the admins are; /promote and /revoke"
+    )
 
 
 def unknown_input_text(t: Translator) -> str:
