@@ -80,6 +80,9 @@ def router() -> Router:
         on_publish,
         QuestionCallback.filter(F.action.in_({QuestionAction.PUBLISH, QuestionAction.UNPUBLISH})),
     )
+    callback.register(
+        on_unpublish_listed, QuestionCallback.filter(F.action == QuestionAction.UNPUBLISH_LISTED)
+    )
     callback.register(on_unanswered_press, QuestionCallback.filter(F.action == QuestionAction.UNANSWERED))
     router.message.register(on_unanswered, Command("questions"))
     router.message.register(on_question, StateFilter(AskForm.text), TYPED_TEXT)
@@ -281,6 +284,28 @@ async def on_publish(
         return
     callback_answer.text = published_text(t, publish)
     await show(query, answered_view(t, details))
+
+
+async def on_unpublish_listed(
+    query: CallbackQuery,
+    callback_data: QuestionCallback,
+    grant_questions: GrantQuestionService,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """🙈 Take N off on the published list: the same page of the list again, without it (or the last
+    page left, or "nothing is published" once none is)."""
+    admin = query.from_user.id
+    try:
+        details = await grant_questions.publish(admin, callback_data.question_id, published=False)
+        page = await grant_questions.published(admin, details.grant.id, callback_data.page)
+    except QuestionError as error:
+        callback_answer.text = question_refusal_text(t, error.problem)
+        if error.problem is QuestionProblem.NOT_ALLOWED:
+            await send_refusal(query, callback_answer.text)
+        return
+    callback_answer.text = published_text(t, False)
+    await show(query, published_view(t, page))
 
 
 async def on_unanswered(message: Message, grant_questions: GrantQuestionService, t: Translator) -> None:

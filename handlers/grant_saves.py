@@ -105,7 +105,7 @@ async def on_change_settings(
 ) -> None:
     try:
         if callback_data.action is SavedAction.TOGGLE:
-            settings = await saved_grants.toggle(user.id, callback_data.slot)
+            settings = await saved_grants.toggle(user.id, callback_data.slot, on=bool(callback_data.on))
         else:
             settings = await saved_grants.set_muted(user.id, muted=callback_data.action is SavedAction.MUTE)
     except SavedGrantError as error:

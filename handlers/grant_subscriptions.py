@@ -69,6 +69,7 @@ async def on_press(
 ) -> None:
     service = grant_subscriptions
     action, code, grant_id = callback_data.action, callback_data.code, callback_data.grant_id
+    on = bool(callback_data.on)
     try:
         if action is SubscriptionAction.SHOW:
             view = subscription_view(t, await service.get(user.id))
@@ -77,9 +78,9 @@ async def on_press(
         elif action is SubscriptionAction.REGIONS:
             view = regions_picker_view(t, await service.get(user.id))
         elif action is SubscriptionAction.TOGGLE_SECTOR:
-            view = sectors_picker_view(t, await service.toggle_sector(user.id, code))
+            view = sectors_picker_view(t, await service.toggle_sector(user.id, code, on=on))
         elif action is SubscriptionAction.TOGGLE_REGION:
-            view = regions_picker_view(t, await service.toggle_region(user.id, code))
+            view = regions_picker_view(t, await service.toggle_region(user.id, code, on=on))
         elif action is SubscriptionAction.CLEAR_WORDS:
             view = subscription_view(t, await service.set_words(user.id, "-"))
         elif action is SubscriptionAction.DELIVERY:

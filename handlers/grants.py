@@ -66,7 +66,9 @@ def router() -> Router:
     router.callback_query.filter(Onboarded())
     router.message.filter(Onboarded())
     router.callback_query.register(on_list, GrantsCallback.filter(F.action == GrantsAction.LIST))
-    router.callback_query.register(on_card, GrantsCallback.filter(F.action == GrantsAction.CARD))
+    router.callback_query.register(
+        on_card, GrantsCallback.filter(F.action.in_({GrantsAction.CARD, GrantsAction.OPEN}))
+    )
     router.callback_query.register(on_search_button, GrantsCallback.filter(F.action == GrantsAction.SEARCH))
     router.callback_query.register(
         on_picker,
@@ -118,7 +120,15 @@ async def on_card(
     callback_answer: CallbackAnswer,
 ) -> None:
     await show_reader_card(
-        query, user.id, grants, clock, t, callback_answer, callback_data.grant_id, query_of(callback_data)
+        query,
+        user.id,
+        grants,
+        clock,
+        t,
+        callback_answer,
+        callback_data.grant_id,
+        query_of(callback_data),
+        new_message=callback_data.action is GrantsAction.OPEN,
     )
 
 
@@ -132,17 +142,25 @@ async def show_reader_card(
     grant_id: int,
     grant_query: GrantQuery | None = None,
     notice: str | None = None,
+    *,
+    new_message: bool = False,
 ) -> ReaderCard | None:
-    """Show the reader's card of a call in the message pressed on, and return what it showed. Every
-    handler that shows a reader a card comes here: the catalogue, 📄 Open the call (alerts, digests,
-    reminders, questions), saving and removing, ↩️ Undo of a hide, ❌ Cancel of a question. None, with
-    a refusal as the press's answer, when there is no such call."""
+    """Show the reader's card of a call in the message pressed on (`new_message`: as a new message
+    below it, for 📄 Open the call on an alert, a digest, a reminder, a change, a question or an
+    answer, which stay as they were), and return what it showed. Every handler that shows a reader a
+    card comes here: the catalogue, 📄 Open the call, saving and removing, ↩️ Undo or 👁 Show again
+    of a hide, ❌ Cancel of a question. None, with a refusal as the press's answer, when there is no
+    such call."""
     try:
         card = await grants.reader_card(user_id, grant_id)
     except GrantError as error:
         callback_answer.text = grant_refusal_text(t, error.problem)
         return None
-    await show(query, reader_card_view(t, card, clock.now(), grant_query or GrantQuery(), notice))
+    view = reader_card_view(t, card, clock.now(), grant_query or GrantQuery(), notice)
+    if new_message and isinstance(query.message, Message):
+        await send(query.message, view)
+    else:
+        await show(query, view)
     return card
 
 

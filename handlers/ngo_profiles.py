@@ -186,10 +186,14 @@ async def on_sector(
     catalogue = await sectors.catalogue()
     data = await conversation_data(state, raw_state, NgoProfileForm.sectors)
     chosen = [sector for sector in data.get("sectors") or [] if isinstance(sector, str)]
+    # The button says what the press makes of the sector (ticked or not), not "the other way": a
+    # double tap or a press on an old screen leaves it as the button showed.
     if callback_data.value in chosen:
-        chosen.remove(callback_data.value)
+        if not callback_data.on:
+            chosen.remove(callback_data.value)
     elif catalogue.is_offered(callback_data.value):
-        chosen.append(callback_data.value)
+        if callback_data.on:
+            chosen.append(callback_data.value)
     else:  # forged, or a sector retired since the buttons were shown
         callback_answer.text = refusal_text(t, NgoProfileProblem.BAD_ANSWER)
         return

@@ -132,7 +132,7 @@ async def test_every_admin_hears_the_first_answer_reaches_the_asker_once(
     )
     assert (
         button_data(told, "📄 Конкурсты ашу")
-        == GrantsCallback(action=GrantsAction.CARD, grant_id=ids["trees"]).pack()
+        == GrantsCallback(action=GrantsAction.OPEN, grant_id=ids["trees"]).pack()
     )
 
     # The second admin presses Answer on their copy: told who answered, no dialog, nothing to the asker.

@@ -118,10 +118,11 @@ def test_reminders_come_at_ten_in_almaty_and_never_after_the_deadline() -> None:
         utc(14, 5),
         utc(15, 5),
     ]
-    # Closing at 09:00: the closing-day reminder comes the evening before, at 20:00.
+    # Closing at 09:00: the closing-day reminder comes the evening before, at 20:00, and takes the
+    # place of "1 day before" at 10:00 that same day (no two reminders of a call on one day).
     early = reminder_times(datetime(2026, 12, 15, 9, 0, tzinfo=ALMATY), ALMATY, slots)
     assert [(r.slot, r.due_at, r.evening_before) for r in early][-2:] == [
-        (ReminderSlot.DAYS_1, utc(14, 5), False),
+        (ReminderSlot.DAYS_3, utc(12, 5), False),
         (ReminderSlot.CLOSING_DAY, utc(14, 15), True),
     ]
     # Closing at 11:00 is too close to 10:00 too; at 12:00 it is not.

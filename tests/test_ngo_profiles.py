@@ -54,7 +54,8 @@ async def rows(app: Application) -> int:
 
 
 def press(action: NgoProfileAction, value: str = "") -> NgoProfileCallback:
-    return NgoProfileCallback(action=action, value=value)
+    """A press as the step's button has it (a sector's button ticks an unticked one)."""
+    return NgoProfileCallback(action=action, value=value, on=int(action is NgoProfileAction.SECTOR))
 
 
 async def test_the_approval_message_offers_the_profile_and_the_dialog_fills_it_in_kazakh(

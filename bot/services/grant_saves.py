@@ -4,9 +4,12 @@ the call changes.
 Reminders are outbox rows planned when the call is saved (and re-planned whenever the call or the
 user's choice changes), each due at REMIND_AT (10:00) in the bot's time zone (Asia/Almaty) 7, 3 and 1
 days before the closing day and on the closing day itself, and expiring at the deadline: none can
-arrive after it, even after downtime. A call that closes before NOON_MARGIN after 10:00 (before
-12:00, say at 09:00 or at midnight) gets its closing-day reminder at EVENING (20:00) the evening
-before instead ("closes tomorrow at 09:00"): a 10:00 reminder would come too late or too close.
+arrive after it, even after downtime. A deadline at 00:00 is the end of the day before: that day is
+its closing day ("closes tonight at midnight" at 10:00). A call that closes before NOON_MARGIN after
+10:00 (before 12:00, say at 09:00) gets its closing-day reminder at EVENING (20:00) the evening
+before instead ("closes tomorrow at 09:00"): a 10:00 reminder would come too late or too close. No
+two reminders of a call come on the same day or within MIN_GAP (12 hours): the earlier is dropped
+(the "1 day before" at 10:00 of that evening).
 
 Their keys are `grant_reminder:{user}:{grant}:{slot}:{deadline}`: a user's reminders of a call are
 dropped by prefix (unsaving, a moved deadline, a changed choice), and a reminder already sent for the
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -41,6 +44,8 @@ REMIND_AT = time(10, 0)
 # A call closing less than this after REMIND_AT gets its closing-day reminder the evening before.
 NOON_MARGIN = timedelta(hours=2)
 EVENING = time(20, 0)
+# Two reminders of one call come at least this far apart (and never on the same day).
+MIN_GAP = timedelta(hours=12)
 # A user may keep this many saved calls (a list beyond it is no longer a short list).
 MAX_SAVED = 100
 PAGE_SIZE = 5
@@ -77,20 +82,40 @@ class PlannedReminder:
     evening_before: bool = False
 
 
+def closing_day(deadline: datetime, tz: ZoneInfo) -> date:
+    """The day a call closes on, in `tz`: a deadline at 00:00 is the end (24:00) of the day before."""
+    local = deadline.astimezone(tz)
+    if local.time() == time(0, 0):
+        return local.date() - timedelta(days=1)
+    return local.date()
+
+
 def reminder_times(deadline: datetime, tz: ZoneInfo, slots: Iterable[ReminderSlot]) -> list[PlannedReminder]:
-    """When each chosen reminder of a call with this deadline is due (UTC), before the deadline."""
-    closing_day = deadline.astimezone(tz).date()
+    """When each chosen reminder of a call with this deadline is due (UTC), before the deadline. No
+    two come on one day or within MIN_GAP of each other: of two such, the earlier is left out (a call
+    closing at 09:00 gets its closing-day reminder at 20:00 the evening before, and no "1 day before"
+    at 10:00 that same day)."""
+    last_day = closing_day(deadline, tz)
     planned = []
     for slot in slots:
-        day = closing_day - timedelta(days=slot.days)
+        day = last_day - timedelta(days=slot.days)
         due = datetime.combine(day, REMIND_AT, tzinfo=tz)
         evening = False
         if slot is ReminderSlot.CLOSING_DAY and deadline - due < NOON_MARGIN:
-            due = datetime.combine(closing_day - timedelta(days=1), EVENING, tzinfo=tz)
+            due = datetime.combine(last_day - timedelta(days=1), EVENING, tzinfo=tz)
             evening = True
         if due < deadline:
             planned.append(PlannedReminder(slot, due.astimezone(UTC), evening))
-    return sorted(planned, key=lambda reminder: reminder.due_at)
+    kept: list[PlannedReminder] = []
+    for reminder in sorted(planned, key=lambda reminder: reminder.due_at, reverse=True):
+        later = kept[-1] if kept else None
+        if later is not None and (
+            later.due_at - reminder.due_at < MIN_GAP
+            or later.due_at.astimezone(tz).date() == reminder.due_at.astimezone(tz).date()
+        ):
+            continue  # the later one, nearer the deadline, says it
+        kept.append(reminder)
+    return kept[::-1]
 
 
 class SavedGrantProblem(StrEnum):
@@ -152,6 +177,8 @@ async def plan_reminders(
                 "grant_id": grant.id,
                 "days": reminder.slot.days,
                 "evening_before": reminder.evening_before,
+                # The day it comes on (Almaty): the view counts "today", "tomorrow" from it.
+                "on_day": reminder.due_at.astimezone(tz).date().isoformat(),
                 "title_kk": grant.title_kk,
                 "title_ru": grant.title_ru,
                 "deadline": deadline,
@@ -277,13 +304,20 @@ class SavedGrantService:
             return await uow.grant_saves.is_saved(user_id, grant_id)
 
     async def page(self, user_id: int, page: int) -> SavedPage:
-        """A page of the user's saved calls: open ones nearest deadline first, then closed ones."""
+        """A page of the user's saved calls: open ones nearest deadline first, then closed ones. A page
+        past the end (an old "Later" after calls were removed) is the last page there is."""
         page = clamp_page(page)
+        now = self.clock.now()
         async with self.database.reading() as uow:
             await _check_user(uow, user_id)
             ids = await uow.grant_saves.saved_ids(
-                user_id, now=self.clock.now(), offset=page * PAGE_SIZE, limit=PAGE_SIZE + 1
+                user_id, now=now, offset=page * PAGE_SIZE, limit=PAGE_SIZE + 1
             )
+            if not ids and page > 0:
+                page = max(await uow.grant_saves.count(user_id) - 1, 0) // PAGE_SIZE
+                ids = await uow.grant_saves.saved_ids(
+                    user_id, now=now, offset=page * PAGE_SIZE, limit=PAGE_SIZE + 1
+                )
             grants = await uow.grants.many(ids[:PAGE_SIZE])
             settings = await uow.grant_saves.settings(user_id)
         return SavedPage(grants, page, len(ids) > PAGE_SIZE, settings)
@@ -292,8 +326,11 @@ class SavedGrantService:
         async with self.database.reading() as uow:
             return await uow.grant_saves.settings(user_id)
 
-    async def toggle(self, user_id: int, slot: str) -> ReminderSettingsRecord:
-        """Turn one reminder on or off for every saved call; pending reminders are re-planned."""
+    async def toggle(self, user_id: int, slot: str, *, on: bool | None = None) -> ReminderSettingsRecord:
+        """Turn one reminder on or off for every saved call; pending reminders are re-planned.
+
+        `on`: the state the button showed it would set (a button's data says it, so that a double tap
+        or a press on an old screen never turns it the other way); None flips it."""
         if slot not in ReminderSlot.__members__.values():
             raise SavedGrantError(SavedGrantProblem.BAD_SLOT)
         field = ReminderSlot(slot).setting
@@ -301,7 +338,7 @@ class SavedGrantService:
         def toggled(settings: ReminderSettingsRecord) -> ReminderSettingsRecord:
             if settings.muted:  # the choices are greyed out while all are off: they are turned on first
                 raise SavedGrantError(SavedGrantProblem.MUTED)
-            return replace(settings, **{field: not getattr(settings, field)})
+            return replace(settings, **{field: not getattr(settings, field) if on is None else on})
 
         return await self._change(user_id, toggled)
 

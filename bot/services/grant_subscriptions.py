@@ -215,18 +215,22 @@ class GrantSubscriptionService:
             await self._check_user(uow, user_id)
             return await self._state(uow, user_id)
 
-    async def toggle_sector(self, user_id: int, sector: str) -> Subscription:
-        """Tick a sector the picker offers (built-in, or added and not retired), or untick one."""
+    async def toggle_sector(self, user_id: int, sector: str, *, on: bool | None = None) -> Subscription:
+        """Tick a sector the picker offers (built-in, or added and not retired), or untick one.
+
+        `on`: the state the button showed it would set (ticking a ticked one changes nothing, so a
+        double tap or an old screen never turns it the other way); None flips it."""
         if sector not in Sector.__members__.values() and added_id(sector) is None:
             raise SubscriptionError(SubscriptionProblem.BAD_BUTTON)
         return await self._change(
-            user_id, lambda r: replace(r, sectors=_toggled(r.sectors, sector)), sector=sector
+            user_id, lambda r: replace(r, sectors=_toggled(r.sectors, sector, on)), sector=sector
         )
 
-    async def toggle_region(self, user_id: int, region: str) -> Subscription:
+    async def toggle_region(self, user_id: int, region: str, *, on: bool | None = None) -> Subscription:
+        """Tick a region, or untick it (`on` as in toggle_sector)."""
         if region not in REGIONS_BY_CODE:
             raise SubscriptionError(SubscriptionProblem.BAD_BUTTON)
-        return await self._change(user_id, lambda r: replace(r, regions=_toggled(r.regions, region)))
+        return await self._change(user_id, lambda r: replace(r, regions=_toggled(r.regions, region, on)))
 
     async def set_words(self, user_id: int, text: str) -> Subscription:
         """The words to look for, typed (spaces or commas between them); "-" clears them."""
@@ -427,5 +431,10 @@ class GrantSubscriptionService:
             raise SubscriptionError(SubscriptionProblem.NOT_ALLOWED)
 
 
-def _toggled(codes: tuple[str, ...], code: str) -> tuple[str, ...]:
-    return tuple(c for c in codes if c != code) if code in codes else (*codes, code)
+def _toggled(codes: tuple[str, ...], code: str, on: bool | None = None) -> tuple[str, ...]:
+    """The codes with `code` in (`on`) or out; None: the other way than it is."""
+    if on is None:
+        on = code not in codes
+    if on:
+        return codes if code in codes else (*codes, code)
+    return tuple(c for c in codes if c != code)

@@ -290,7 +290,9 @@ def _amount_text(amount_min: int | None, amount_max: int | None) -> str:
 class ReaderCard:
     """Everything a reader's card of a call depends on besides the call, read in one go: whether the
     reader is an admin, the questions published on it, whether the reader saved it and gets reminders
-    (none chosen, or all muted: off), the reader as an NGO (for the fit marks) and the sectors there are.
+    (none chosen, or all muted: off), whether the reader marked it "not relevant" (`hidden`: the card
+    says so and offers to show it again), the reader as an NGO (for the fit marks) and the sectors
+    there are.
     Every handler that shows a reader a card reads this (GrantService.reader_card), so that no card
     leaves out a part."""
 
@@ -301,6 +303,7 @@ class ReaderCard:
     reminders_on: bool
     viewer: Viewer
     sectors: SectorCatalogue
+    hidden: bool = False
 
 
 class GrantService:
@@ -347,6 +350,7 @@ class GrantService:
                 reminders_on=bool(chosen_slots(await uow.grant_saves.settings(user_id))),
                 viewer=await viewer_of(uow, user_id),
                 sectors=await load_catalogue(uow),
+                hidden=bool(await uow.grant_subscriptions.hidden(user_id, [grant_id])),
             )
 
     async def find(self, user_id: int, query: GrantQuery) -> GrantPage:
@@ -389,6 +393,14 @@ class GrantService:
                 hidden_for=user_id,
             )
             grants, has_next, loosened = await self._page(uow, keywords, filters, query.page)
+            # A page past the end (an old "Later" after calls closed or were hidden): the page before,
+            # when it has calls, else the first.
+            if not grants and query.page > 0:
+                for earlier in dict.fromkeys((query.page - 1, 0)):
+                    grants, has_next, loosened = await self._page(uow, keywords, filters, earlier)
+                    query = replace(query, page=earlier)
+                    if grants:
+                        break
         return GrantPage(grants, query, has_next, reading, keywords, loosened, typed)
 
     async def ask(self, user_id: int, text: str) -> GrantPage:

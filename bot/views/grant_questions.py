@@ -24,7 +24,7 @@ from bot.services.grant_questions import (
 )
 from bot.text import escape
 from bot.views import View, button
-from bot.views.grants import GrantsAction, GrantsCallback, grant_title
+from bot.views.grants import GrantsAction, GrantsCallback, grant_title, open_call_button
 from storage.repositories.grants import GrantRecord
 
 # A question on the admins' list is cut to this many characters (the whole is in the answer dialog).
@@ -38,6 +38,8 @@ class QuestionAction(StrEnum):
     ANSWER = "r"
     PUBLISH = "p"
     UNPUBLISH = "u"
+    # 🙈 Take N off on the published list: the list (its page) is shown again without it.
+    UNPUBLISH_LISTED = "ul"
     UNANSWERED = "n"
 
 
@@ -57,7 +59,10 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def card_button(t: Translator, grant_id: int) -> InlineKeyboardButton:
+def card_button(t: Translator, grant_id: int, *, new_message: bool = False) -> InlineKeyboardButton:
+    """📄 Open the call: in place of this screen, or (`new_message`, on a notice the bot sent) below it."""
+    if new_message:
+        return open_call_button(t, grant_id)
     return button(t._("📄 Open the call"), GrantsCallback(action=GrantsAction.CARD, grant_id=grant_id))
 
 
@@ -142,7 +147,8 @@ def grant_question_view(t: Translator, params: Mapping[str, Any]) -> View:
     )
     question_id, grant_id = int(params["question_id"]), int(params["grant_id"])
     answer = button(t._("✍️ Answer"), QuestionCallback(action=QuestionAction.ANSWER, question_id=question_id))
-    return View(text, InlineKeyboardMarkup(inline_keyboard=[[answer], [card_button(t, grant_id)]]))
+    card = card_button(t, grant_id, new_message=True)
+    return View(text, InlineKeyboardMarkup(inline_keyboard=[[answer], [card]]))
 
 
 def grant_answer_view(t: Translator, params: Mapping[str, Any]) -> View:
@@ -157,7 +163,8 @@ def grant_answer_view(t: Translator, params: Mapping[str, Any]) -> View:
             t._("💬 Answer: %(answer)s") % {"answer": escape(str(params.get("answer") or ""))},
         ]
     )
-    return View(text, InlineKeyboardMarkup(inline_keyboard=[[card_button(t, int(params["grant_id"]))]]))
+    card = card_button(t, int(params["grant_id"]), new_message=True)
+    return View(text, InlineKeyboardMarkup(inline_keyboard=[[card]]))
 
 
 # The admins' side
@@ -283,7 +290,12 @@ def published_view(t: Translator, page: PublishedPage) -> View:
             hide_buttons.append(
                 button(
                     t._("🙈 Take %(number)d off") % {"number": number},
-                    QuestionCallback(action=QuestionAction.UNPUBLISH, question_id=question.id),
+                    QuestionCallback(
+                        action=QuestionAction.UNPUBLISH_LISTED,
+                        grant_id=page.grant.id,
+                        question_id=question.id,
+                        page=page.page,
+                    ),
                 )
             )
     if hide_buttons:

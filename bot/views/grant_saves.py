@@ -5,7 +5,7 @@ a saved call (old → new), each in the recipient's language when it goes out.""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -22,6 +22,7 @@ from bot.services.grant_saves import (
     SavedGrantProblem,
     SavedPage,
     chosen_slots,
+    closing_day,
 )
 from bot.text import escape
 from bot.views import View, button, inline_keyboard
@@ -32,6 +33,7 @@ from bot.views.grants import (
     amount_text,
     amounts_text,
     grant_title,
+    open_call_button,
     time_left_text,
 )
 from bot.views.menu import Origin, back_button
@@ -50,6 +52,8 @@ class SavedCallback(CallbackData, prefix="gs"):
     action: SavedAction
     page: int = 0
     slot: str = ""
+    # TOGGLE: the state the reminder is set to (1: on, 0: off), never "the other way".
+    on: int = 0
 
 
 def _slot_name(t: Translator, slot: ReminderSlot) -> str:
@@ -131,7 +135,10 @@ def reminder_settings_view(t: Translator, settings: ReminderSettingsRecord) -> V
             # While all are off, every choice shows off (greyed); the choices come back with them.
             ("✅ " if getattr(settings, slot.setting) and not settings.muted else "⬜ ")
             + _slot_name(t, slot),
-            SavedCallback(action=SavedAction.TOGGLE, slot=slot.value),
+            # What the press makes of it (on or off), not "the other way": a double tap stays.
+            SavedCallback(
+                action=SavedAction.TOGGLE, slot=slot.value, on=int(not getattr(settings, slot.setting))
+            ),
         )
         for slot in ReminderSlot
     ]
@@ -149,23 +156,35 @@ def _title(t: Translator, params: Mapping[str, Any]) -> str:
 
 
 def _open_button(t: Translator, params: Mapping[str, Any]) -> InlineKeyboardButton:
-    return button(
-        t._("📄 Open the call"), GrantsCallback(action=GrantsAction.CARD, grant_id=int(params["grant_id"]))
-    )
+    return open_call_button(t, int(params["grant_id"]))
+
+
+def _reminder_day(params: Mapping[str, Any], deadline_date: date) -> date:
+    """The day (Almaty) a reminder comes on: in its params, or, for one planned before they said so,
+    as it was planned then (N days before the deadline's date, 1 for the evening before)."""
+    if params.get("on_day"):
+        return date.fromisoformat(str(params["on_day"]))
+    return deadline_date - timedelta(days=1 if params.get("evening_before") else int(params["days"]))
 
 
 def grant_reminder_view(t: Translator, params: Mapping[str, Any]) -> View:
     """A deadline reminder of a saved call: N days before, or on the closing day with the hour."""
     deadline = datetime.fromisoformat(str(params["deadline"]))
-    days = int(params["days"])
     title = _title(t, params)
-    hour = format_time(deadline, "HH:mm", tzinfo=t.tz)
-    if (days == 0 and params.get("evening_before")) or days == 1:  # a day before: tomorrow
+    local = deadline.astimezone(t.tz)
+    midnight = local.time() == time(0, 0)
+    # Days from the reminder's day to the closing day: a deadline at 00:00 closes at 24:00 of the day
+    # before (bot/services/grant_saves.py closing_day).
+    days = (closing_day(deadline, t.tz) - _reminder_day(params, local.date())).days
+    hour = "24:00" if midnight else format_time(deadline, "HH:mm", tzinfo=t.tz)
+    if days == 0 and midnight:
+        text = t._("⏰ Saved call <b>%(title)s</b> closes tonight at midnight.") % {"title": title}
+    elif days == 1:
         text = t._("⏰ Saved call <b>%(title)s</b> closes tomorrow at %(time)s.") % {
             "title": title,
             "time": hour,
         }
-    elif days == 0:
+    elif days <= 0:
         text = t._("⏰ Saved call <b>%(title)s</b> closes today at %(time)s.") % {
             "title": title,
             "time": hour,

@@ -22,10 +22,10 @@ from bot.views import View, button
 from bot.views.grants import (
     BUTTON_TITLE_MAX,
     GrantsAction,
-    GrantsCallback,
     amounts_text,
     grant_title,
     grants_button,
+    open_call_button,
     region_name,
     time_left_text,
 )
@@ -53,12 +53,14 @@ class SubscriptionCallback(CallbackData, prefix="gsub"):
     action: SubscriptionAction
     code: str = ""  # a sector, region or delivery
     grant_id: int = 0
+    # TOGGLE_SECTOR / TOGGLE_REGION: ticked (1) or unticked (0) after the press, never "the other way".
+    on: int = 0
 
 
 def subscription_button(
-    text: str, action: SubscriptionAction, *, code: str = "", grant_id: int = 0
+    text: str, action: SubscriptionAction, *, code: str = "", grant_id: int = 0, on: bool = False
 ) -> InlineKeyboardButton:
-    return button(text, SubscriptionCallback(action=action, code=code, grant_id=grant_id))
+    return button(text, SubscriptionCallback(action=action, code=code, grant_id=grant_id, on=int(on)))
 
 
 def _title(t: Translator, params: Mapping[str, Any]) -> str:
@@ -172,7 +174,10 @@ def sectors_picker_view(t: Translator, subscription: Subscription) -> View:
     ]
     choices = [
         subscription_button(
-            ("✅ " if code in picked else "") + label, SubscriptionAction.TOGGLE_SECTOR, code=code
+            ("✅ " if code in picked else "") + label,
+            SubscriptionAction.TOGGLE_SECTOR,
+            code=code,
+            on=code not in picked,
         )
         for code, label in offered
     ]
@@ -187,6 +192,7 @@ def regions_picker_view(t: Translator, subscription: Subscription) -> View:
             ("✅ " if region.code in picked else "") + t._(region.name),
             SubscriptionAction.TOGGLE_REGION,
             code=region.code,
+            on=region.code not in picked,
         )
         for region in regions
     ]
@@ -220,9 +226,8 @@ def _call_line(t: Translator, params: Mapping[str, Any]) -> str:
 
 
 def _card_button(t: Translator, grant_id: int, label: str | None = None) -> InlineKeyboardButton:
-    return button(
-        label or t._("📄 Open the call"), GrantsCallback(action=GrantsAction.CARD, grant_id=grant_id)
-    )
+    # A new message: the alert or digest keeps its 🙈 / 🔕 buttons.
+    return open_call_button(t, grant_id, label)
 
 
 def grant_alert_view(t: Translator, params: Mapping[str, Any]) -> View:
@@ -295,7 +300,8 @@ def unhidden_text(t: Translator, grant: GrantRecord) -> str:
 
 def unsubscribed_view(t: Translator) -> View:
     text = t._("🔕 You are unsubscribed: no more grant alerts or digests. Your choices are kept.")
-    rows = [[subscription_button(t._("🔔 Subscribe again"), SubscriptionAction.SHOW)]]
+    # One tap subscribes again with the choices kept (then the screen says "✅ You are subscribed").
+    rows = [[subscription_button(t._("🔔 Subscribe again"), SubscriptionAction.SUBSCRIBE)]]
     return View(text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 

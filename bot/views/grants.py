@@ -56,6 +56,9 @@ BUTTON_WORD_MAX = 24
 class GrantsAction(StrEnum):
     LIST = "l"
     CARD = "c"
+    # The card as a NEW message, from a notice the bot sent (an alert, a digest, a reminder, a change,
+    # a question or its answer): the notice and its buttons (🔕 Unsubscribe…) stay as they were.
+    OPEN = "o"
     PICK_SECTOR = "ps"
     PICK_REGION = "pr"
     PICK_AMOUNT = "pa"
@@ -108,6 +111,12 @@ def grants_button(
     }
     values.update(changes)
     return button(text, GrantsCallback(action=action, grant_id=grant_id, **values))
+
+
+def open_call_button(t: Translator, grant_id: int, label: str | None = None) -> InlineKeyboardButton:
+    """📄 Open the call on a notice: the card comes as a new message below it."""
+    data = GrantsCallback(action=GrantsAction.OPEN, grant_id=grant_id)
+    return button(label or t._("📄 Open the call"), data)
 
 
 def grant_title(t: Translator, grant: GrantRecord) -> str:
@@ -365,13 +374,15 @@ def grant_card_view(
     saved: bool | None = None,
     reminders_on: bool = True,
     hide: bool = False,
+    hidden: bool = False,
     viewer: Viewer | None = None,
     sectors: SectorCatalogue = BUILT_IN,
 ) -> View:
     """A call's card; `published_questions`: how many questions with answers an admin put on it;
     `saved`: whether the reader saved it (None: no save button, as in a preview), `reminders_on`:
     whether the reader gets deadline reminders (some chosen, not muted); with `hide`, an open
-    call has a "Not relevant" button (a reader's card); for an approved NGO (`viewer`) marked by its
+    call has a "Not relevant" button (a reader's card), or, `hidden` (the reader marked it so), says
+    so and has "Show again"; for an approved NGO (`viewer`) marked by its
     profile with every reason, or a hint to fill one in."""
     status = effective_status(grant.status, grant.deadline, now)
     lines = [
@@ -434,7 +445,12 @@ def grant_card_view(
         from bot.views.grant_questions import card_rows  # the questions' buttons live with their dialog
 
         rows += card_rows(t, grant, is_open, published_questions)
-    if hide and is_open:
+    if hide and hidden:
+        from bot.views.grant_subscriptions import SubscriptionAction, subscription_button
+
+        lines.append(hidden_on_card_text(t))
+        rows.append([subscription_button(t._("👁 Show again"), SubscriptionAction.UNHIDE, grant_id=grant.id)])
+    elif hide and is_open:
         from bot.views.grant_subscriptions import SubscriptionAction, subscription_button
 
         rows.append([subscription_button(t._("🙈 Not relevant"), SubscriptionAction.HIDE, grant_id=grant.id)])
@@ -452,7 +468,8 @@ def reader_card_view(
     t: Translator, card: ReaderCard, now: datetime, query: GrantQuery, notice: str | None = None
 ) -> View:
     """The card as its reader sees it, whichever screen it is opened or redrawn from: save or remove,
-    reminders on or off, questions, 🙈 Not relevant, the fit marks or the hint to fill the NGO profile."""
+    reminders on or off, questions, 🙈 Not relevant (or, hidden, 👁 Show again), the fit marks or the
+    hint to fill the NGO profile."""
     view = grant_card_view(
         t,
         card.grant,
@@ -463,10 +480,16 @@ def reader_card_view(
         saved=card.saved,
         reminders_on=card.reminders_on,
         hide=True,
+        hidden=card.hidden,
         viewer=card.viewer,
         sectors=card.sectors,
     )
     return with_notice(view, notice)
+
+
+def hidden_on_card_text(t: Translator) -> str:
+    """On the card of a call the reader marked "not relevant"."""
+    return t._("🙈 You marked this call not relevant: it is hidden from your lists, searches and alerts.")
 
 
 def reminders_off_text(t: Translator) -> str:

@@ -49,10 +49,14 @@ class NgoProfileAction(StrEnum):
 class NgoProfileCallback(CallbackData, prefix="ng"):
     action: NgoProfileAction
     value: str = ""
+    # SECTOR: ticked (1) or unticked (0) after the press, never "the other way".
+    on: int = 0
 
 
-def ngo_button(text: str, action: NgoProfileAction, value: str = "") -> InlineKeyboardButton:
-    return button(text, NgoProfileCallback(action=action, value=value))
+def ngo_button(
+    text: str, action: NgoProfileAction, value: str = "", *, on: bool = False
+) -> InlineKeyboardButton:
+    return button(text, NgoProfileCallback(action=action, value=value, on=int(on)))
 
 
 def fill_in_button(t: Translator) -> InlineKeyboardButton:
@@ -163,7 +167,8 @@ def sectors_step_view(t: Translator, chosen: Collection[str], sectors: SectorCat
         (code, sectors.label(t, code)) for code in chosen if code not in offered and sectors.is_known(code)
     ]
     buttons = [
-        ngo_button(_mark(label, code in chosen), NgoProfileAction.SECTOR, code) for code, label in choices
+        ngo_button(_mark(label, code in chosen), NgoProfileAction.SECTOR, code, on=code not in chosen)
+        for code, label in choices
     ]
     rows = [2] * (len(buttons) // 2) + [1] * (len(buttons) % 2)
     buttons += [ngo_button(t._("➡️ Done"), NgoProfileAction.SECTORS_DONE), _cancel(t)]
