@@ -66,9 +66,9 @@ async def test_restart_in_the_middle_of_onboarding_continues_there(
 
     await start_bot()
     await user.press("Іс-шара ұйымдастырушысы")  # the button from before the restart
-    await chat.expect("рөлін растау туралы өтініміңіз")
+    await chat.expect("Қай ұйымның өкілісіз?")
     await user.send("/start")  # and /start asks the open question, not the first one
-    await chat.expect("Қай өңірдесіз?")
+    await chat.expect("Қай ұйымның өкілісіз?")
 
 
 async def test_profile_edit_survives_a_restart_mid_conversation(
