@@ -12,6 +12,7 @@ from handlers import (
     broadcasts,
     events,
     fallback,
+    forged,
     grant_admin,
     grant_questions,
     grant_saves,
@@ -50,6 +51,7 @@ def setup_routers() -> Router:
     root.message.filter(Matches(F.chat.type == "private"))
     root.callback_query.filter(Matches(F.message.chat.type == "private"))
     root.include_routers(
+        forged.router(),  # a number no id can be, before any feature reads it
         approvals.router(),  # admins (ADMIN_IDS or promoted), whether or not they set themselves up
         admins.router(),  # /admins, /promote, /revoke: every step re-checked by the service
         broadcasts.router(),  # admins too; the mute button works for anyone it reached

@@ -26,6 +26,9 @@ from bot.domain.regions import REGIONS
 from bot.domain.roles import Role
 from bot.i18n import LOCALES_DIR, compile_catalogs
 from bot.services.users import UserService
+from bot.views.events import EventsAction, EventsCallback
+from bot.views.grant_questions import QuestionAction, QuestionCallback
+from bot.views.grants import GrantsAction, GrantsCallback
 from bot.views.language import LanguageChangeCallback
 from bot.views.menu import MenuAction, MenuCallback, Origin
 from bot.views.onboarding import ConsentCallback, LanguageCallback, RegionCallback, RoleCallback
@@ -168,3 +171,27 @@ async def test_the_failure_notice_uses_the_chosen_language_not_telegrams(
     requests = await user.send("Жаңа ат")
     told = [r.text for r in requests if isinstance(r, SendMessage)]
     assert told == ["⚠️ Біз жақта ақау шықты. Сәлден соң қайталап көріңіз немесе /menu жіберіңіз."]
+
+
+HUGE = 10**20  # past a 64-bit integer: SQLite refuses to even compare it
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        GrantsCallback(action=GrantsAction.CARD, grant_id=HUGE).pack(),
+        GrantsCallback(action=GrantsAction.CARD, grant_id=-HUGE).pack(),
+        EventsCallback(action=EventsAction.CARD, event_id=HUGE).pack(),
+        QuestionCallback(action=QuestionAction.LIST, grant_id=HUGE).pack(),
+        f"pv:x:{2**63}",  # one past, in a button of no feature
+    ],
+)
+async def test_a_number_no_id_can_be_is_an_out_of_date_button_not_a_failure(
+    harness: BotHarness, data: str
+) -> None:
+    user = harness.user(8101, language_code="ru")
+    await user.onboard("ru")
+    requests = await user.press(data)
+    answers = [r.text for r in requests if isinstance(r, AnswerCallbackQuery)]
+    assert answers == ["Эта кнопка устарела. Отправьте /menu."]
+    assert not any("что-то пошло не так" in text for text in texts(requests))
