@@ -45,13 +45,19 @@ class GrantSearchForm(StatesGroup):
 
 
 class NgoAtRest(Filter):
-    """An approved NGO typing outside any dialog: their text is a grant search. Others keep the usual
-    "not understood" answer (a volunteer's stray text is no grant question)."""
+    """An NGO (approved, or waiting for an admin's approval) typing outside any dialog: their text is a
+    grant search. Others keep the usual "not understood" answer (a volunteer's stray text is no grant
+    question)."""
 
     async def __call__(
         self, _message: Message, user: UserProfile | None = None, raw_state: str | None = None
     ) -> bool:
-        return user is not None and user.role == Role.NGO and raw_state is None
+        return (
+            user is not None
+            and Role.NGO in (user.role, user.requested_role)
+            and user.consent_at is not None
+            and raw_state is None
+        )
 
 
 class SmallTalk(Filter):
