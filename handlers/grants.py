@@ -1,6 +1,6 @@
 """Grant calls: the catalogue with its filters and pages, a call's card, and search by typed words or
-questions (the 🔎 Search button, or, for NGOs, approved or waiting, any text typed outside a dialog). Every press is
-checked by the service (forged filters and someone else's search are refused there)."""
+questions (the 🔎 Search button, or, for NGOs, approved or waiting, any text typed outside a dialog).
+Every press is checked by the service (forged filters and someone else's search are refused there)."""
 
 from __future__ import annotations
 
