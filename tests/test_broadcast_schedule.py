@@ -49,6 +49,9 @@ def test_start_times_are_read_in_almaty_time() -> None:
         2026, 11, 28, 5, 0, tzinfo=UTC
     )
     assert parse_start_time(" 25.11 9:30 ", now=now, tz=ALMATY) == datetime(2026, 11, 25, 4, 30, tzinfo=UTC)
+    # The same forms as an event's start (bot/domain/typed_time.py): a day gone this year is next year's.
+    assert parse_start_time("20.11 10:00", now=now, tz=ALMATY) == datetime(2027, 11, 20, 5, 0, tzinfo=UTC)
+    assert parse_start_time("28/11/26, 10.00", now=now, tz=ALMATY) == datetime(2026, 11, 28, 5, 0, tzinfo=UTC)
     for typed, problem in [
         ("завтра", Problem.TIME_FORMAT),
         ("31.02.2027 10:00", Problem.TIME_FORMAT),

@@ -15,8 +15,9 @@ from aiogram.types import Location, PhotoSize, Update
 
 from bot.app import Application
 from bot.clock import ManualClock
+from bot.domain.typed_time import read_typed_time
 from bot.services.events import EventProblem, InvalidEventError, NotAllowedError
-from bot.services.publishing import Step, parse_time
+from bot.services.publishing import Step
 from bot.views.menu import MenuAction, MenuCallback, stale_button_text
 from bot.views.organizer import OrganizerAction, OrganizerEventCallback
 from bot.views.publishing import (
@@ -595,6 +596,7 @@ async def test_more_places_are_offered_to_the_people_in_line(harness: BotHarness
         ("10:00 28.11.2026", datetime(2026, 11, 28, 10, 0)),
         ("28.11 10:00", datetime(2026, 11, 28, 10, 0)),
         ("20.11 10:00", datetime(2027, 11, 20, 10, 0)),  # no year, and this year's is past: next year's
+        ("25.11 10:00", datetime(2026, 11, 25, 10, 0)),  # earlier today: today's, refused as past later
         ("29.02.2027 10:00", None),
         ("28.11.2026 25:00", None),
         ("10:00", None),  # a time alone only for an end
@@ -602,7 +604,7 @@ async def test_more_places_are_offered_to_the_people_in_line(harness: BotHarness
     ],
 )
 def test_typed_times_are_read_in_kazakhstan_time(typed: str, expected: datetime | None) -> None:
-    moment = parse_time(typed, ALMATY, NOW)
+    moment = read_typed_time(typed, ALMATY, NOW)
     assert moment == (None if expected is None else expected.replace(tzinfo=ALMATY))
     if moment is not None:
         assert moment.tzinfo == UTC
@@ -610,7 +612,7 @@ def test_typed_times_are_read_in_kazakhstan_time(typed: str, expected: datetime 
 
 def test_an_end_may_be_a_time_alone_on_the_starts_day() -> None:
     start = datetime(2026, 11, 28, 23, 0, tzinfo=ALMATY)  # 18:00 UTC: the day is Almaty's
-    assert parse_time("23:30", ALMATY, NOW, start) == datetime(2026, 11, 28, 23, 30, tzinfo=ALMATY)
+    assert read_typed_time("23:30", ALMATY, NOW, start) == datetime(2026, 11, 28, 23, 30, tzinfo=ALMATY)
 
 
 async def test_registering_again_after_cancelling_plans_the_reminders_again(

@@ -24,7 +24,6 @@ recipient's copy is an outbox row, sent at the sender's pace in their language.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -35,6 +34,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.domain.regions import REGIONS_BY_CODE
 from bot.domain.roles import Role
+from bot.domain.typed_time import read_typed_time
 from bot.services.admins import is_admin
 from bot.text import CAPTION_LIMIT, utf16_length
 from storage.database import Database
@@ -54,7 +54,6 @@ LANGUAGES = ("kk", "ru")
 MEDIA_KINDS = ("photo", "document")
 EVENT_AUDIENCES = ("r", "w", "a")  # registered (a seat), waitlisted, attended
 SCHEDULE_AHEAD_MAX = timedelta(days=365)
-_TIME = re.compile(r"(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?[ ,]+(\d{1,2})[:.](\d{2})")
 
 
 class Status(StrEnum):
@@ -202,19 +201,11 @@ def check_text(text: str | None, *, with_media: bool) -> str:
 
 
 def parse_start_time(text: str, *, now: datetime, tz: ZoneInfo) -> datetime:
-    """`28.11.2026 10:00` (or `28.11 10:00`: this year), in `tz`, as UTC; in the future, within a year."""
-    match = _TIME.fullmatch(text.strip())
-    if match is None:
+    """A start typed as `28.11.2026 10:00` (the forms of bot/domain/typed_time.py), in `tz`, as UTC;
+    in the future, within a year."""
+    moment = read_typed_time(text, tz, now)
+    if moment is None:
         raise InvalidBroadcastError(Problem.TIME_FORMAT)
-    day, month, year, hour, minute = match.groups()
-    local_now = now.astimezone(tz)
-    try:
-        moment = datetime(
-            int(year) if year else local_now.year, int(month), int(day), int(hour), int(minute), tzinfo=tz
-        )
-    except ValueError:  # 31.02, 25:00
-        raise InvalidBroadcastError(Problem.TIME_FORMAT) from None
-    moment = moment.astimezone(UTC)
     if moment <= now:
         raise InvalidBroadcastError(Problem.TIME_PAST)
     if moment - now > SCHEDULE_AHEAD_MAX:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from uuid import uuid4
@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.domain.events import EventStatus, RegistrationStatus, effective_status
 from bot.domain.roles import Role
+from bot.domain.typed_time import read_typed_time
 from bot.services.admins import is_admin
 from bot.services.events import (
     EventDraft,
@@ -118,44 +119,6 @@ class Edit:
     notified: int
 
 
-def parse_time(text: str, tz: ZoneInfo, now: datetime, day: datetime | None = None) -> datetime | None:
-    """A date and time typed in the bot's time zone, as UTC; None if it cannot be read.
-
-    Takes `28.11.2026 10:00` (also with `/` or `-`, a comma, a two-digit year, no year: the next such
-    date), `2026-11-28 10:00`, the time first, and a time alone when `day` says which day it is on."""
-    text = " ".join(text.replace(",", " ").split())
-    numbers: tuple[int, ...] | None = None
-    time_part = r"(\d{1,2})[:.](\d{2})"
-    date_part = r"(\d{1,2})[./-](\d{1,2})(?:[./-](\d{4}|\d{2}))?"
-    if match := re.fullmatch(rf"{date_part} {time_part}", text):
-        day_, month, year, hour, minute = match.groups()
-        numbers = (_year(year), int(month), int(day_), int(hour), int(minute))
-    elif match := re.fullmatch(rf"{time_part} {date_part}", text):
-        hour, minute, day_, month, year = match.groups()
-        numbers = (_year(year), int(month), int(day_), int(hour), int(minute))
-    elif match := re.fullmatch(rf"(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})(?: |T){time_part}", text):
-        numbers = tuple(int(part) for part in match.groups())
-    elif day is not None and (match := re.fullmatch(time_part, text)):
-        local_day = day.astimezone(tz)
-        numbers = (local_day.year, local_day.month, local_day.day, *(int(part) for part in match.groups()))
-    if numbers is None:
-        return None
-    year_, month_, day_number, hour_, minute_ = numbers
-    try:
-        moment = datetime(year_ or now.astimezone(tz).year, month_, day_number, hour_, minute_, tzinfo=tz)
-        if not year_ and moment < now:  # no year: the next such date
-            moment = moment.replace(year=moment.year + 1)
-    except ValueError:
-        return None
-    return moment.astimezone(UTC)
-
-
-def _year(text: str | None) -> int:
-    if not text:
-        return 0
-    return int(text) + 2000 if len(text) == 2 else int(text)
-
-
 async def organizes(database: Database, user: UserProfile, admin_ids: Collection[int]) -> bool:
     """Whether the user may create events: the menu shows them theirs (the use cases check again)."""
     if user.role == Role.ORGANIZER and user.consent_at is not None:
@@ -217,7 +180,7 @@ class PublishingService:
                 return {_TIME_FIELDS[step]: None}
             starts = values.get("starts_at")
             day = datetime.fromisoformat(starts) if step is Step.ENDS and isinstance(starts, str) else None
-            moment = parse_time(text, tz, self.clock.now(), day)
+            moment = read_typed_time(text, tz, self.clock.now(), day)
             if moment is None:
                 raise InvalidEventError(EventProblem.BAD_TIME)
             return {_TIME_FIELDS[step]: moment.isoformat()}
