@@ -157,8 +157,8 @@ async def test_the_whole_dialog_explains_every_bad_answer_and_keeps_the_question
 ) -> None:
     user = await organizer(harness, app, 9501, "ru")
     await user.press(MenuCallback(action=MenuAction.MENU))
-    assert "🗂 Мероприятия, которые я организую" in [label for label, _ in user.buttons()]
-    listing = last_text(await user.press_text("🗂 Мероприятия, которые я организую"))
+    assert "🗂 Я организую" in [label for label, _ in user.buttons()]
+    listing = last_text(await user.press_text("🗂 Я организую"))
     assert listing == "🗂 <b>Мероприятия, которые я организую</b>\nМероприятий пока нет: создайте первое."
     question = last_text(await user.press_text("➕ Новое мероприятие"))
     assert question.startswith("<i>Новое мероприятие, шаг 1 из 15</i>\n📝 Название на казахском, до 120")
@@ -191,8 +191,8 @@ async def test_the_whole_dialog_explains_every_bad_answer_and_keeps_the_question
     await refused(None, "Отправьте геопозицию (📎 → Геопозиция), пропустите шаг или отправьте /cancel.")
     assert "шаг 10 из 15" in last_text(await send_location(user, 43.2275, 76.9135))
     bad_time = (
-        "Не удалось разобрать дату и время. Отправьте их в виде день.месяц.год часы:минуты по времени "
-        "Казахстана, например 28.11.2026 10:00."
+        "Не удалось разобрать дату и время. Отправьте их в виде день.месяц.год часы:минуты по "
+        "казахстанскому времени, например 28.11.2026 10:00."
     )
     requests = await send_location(user, 43.0, 76.0)  # a location where a time was expected
     assert texts(requests) == ["Отправьте текст или /cancel."]
@@ -245,7 +245,7 @@ async def test_the_whole_dialog_explains_every_bad_answer_and_keeps_the_question
     # Volunteers find it.
     assert [e.id for e in (await app.events.upcoming("almaty")).events] == [event.id]
     # The list's button shows the title as typed: a label is plain text, never HTML.
-    await user.press_text("⬅️ Мероприятия, которые я организую")
+    await user.press_text("⬅️ Я организую")
     assert user.buttons()[0][0] == "📢 28 ноября, 10:00 · <b>Сенбілік</b> · 👥 0 · ⏳ 0"
 
 
@@ -301,7 +301,7 @@ async def test_only_organizers_and_admins_see_the_entry_and_start_the_dialog(
     assert answers(await user.press(OrganizedCallback(action=OrganizedAction.NEW))) == [refusal]
     admin = await volunteer(harness, ADMIN, "ru")
     await admin.press(MenuCallback(action=MenuAction.MENU))
-    assert "🗂 Мероприятия, которые я организую" in [label for label, _ in admin.buttons()]
+    assert "🗂 Я организую" in [label for label, _ in admin.buttons()]
 
 
 # Editing, cancelling, duplicating
