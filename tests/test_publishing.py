@@ -409,7 +409,7 @@ async def test_an_edit_breaking_a_rule_is_explained_and_the_question_stays(
     event_id = await organizers_event(app, 9525, capacity=5)
     await app.events.register(1, event_id, companions=2)
     await boss.press(EditFieldCallback(event_id=event_id, step=Step.CAPACITY))
-    assert texts(await boss.send("2")) == ["Мест уже занято больше: число не может быть меньше."]
+    assert texts(await boss.send("2")) == ["Мест уже занято больше: меньше указать нельзя."]
     assert texts(await boss.send("1000000")) == ["Число мест должно быть от 1 до 10000."]
     # Checked against the event itself: a deadline 2 days ahead is before its start, 3 days ahead.
     await boss.press(EditFieldCallback(event_id=event_id, step=Step.DEADLINE))
@@ -441,7 +441,7 @@ async def test_cancelling_tells_everyone_holding_a_place_and_leaves_no_reminder_
     confirm = last_text(await boss.press_text("✖️ Отменить мероприятие"))
     assert "Об этом узнают 3 записавшихся или ожидающих волонтёра." in confirm
     screen = last_text(await boss.send("Штормовое предупреждение <МЧС>"))
-    assert screen.startswith("✖️ Мероприятие отменено; об этом узнают 3 волонтёра.\n\n")
+    assert screen.startswith("✖️ Мероприятие отменено. Об этом узнают 3 волонтёра.\n\n")
     assert "Статус: отменено" in screen
     assert "✏️ Изменить" not in [label for label, _ in boss.buttons()]
 
