@@ -176,8 +176,8 @@ async def test_the_whole_dialog_explains_every_bad_answer_and_keeps_the_question
     await user.press(StepCallback(step=Step.TITLE_RU, action=StepAction.SKIP))
     await user.press(StepCallback(step=Step.DESCRIPTION_KK, action=StepAction.SKIP))
     assert "шаг 5 из 15" in last_text(await user.send("Уборка & <i>парка</i>"))
-    await refused("cleanup", "Выберите кнопкой выше или отправьте /cancel.")
-    await refused(None, "Выберите кнопкой выше или отправьте /cancel.")
+    await refused("cleanup", "Выберите вариант кнопками выше или отправьте /cancel.")
+    await refused(None, "Выберите вариант кнопками выше или отправьте /cancel.")
     await user.press_text("Субботник")
     # The organizer's own region is offered first.
     assert user.buttons()[0] == (
