@@ -122,7 +122,7 @@ async def test_a_promoted_admin_revokes_without_a_reason(harness: BotHarness, ap
     (confirm,) = texts(await helper.send("/revoke 9232"))
     assert "Отозвать роль «Представитель НПО» у пользователя Жасыл ел?" in confirm
     seen = texts(await helper.press_text("Отозвать без причины"))
-    assert "✅ Роль «Представитель НПО» отозвана у пользователя Жасыл ел; он получил уведомление." in seen
+    assert "✅ Роль «Представитель НПО» отозвана у пользователя Жасыл ел, ему отправлено уведомление." in seen
     (told,) = await delivered(app, harness, 9232)
     assert told.text == "Әкімші Belsendi-дегі «ҮЕҰ өкілі» рөліңізді қайтарып алды: енді сіз еріктісіз."
     assert (await stored_user(app.database, 9232)).role == "volunteer"  # type: ignore[union-attr]

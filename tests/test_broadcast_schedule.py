@@ -70,7 +70,7 @@ async def test_a_broadcast_at_a_chosen_time_starts_by_itself_once(
 ) -> None:
     says = {
         "kk": ("Уақыт түсініксіз.", "Бұл уақыт өтіп кетті", "өздігінен басталады", "Жіберілуде", "аяқталды"),
-        "ru": ("Время непонятно.", "Это время уже прошло", "начнётся сама", "Отправляется", "завершена"),
+        "ru": ("разобрать время.", "Это время уже прошло", "начнётся сама", "Отправляется", "завершена"),
     }[language]
     unclear, past, scheduled, sending, finished = says
     await harness.user(9301, language_code="kk").onboard("kk")

@@ -96,7 +96,7 @@ async def test_an_admin_broadcasts_to_a_region_each_recipient_in_their_language(
     assert bodies(out) == {9201: ["Сенбіде тазалық &lt;b&gt;"], 9202: ["В субботу уборка"]}
     mute = out[9202][0].reply_markup
     assert mute is not None
-    assert mute.inline_keyboard[0][0].text == "🔕 Отключить такие сообщения"  # type: ignore[union-attr]
+    assert mute.inline_keyboard[0][0].text == "🔕 Не получать такие сообщения"  # type: ignore[union-attr]
 
     seen = texts(await admin.press_text("🔄 Жаңарту"))
     assert any("Аяқталды" in text and "Жіберілді: 2" in text for text in seen)
@@ -147,7 +147,7 @@ async def test_a_photo_its_caption_limit_the_preview_and_a_test_to_oneself(
             "text": "На этом шаге нужен текст: отправьте его сообщением.",
             "limit": "(не больше 1024 символов)",
             "test": "🧪 Тестовая копия выше отправлена только вам.",
-            "mute": "🔕 Отключить такие сообщения",
+            "mute": "🔕 Не получать такие сообщения",
         },
     }[language]
     await harness.user(9261, language_code="kk").onboard("kk")
@@ -217,7 +217,7 @@ async def test_a_text_over_the_limit_is_refused_and_the_step_stays(harness: BotH
     await admin.press(NoMediaCallback())
     seen = texts(await admin.send("я" * 3501))
     assert seen == [
-        "Текст слишком длинный: 3501 символов, можно не больше 3500. Сократите его и отправьте ещё раз."
+        "Текст слишком длинный (символов: 3501, а можно не больше 3500). Сократите его и отправьте ещё раз."
     ]
     seen = texts(await admin.send("Коротко"))
     assert any("Теперь отправьте текст на русском" in text for text in seen)

@@ -53,12 +53,12 @@ async def test_an_admin_writes_checks_previews_and_publishes_a_call(
 ) -> None:
     admin = await onboarded(harness, ADMIN, "ru")
     (prompt,) = texts(await admin.send("/grant_new"))
-    assert prompt.startswith("✏️ Пришлите конкурс формой")
+    assert prompt.startswith("✏️ Отправьте конкурс формой")
     assert "<pre>external_id: \ntitle_kk: " in prompt
     (problems,) = texts(
         await admin.send(FORM.replace("kind: foundation", "kind: charity").replace("2030-03-01", "1 марта"))
     )
-    assert problems == "⚠️ Не сохранено. Проверьте эти поля и пришлите форму ещё раз: kind, deadline"
+    assert problems == "⚠️ Не сохранено. Проверьте эти поля и отправьте форму ещё раз: kind, deadline"
     (preview,) = texts(await admin.send(FORM))
     assert preview.startswith("👁 <b>Предпросмотр</b>")
     assert "<b>Жастар бастамалары</b>\nГрант беруші:" in preview  # the Kazakh card

@@ -242,7 +242,7 @@ async def test_a_call_that_closes_mid_dialog_refuses_the_question(
     user = await member(harness, 4501, "ru")
     await user.press(QuestionCallback(action=QuestionAction.ASK, grant_id=ids["trees"]))
     clock.advance(timedelta(days=6))  # the deadline was in five days
-    closed = "Этот конкурс закрыт: вопросы о нем больше не принимаются."
+    closed = "Этот конкурс закрыт: вопросы о нём больше не принимаются."
     assert texts(await user.send("Еще успею?")) == [closed]
     assert await outbox_rows(app, GRANT_QUESTION) == []
 
@@ -257,7 +257,7 @@ async def test_too_many_open_questions_about_one_call_are_refused(
         assert sent.startswith("✅")
     requests = await user.press(QuestionCallback(action=QuestionAction.ASK, grant_id=ids["trees"]))
     assert answers(requests) == [
-        "У вас уже предельное число вопросов без ответа по этому конкурсу (3). Пожалуйста, дождитесь ответов."
+        "По этому конкурсу у вас уже максимум вопросов без ответа (3). Дождитесь ответов."
     ]
     # Another call is still fine; an answer frees a place.
     assert (await ask(user, ids["youth-all"], "А здесь?"))[0].startswith("✅")

@@ -214,7 +214,7 @@ async def test_the_saved_list_is_nearest_deadline_first_with_the_time_left(
     (opened,) = texts(await user.press_text("1. Ранний"))
     assert opened.startswith("<b>Ранний</b>")
     requests = await user.press_text("✖️ Убрать из сохранённых")
-    assert answers(requests) == ["Убран из сохранённых; напоминания о нём отменены."]
+    assert answers(requests) == ["Конкурс убран из сохранённых, напоминания о нём отменены."]
     assert "⭐ Сохранить и напомнить" in labels(user)
     assert [due.day for due, _ in await reminders(app, 6004)] == [28, 1, 3, 4]  # the later call's only
     assert len(await reminders(app, 6004, "dropped")) == 4

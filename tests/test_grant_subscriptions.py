@@ -261,7 +261,7 @@ async def test_not_relevant_hides_a_call_from_lists_search_and_alerts_and_can_be
     alerts = await delivered(app)
     alert = next(m for m in alerts if "Грант для молодежи Актобе" in m.text)
     (hidden,) = texts(await user.press(data_of(alert, "🙈 Не подходит")))
-    assert hidden.startswith("🙈 «Грант для молодежи Актобе» скрыт:")
+    assert hidden.startswith("🙈 Конкурс «Грант для молодежи Актобе» скрыт:")
     page = await app.grants.find(5031, GrantQuery())
     assert ids["youth-aktobe"] not in [grant.id for grant in page.grants]
     assert len(page.grants) == 4
@@ -275,7 +275,7 @@ async def test_not_relevant_hides_a_call_from_lists_search_and_alerts_and_can_be
     (shown,) = texts(await user.press_text("↩️ Отменить"))
     # Back to the call's whole card, as its reader sees it anywhere, saying it is shown again.
     assert shown.startswith(
-        "👁 «Грант для молодежи Актобе» снова показывается.\n\n<b>Грант для молодежи Актобе</b>"
+        "👁 Конкурс «Грант для молодежи Актобе» снова показывается.\n\n<b>Грант для молодежи Актобе</b>"
     )
     assert {"⭐ Сохранить и напомнить", "🙈 Не подходит", "❓ Задать вопрос"} <= {
         label for label, _ in user.buttons()

@@ -106,9 +106,9 @@ async def test_the_search_button_asks_for_words_and_finds_with_endings(
     user = await member(harness, 4004, "ru")
     await user.press_text("💰 Гранты")
     (prompt,) = texts(await user.press_text("🔎 Поиск"))
-    assert prompt.startswith("🔎 Пришлите слова для поиска или вопрос")
+    assert prompt.startswith("🔎 Отправьте слова для поиска или вопрос")
     (refusal,) = texts(await user.send_document())
-    assert refusal == "Пришлите слова текстом."
+    assert refusal == "Отправьте слова текстом."
     (found,) = texts(await user.send("агаштар"))
     assert found.startswith("🔎 <b>Поиск грантов</b>\nЗапрос понят так: слова: агаштар.")
     assert "Посадка деревьев" in found
@@ -154,7 +154,7 @@ async def test_forged_or_stale_grant_buttons_change_nothing(
         (GrantsCallback(action=GrantsAction.CARD, grant_id=10**9), "Этот грантовый конкурс недоступен."),
         (
             GrantsCallback(action=GrantsAction.LIST, search=their_search),
-            "Этот поиск устарел. Поищите заново.",
+            "Эти результаты поиска устарели. Поищите ещё раз.",
         ),
     ):
         requests = await user.press(data)

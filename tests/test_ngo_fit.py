@@ -257,7 +257,7 @@ def test_the_card_lists_every_finding(catalogs: Catalogs) -> None:
     )
     lines = fit_lines(ru, ASSOCIATION, grant_fit(ASSOCIATION, call))
     assert lines[0] == "<b>⛔ Скорее не подходит</b>"
-    assert lines[1] == "✅ для молодежных организаций: ваша — молодежная"
+    assert lines[1] == "✅ для молодёжных организаций: ваша — молодёжная"
     # Four regions: the first three in the alphabet, then "…"; and the NGO's own.
     assert lines[2] == (
         "⛔ только для регионов: Алматы, Астана, Карагандинская область, …; ваш регион — Актюбинская область"

@@ -129,7 +129,7 @@ async def test_a_russian_ngo_edits_the_profile_from_the_profile_screen(
     (screen,) = texts(await user.press_text("🏢 Профиль НПО"))
     assert screen.startswith("🏢 <b>Профиль НПО</b>\nОрганизационно-правовая форма: Фонд")
     assert "В национальной базе данных НПО: Да" in screen
-    assert "Молодежная организация: Нет" in screen
+    assert "Молодёжная организация: Нет" in screen
     await user.press_text("✏️ Изменить профиль НПО")
     assert "✅ Фонд" in labels(user)  # the saved answers are marked
     await user.press_text("Инициативная группа без регистрации")

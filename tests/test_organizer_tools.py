@@ -30,7 +30,7 @@ HEADERS = {
     "kk": ["Аты", "Telegram", "Күйі", "Серіктері", "Тіркелген уақыты", "Телефон", "Қатысуы",
            "Келетінін растады"],
     "ru": ["Имя", "Telegram", "Статус", "Спутники", "Время записи", "Телефон", "Явка",
-           "Подтвердил(а) участие"],
+           "Участие подтверждено"],
 }  # fmt: skip
 YES = {"kk": "иә", "ru": "да"}
 WAITLIST_PLACE_1 = {"kk": "күту тізімі, 1-орын", "ru": "лист ожидания, место 1"}
@@ -151,7 +151,7 @@ async def test_message_offers_the_events_audiences_with_their_counts(
     assert "<b>Көктемгі сенбілік</b>" in text if language == "kk" else "<b>Весенний субботник</b>" in text
     labels = {
         "kk": ["Тіркелгендер: 2", "Күту тізімінде: 1", "Қатысқандар: 0"],
-        "ru": ["Записавшиеся: 2", "В листе ожидания: 1", "Пришедшие: 0"],
+        "ru": ["Записались: 2", "В листе ожидания: 1", "Пришли: 0"],
     }[language]
     audiences = [EventAudience.REGISTERED, EventAudience.WAITLIST, EventAudience.ATTENDED]
     assert boss.buttons()[:3] == [

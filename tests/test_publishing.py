@@ -158,8 +158,8 @@ async def test_the_whole_dialog_explains_every_bad_answer_and_keeps_the_question
 ) -> None:
     user = await organizer(harness, app, 9501, "ru")
     await user.press(MenuCallback(action=MenuAction.MENU))
-    assert "🗂 Мероприятия, которые я организую" in [label for label, _ in user.buttons()]
-    listing = last_text(await user.press_text("🗂 Мероприятия, которые я организую"))
+    assert "🗂 Я организую" in [label for label, _ in user.buttons()]
+    listing = last_text(await user.press_text("🗂 Я организую"))
     assert listing == "🗂 <b>Мероприятия, которые я организую</b>\nМероприятий пока нет: создайте первое."
     question = last_text(await user.press_text("➕ Новое мероприятие"))
     assert question.startswith("<i>Новое мероприятие, шаг 1 из 15</i>\n📝 Название на казахском, до 120")
@@ -177,8 +177,8 @@ async def test_the_whole_dialog_explains_every_bad_answer_and_keeps_the_question
     await user.press(StepCallback(step=Step.TITLE_RU, action=StepAction.SKIP))
     await user.press(StepCallback(step=Step.DESCRIPTION_KK, action=StepAction.SKIP))
     assert "шаг 5 из 15" in last_text(await user.send("Уборка & <i>парка</i>"))
-    await refused("cleanup", "Выберите кнопкой выше или отправьте /cancel.")
-    await refused(None, "Выберите кнопкой выше или отправьте /cancel.")
+    await refused("cleanup", "Выберите вариант кнопками выше или отправьте /cancel.")
+    await refused(None, "Выберите вариант кнопками выше или отправьте /cancel.")
     await user.press_text("Субботник")
     # The organizer's own region is offered first.
     assert user.buttons()[0] == (
@@ -192,8 +192,8 @@ async def test_the_whole_dialog_explains_every_bad_answer_and_keeps_the_question
     await refused(None, "Отправьте геопозицию (📎 → Геопозиция), пропустите шаг или отправьте /cancel.")
     assert "шаг 10 из 15" in last_text(await send_location(user, 43.2275, 76.9135))
     bad_time = (
-        "Не удалось разобрать дату и время. Отправьте их в виде день.месяц.год часы:минуты по времени "
-        "Казахстана, например 28.11.2026 10:00."
+        "Не удалось разобрать дату и время. Отправьте их в виде день.месяц.год часы:минуты по "
+        "казахстанскому времени, например 28.11.2026 10:00."
     )
     requests = await send_location(user, 43.0, 76.0)  # a location where a time was expected
     assert texts(requests) == ["Отправьте текст или /cancel."]
@@ -246,7 +246,7 @@ async def test_the_whole_dialog_explains_every_bad_answer_and_keeps_the_question
     # Volunteers find it.
     assert [e.id for e in (await app.events.upcoming("almaty")).events] == [event.id]
     # The list's button shows the title as typed: a label is plain text, never HTML.
-    await user.press_text("⬅️ Мероприятия, которые я организую")
+    await user.press_text("⬅️ Я организую")
     assert user.buttons()[0][0] == "📢 28 ноября, 10:00 · <b>Сенбілік</b> · 👥 0 · ⏳ 0"
 
 
@@ -302,7 +302,7 @@ async def test_only_organizers_and_admins_see_the_entry_and_start_the_dialog(
     assert answers(await user.press(OrganizedCallback(action=OrganizedAction.NEW))) == [refusal]
     admin = await volunteer(harness, ADMIN, "ru")
     await admin.press(MenuCallback(action=MenuAction.MENU))
-    assert "🗂 Мероприятия, которые я организую" in [label for label, _ in admin.buttons()]
+    assert "🗂 Я организую" in [label for label, _ in admin.buttons()]
 
 
 # Editing, cancelling, duplicating
@@ -410,7 +410,7 @@ async def test_an_edit_breaking_a_rule_is_explained_and_the_question_stays(
     event_id = await organizers_event(app, 9525, capacity=5)
     await app.events.register(1, event_id, companions=2)
     await boss.press(EditFieldCallback(event_id=event_id, step=Step.CAPACITY))
-    assert texts(await boss.send("2")) == ["Мест уже занято больше: число не может быть меньше."]
+    assert texts(await boss.send("2")) == ["Мест уже занято больше: меньше указать нельзя."]
     assert texts(await boss.send("1000000")) == ["Число мест должно быть от 1 до 10000."]
     # Checked against the event itself: a deadline 2 days ahead is before its start, 3 days ahead.
     await boss.press(EditFieldCallback(event_id=event_id, step=Step.DEADLINE))
@@ -442,7 +442,7 @@ async def test_cancelling_tells_everyone_holding_a_place_and_leaves_no_reminder_
     confirm = last_text(await boss.press_text("✖️ Отменить мероприятие"))
     assert "Об этом узнают 3 записавшихся или ожидающих волонтёра." in confirm
     screen = last_text(await boss.send("Штормовое предупреждение <МЧС>"))
-    assert screen.startswith("✖️ Мероприятие отменено; об этом узнают 3 волонтёра.\n\n")
+    assert screen.startswith("✖️ Мероприятие отменено. Об этом узнают 3 волонтёра.\n\n")
     assert "Статус: отменено" in screen
     assert "✏️ Изменить" not in [label for label, _ in boss.buttons()]
 

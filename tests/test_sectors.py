@@ -140,7 +140,8 @@ async def test_a_russian_admin_renames_retires_and_offers_a_sector_again(
     (card,) = texts(await admin.press_text("✏️ Цифровые навыки"))
     requests = await admin.press_text("🗄 В архив")
     assert answers(requests) == ["🗄 В архиве: больше не предлагается."]
-    assert "В архиве: больше не предлагается; у её конкурсов остаётся." in texts(requests)[0]
+    retired = "В архиве: больше не предлагается, но у конкурсов, где она указана, остаётся."
+    assert retired in texts(requests)[0]
     (screen,) = texts(await admin.press_text("⬅️ Сферы"))
     assert f"• {KK} / Цифровые навыки (<code>x-1</code>) — в архиве" in screen
     await admin.press_text("🗄 Цифровые навыки")

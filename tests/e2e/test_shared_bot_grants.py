@@ -124,7 +124,7 @@ GRANTS = {
 }
 SEARCH = {
     "kk": ("🔎 Іздеу", "Іздейтін сөздерді немесе сұрағыңызды", "Грант іздеу"),
-    "ru": ("🔎 Поиск", "Пришлите слова для поиска или вопрос", "Поиск грантов"),
+    "ru": ("🔎 Поиск", "Отправьте слова для поиска или вопрос", "Поиск грантов"),
 }
 FUNDER = {"kk": "Грант беруші:", "ru": "Грантодатель:"}
 REMOVED = "Сақталғандардан алынды; оның еске салғыштары тоқтатылды."
@@ -337,7 +337,7 @@ async def test_a_question_asked_answered_once_and_published(
         await search(asker, "ru", "библиотеки")
         await open_card(asker, "ru", title_ru)
         await asker.user.press("❓ Задать вопрос")
-        await asker.expect(f"❓ Ваш вопрос о конкурсе «{title_ru}»: пришлите его одним сообщением")
+        await asker.expect(f"❓ Ваш вопрос о конкурсе «{title_ru}»: отправьте его одним сообщением")
         await asker.user.send("Можно ли подать заявку <без> регистрации юрлица?")
         await asker.expect(f"✅ Ваш вопрос о конкурсе «{title_ru}» отправлен администраторам.")
 
@@ -362,7 +362,7 @@ async def test_a_question_asked_answered_once_and_published(
         await asker.user.press("📄 Открыть конкурс")
         await asker.expect("Грантодатель:")
         await asker.user.press("⭐ Сохранить и напомнить")
-        saved = await asker.expect("⭐ В ваших сохранённых")
+        saved = await asker.expect("⭐ Конкурс в ваших сохранённых")
         assert {"💬 Вопросы и ответы (1)", "🙈 Не подходит"} <= set(labels(saved))
         await asker.user.press("💬 Вопросы и ответы (1)")
         published = await asker.expect(f"Вопросы и ответы о конкурсе «{title_ru}»")
@@ -455,7 +455,7 @@ async def test_a_changed_deadline_is_announced_once_to_who_saved_the_call(
     await search(saver, "ru", "пожилыми")
     await open_card(saver, "ru", title_ru)
     await saver.user.press("⭐ Сохранить и напомнить")
-    await saver.expect("⭐ В ваших сохранённых: перед сроком придут напоминания.")
+    await saver.expect("⭐ Конкурс в ваших сохранённых: перед окончанием срока придут напоминания.")
 
     async with promoted(shared_bot, 5652):
         await open_grants(admin, "kk")
@@ -534,7 +534,7 @@ async def test_a_new_call_alerts_each_matching_subscriber_exactly_once(
     await by_word.user.press("🔔 Уведомления")
     await by_word.expect("Уведомления о грантах")
     await by_word.user.press("🔤 Слова")
-    await by_word.expect("Пришлите слова")
+    await by_word.expect("Отправьте слова")
     await by_word.user.send("опреснения")
     await by_word.expect("✅ Сохранено.")
     await by_word.user.press("🔔 Подписаться")
