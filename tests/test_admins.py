@@ -58,10 +58,10 @@ async def test_a_promoted_admin_gets_role_requests_decides_them_and_can_be_remov
     assert "✅ Айгүл больше не администратор." in seen
     assert not await app.admins.is_admin(9201)
     (told,) = await delivered(app, harness, 9201)
-    assert told.text == "Енді Belsendi әкімшісі емессіз."
+    assert told.text == "Сіз енді Belsendi әкімшісі емессіз."
     await harness.user(9203, language_code="kk").onboard("kk", role="ngo")
     seen = texts(await helper.press(ApprovalCallback(user=9203, role="ngo", approve=True)))
-    assert seen == ["Рөл туралы өтініштерді тек әкімшілер шешеді."]
+    assert seen == ["Рөлге өтінімдерді тек әкімшілер қарайды."]
     assert (await stored_user(app.database, 9203)).role == "volunteer"  # type: ignore[union-attr]
     # An ADMIN_IDS admin is not removed in the bot.
     assert (await app.admins.demote(ADMIN, ADMIN)).outcome is Outcome.DEPLOYMENT

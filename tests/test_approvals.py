@@ -84,7 +84,7 @@ async def test_a_rejection_with_a_reason_reaches_the_requester(harness: BotHarne
     seen = texts(await admin.press(ApprovalCallback(user=9102, role="ngo", approve=False)))
     assert any("Себепті бір хабарламамен жіберіңіз" in text for text in seen)
     seen = texts(await admin.send("Ұйымның тіркеу құжаттары жоқ <b>"))
-    assert any("Бас тартылды" in text for text in seen)
+    assert any("Өтінім қабылданбады" in text for text in seen)
     user = await stored_user(app.database, 9102)
     assert user is not None
     assert (user.role, user.requested_role) == ("volunteer", None)
@@ -100,7 +100,7 @@ async def test_a_rejection_without_a_reason(harness: BotHarness, app: Applicatio
     await harness.user(9103, language_code="kk").onboard("kk", role="ngo")
     await admin.press(ApprovalCallback(user=9103, role="ngo", approve=False))
     seen = texts(await admin.press(ReasonCallback()))
-    assert any("Бас тартылды" in text for text in seen)
+    assert any("Өтінім қабылданбады" in text for text in seen)
     (told,) = await delivered(app, harness, 9103)
     assert told.text == "«ҮЕҰ өкілі» рөлін растау туралы өтініміңіз мақұлданбады."  # and no reason line
 
@@ -112,7 +112,7 @@ async def test_nobody_but_an_admin_decides_whatever_button_data_they_send(
     intruder = harness.user(9105, language_code="kk")
     await intruder.onboard("kk")
     requests = await intruder.press(ApprovalCallback(user=9104, role="organizer", approve=True))
-    assert texts(requests) == ["Рөл туралы өтініштерді тек әкімшілер шешеді."]
+    assert texts(requests) == ["Рөлге өтінімдерді тек әкімшілер қарайды."]
     user = await stored_user(app.database, 9104)
     assert user is not None
     assert (user.role, user.requested_role) == ("volunteer", "organizer")  # still only a request

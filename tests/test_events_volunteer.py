@@ -211,7 +211,7 @@ async def test_a_group_larger_than_the_seats_left_may_come_smaller_or_wait_in_li
         "Адам санын азайтып тіркеліңіз немесе бүкіл топпен күту тізіміне жазылыңыз."
     )
     assert [label for label, _ in kazakh.buttons()] == [
-        "✅ Серіксіз тіркелу",
+        "✅ Жалғыз тіркелу",
         "✅ 1 серікпен тіркелу",
         "⏳ Күту тізіміне: 4 орын",
         "⬅️ Артқа",
@@ -412,7 +412,7 @@ async def test_no_to_still_coming_releases_the_seat_to_the_waitlist_even_past_th
     assert question.chat_id == 4401
     assert question.text.startswith("⏰ <b>Көктемгі сенбілік</b> 24 сағаттан кейін басталады:")
     assert question.text.endswith(
-        "<b>Келесіз бе?</b> Келмесеңіз, хабарлаңыз: орныңыз кезектегі келесі адамға беріледі."
+        "<b>Әлі де келесіз бе?</b> Келмесеңіз, хабарлаңыз: орныңыз кезектегі келесі адамға беріледі."
     )
     assert buttons_of(question) == ["✅ Иә, келемін", "❌ Жоқ, келе алмаймын", "Іс-шараны ашу"]
 

@@ -115,7 +115,7 @@ async def test_a_kazakh_ngo_subscribes_on_the_screen_from_the_grants_list(
     assert screen.startswith("✅ Жазылдыңыз.")
     assert "🏷 Салалар: Жастар" in screen
     assert "🔤 Сөздер: жастарга, экология" in screen
-    assert "📬 Қалай жіберу: апталық шолу, дүйсенбі сайын сағат 10:00-да" in screen
+    assert "📬 Жіберу тәсілі: апталық шолу, дүйсенбі сайын сағат 10:00-да" in screen
     assert "✅ Сіз жазылғансыз. Өзгерістер бірден күшіне енеді." in screen
     record = (await app.grant_subscriptions.get(5001)).record
     assert (record.sectors, record.words, record.delivery, record.active) == (
@@ -234,7 +234,7 @@ async def test_the_weekly_digest_collects_the_weeks_calls_and_sends_them_once(
     assert kk.startswith(
         "🗓 Жазылымыңызға сай <b>аптаның жаңа гранттық конкурстары</b>:\n\n1. <b>Ағаш отырғызу</b>"
     )
-    assert "500 000 ₸ дейін" in kk
+    assert "ең көбі 500 000 ₸" in kk
     assert await delivered(app) == []
 
     # A quiet week sends nothing; a call of the next week waits for its Monday.
@@ -284,7 +284,7 @@ async def test_not_relevant_hides_a_call_from_lists_search_and_alerts_and_can_be
     # From a card, in Kazakh too.
     kk = await member(harness, 5033, "kk")
     await kk.press(GrantsCallback(action=GrantsAction.CARD, grant_id=ids["trees"]))
-    (hidden,) = texts(await kk.press_text("🙈 Маған қажет емес"))
+    (hidden,) = texts(await kk.press_text("🙈 Қажет емес"))
     assert hidden.startswith("🙈 «Ағаш отырғызу» жасырылды:")
     (listing,) = texts(await kk.press(GrantsCallback(action=GrantsAction.LIST)))
     assert "Ағаш отырғызу" not in listing
@@ -304,7 +304,7 @@ async def test_unsubscribe_is_one_tap_on_an_alert(
     assert await delivered(app) == []
     # Pressed again on the old alert: said clearly, nothing changes.
     (again,) = texts(await user.press(data_of(alert, "🔕 Жазылымнан бас тарту")))
-    assert again == "Сіз гранттар туралы хабарламаларға жазылмағансыз."
+    assert again == "Сіз гранттар туралы хабарландыруларға жазылмағансыз."
     # Subscribing again is one tap (not a second one on the screen): the choices were kept.
     (screen,) = texts(await user.press_text("🔔 Қайта жазылу"))
     assert screen.startswith("✅ Жазылдыңыз.")

@@ -44,7 +44,7 @@ async def test_a_kazakh_user_browses_from_the_menu_and_opens_a_card(
     user = await member(harness, 4001, "kk")
     (listing,) = map(plain, texts(await user.press_text("💰 Гранттар")))
     assert listing.startswith("💰 <b>Ашық гранттық конкурстар</b>, мерзімі жақындары алдымен")
-    assert "1. <b>Ағаш отырғызу</b>\n500 000 ₸ дейін · мерзімі: " in listing
+    assert "1. <b>Ағаш отырғызу</b>\nең көбі 500 000 ₸ · мерзімі: " in listing
     assert "5 күн қалды" in listing
     assert "Жабылған" not in listing  # the closed call is not listed
     (card,) = map(plain, texts(await user.press_text("2. Ақтөбе жастарына арналған грант")))

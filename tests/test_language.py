@@ -285,6 +285,15 @@ def test_one_verb_for_commands(locale: str, pattern: str) -> None:
         "Сіз өткен",
         "керек пе?",
         "%(date)s бастап",  # no case ending can follow a date placeholder
+        "%(amount)s бастап",  # nor an amount: "кемінде %(amount)s", "ең көбі %(amount)s"
+        "%(amount)s дейін",
+        "20:00-де",  # жиырма: 20:00-да
+        "Дайын:",  # "Done:" before a sentence is a calque
+        "Қазір сіз осы жердесіз",  # "Here is where you are now"
+        "рахмет",  # the written norm is рақмет
+        "түймесін",  # a button is батырма everywhere
+        "қолданушы",  # a user is пайдаланушы everywhere
+        "өтініш",  # a request (for a role or a grant) is өтінім everywhere
     ],
 )
 def test_kazakh_has_none_of_the_reviewed_mistakes(calque: str) -> None:

@@ -209,7 +209,7 @@ def test_the_marks_in_kazakh_and_russian(catalogs: Catalogs) -> None:
     )
     assert fit_line(kk, GROUP, group_fit) == (
         "⛔ Сізге сәйкес келмеуі мүмкін: тек тіркелген заңды тұлғаларға арналған; "
-        "сіздің ұйым нысаныңыз — бастамашыл топ"
+        "ұйымыңыздың нысаны — бастамашыл топ"
     )
     unknown = replace(ASSOCIATION, listed=Listed.UNKNOWN)
     unknown_fit = grant_fit(unknown, Call(ngo_database_required=True))

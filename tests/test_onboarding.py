@@ -141,7 +141,7 @@ async def test_an_old_no_thanks_after_onboarding_changes_nothing(
 
     assert await stored_user(database, 1101) == before  # name, role, region and consent all kept
     seen = texts(requests)
-    assert "Бұл батырма ескірген, сондықтан ештеңе өзгертілмеді. Қазір сіз осы жердесіз." in seen
+    assert "Бұл батырма ескірген, сондықтан ештеңе өзгертілмеді. Төменде — қазіргі күйі." in seen
     assert any("Басты мәзір" in text for text in seen)  # where the user is: the menu
 
 
@@ -172,7 +172,7 @@ async def test_a_button_of_another_step_changes_nothing_and_shows_the_open_quest
     seen = texts(await user.press(old_press))
     assert await stored_user(database, 1102) == before
     # The message shows where the user is; the pop-up (answered last) says why.
-    assert seen[-1] == "Бұл батырма ескірген, сондықтан ештеңе өзгертілмеді. Қазір сіз осы жердесіз."
+    assert seen[-1] == "Бұл батырма ескірген, сондықтан ештеңе өзгертілмеді. Төменде — қазіргі күйі."
     expected = {
         "consent": "келісесіз бе?",
         "role": "Belsendi-де сіз кімсіз?",

@@ -27,7 +27,7 @@ from tests.organizer_support import answers, known_volunteer, organizer, organiz
 
 ALMATY = ZoneInfo("Asia/Almaty")
 HEADERS = {
-    "kk": ["Аты", "Telegram", "Күйі", "Серіктері", "Тіркелген уақыты", "Телефон", "Қатысуы",
+    "kk": ["Аты", "Telegram", "Күйі", "Серіктер", "Тіркелген уақыты", "Телефон", "Қатысу",
            "Келетінін растады"],
     "ru": ["Имя", "Telegram", "Статус", "Спутники", "Время записи", "Телефон", "Явка",
            "Участие подтверждено"],

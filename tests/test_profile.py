@@ -267,7 +267,7 @@ async def test_the_role_can_be_changed_in_the_profile_and_ngo_stays_a_request(
     await user.send("/profile")
     await user.press_text("🎭 Рөл")
     (question,) = texts(await user.press_text("Іс-шара ұйымдастырушысы"))
-    assert "ұйымды атаңыз" in question  # the request names the organisation before it goes
+    assert "өкілдік ететін ұйымның атауын" in question  # the request names the organisation before it goes
     await user.send("Ақтөбе жастары")
     (profile,) = texts(await user.send("-"))
     assert profile.startswith(

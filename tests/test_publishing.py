@@ -454,7 +454,7 @@ async def test_cancelling_tells_everyone_holding_a_place_and_leaves_no_reminder_
         "Ваша запись отменена, больше ничего делать не нужно."
     ]
     assert out[9534] == [
-        "✖️ Ұйымдастырушы <b>Көктемгі сенбілік</b> (28 қараша, 11:00) іс-шарасын тоқтатты.\n"
+        "✖️ Ұйымдастырушы <b>Көктемгі сенбілік</b> (28 қараша, 11:00) іс-шарасын болдырмады.\n"
         "Себебі: Штормовое предупреждение &lt;МЧС&gt;\n"
         "Тіркеуіңіз жойылды, басқа ештеңе істеудің қажеті жоқ."
     ]
@@ -477,8 +477,8 @@ async def test_cancelling_without_a_reason_and_a_draft_tells_nobody(
     await volunteer(harness, 9537, "ru")
     await app.events.register(9537, event_id)
     await boss.press(OrganizerEventCallback(event_id=event_id, action=OrganizerAction.CANCEL))
-    screen = last_text(await boss.press_text("✖️ Себеп көрсетпей тоқтату"))
-    assert screen.startswith("✖️ Іс-шара тоқтатылды; бұл туралы 1 ерікті хабар алады.")
+    screen = last_text(await boss.press_text("✖️ Себеп көрсетпей болдырмау"))
+    assert screen.startswith("✖️ Іс-шара болдырылмады; бұл туралы 1 ерікті хабар алады.")
     (notice,) = (await delivered(app))[9537]
     assert "Причина" not in notice
     draft_event = await app.events.create(9536, draft(NOW))
@@ -494,7 +494,7 @@ async def test_duplicating_a_past_event_makes_a_draft_to_move_and_publish(
     event_id = await organizers_event(app, 9541, external_id="akimat-7", capacity=40)
     clock.advance(timedelta(days=4))  # it is over
     screen = last_text(await boss.press(OrganizerEventCallback(event_id=event_id)))
-    assert "Күйі: өтіп кетті" in screen
+    assert "Күйі: аяқталды" in screen
     labels = [label for label, _ in boss.buttons()]
     assert "✏️ Өзгерту" not in labels
     assert {"📄 Көшірме жасау", "📥 Тізімді жүктеп алу", "✉️ Еріктілерге жазу"} <= set(labels)

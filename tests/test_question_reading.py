@@ -266,12 +266,13 @@ async def test_an_ngo_sees_how_an_amount_question_was_read_and_drops_it(
     kk = await member(harness, 4102, "kk", role="ngo")
     (found,) = map(plain, texts(await kk.send("жастарға 2 миллион теңгеге дейін, мерзімі бір айда")))
     assert (
-        "Сұрауыңыз былай түсінілді: сала: Жастар; сомасы: 2 000 000 ₸ дейін; мерзімі 30 күн ішінде." in found
+        "Сұрауыңыз былай түсінілді: сала: Жастар; сомасы: ең көбі 2 000 000 ₸; мерзімі 30 күн ішінде."
+        in found
     )
     assert {"✖️ Саласыз", "✖️ Кез келген сома", "✖️ Кез келген мерзім"} <= set(labels(kk))
     (wider,) = map(plain, texts(await kk.press_text("✖️ Кез келген мерзім")))
     assert "мерзімі 30 күн ішінде" not in wider
-    assert "сомасы: 2 000 000 ₸ дейін" in wider
+    assert "сомасы: ең көбі 2 000 000 ₸" in wider
 
 
 async def test_an_ngo_drops_initiative_groups_and_a_word_with_buttons(

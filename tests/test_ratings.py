@@ -63,7 +63,7 @@ async def test_attendees_rate_once_and_the_organizer_sees_the_aggregate(
     sent = {message.chat_id: message for message in await delivered(app)}
     assert set(sent) == {7001, 7002}
     assert sent[7001].text.startswith("🙏 Спасибо, что пришли на <b>Весенний субботник</b>!")
-    assert sent[7002].text.startswith("🙏 <b>Көктемгі сенбілік</b> іс-шарасына келгеніңізге рахмет!")
+    assert sent[7002].text.startswith("🙏 <b>Көктемгі сенбілік</b> іс-шарасына келгеніңізге рақмет!")
     assert buttons(sent[7001]) == ["1 ⭐", "2 ⭐", "3 ⭐", "4 ⭐", "5 ⭐"]
 
     requests = await dana.press(RateCallback(event_id=event_id, score=4))
@@ -77,7 +77,7 @@ async def test_attendees_rate_once_and_the_organizer_sees_the_aggregate(
 
     await aigerim.press(RateCallback(event_id=event_id, score=5))
     (skipped,) = texts(await aigerim.press(SkipCommentCallback(event_id=event_id)))
-    assert skipped == "✅ Бағаңызға рахмет!"
+    assert skipped == "✅ Бағаңызға рақмет!"
     assert (
         texts(await aigerim.send("Бұл пікір емес, жай хабарлама"))[0]
         != "✅ Рахмет: пікіріңіз ұйымдастырушыға жеткізілді."

@@ -116,7 +116,7 @@ async def test_an_admin_adds_a_sector_in_a_kazakh_dialog_with_every_name_checked
         "Бұл атау басқа салада бар. Басқа атау жіберіңіз."
     ]
     (cancelled,) = texts(await admin.press_text("❌ Бас тарту"))
-    assert cancelled == "Бас тартылды: ешбір сала өзгермеді."
+    assert cancelled == "Тоқтатылды: ешбір сала өзгертілмеді."
     assert len(await added_rows(app)) == 1
 
 

@@ -116,14 +116,14 @@ async def test_accepting_registers_with_reminders_and_keeps_the_seat_count(
     (offer,) = await delivered(app, 9312)
     played = harness.user(9312, language_code="kk")
     requests = await played.press(OfferCallback(action=OfferAction.ACCEPT, offer_id=offer_id_of(offer)))
-    assert answers(requests) == ["Дайын: сіз іс-шараға тіркелдіңіз."]
+    assert answers(requests) == ["Сіз іс-шараға тіркелдіңіз."]
     assert await status_of(app.events, 9312, event_id) == "registered"
     assert await status_of(app.events, 9313, event_id) == "waitlisted"
     assert await taken(app.events, event_id) == 1
 
     # A second tap changes nothing; the reminders were planned as for a registration.
     again = await played.press(OfferCallback(action=OfferAction.ACCEPT, offer_id=offer_id_of(offer)))
-    assert answers(again) == ["Дайын: сіз іс-шараға тіркелдіңіз."]
+    assert answers(again) == ["Сіз іс-шараға тіркелдіңіз."]
     assert await taken(app.events, event_id) == 1
     clock.advance(timedelta(days=2, minutes=1))
     (reminder,) = await delivered(app, 9312)

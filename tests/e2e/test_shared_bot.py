@@ -236,4 +236,4 @@ async def test_a_cancelled_seat_is_offered_to_the_first_in_line_who_accepts_it(
     answered = len(waiting.user.answers)
     await waiting.user.press("✅ Қабылдау")
     await until(lambda: len(waiting.user.answers) > answered)
-    assert waiting.user.answers[-1].text == "Дайын: сіз іс-шараға тіркелдіңіз."
+    assert waiting.user.answers[-1].text == "Сіз іс-шараға тіркелдіңіз."

@@ -87,7 +87,7 @@ async def test_a_declined_offer_passes_to_the_next_in_line(
     assert "Көктемгі сенбілік" in offer.text
     answered = len(second.user.answers)
     await second.user.press("✅ Қабылдау")
-    assert await answered_after(second, answered) == "Дайын: сіз іс-шараға тіркелдіңіз."
+    assert await answered_after(second, answered) == "Сіз іс-шараға тіркелдіңіз."
     async with bot_services(shared_bot, 5501) as events:
         mine = await events.registration_of(5504, event.id)
         assert mine is not None
@@ -227,4 +227,4 @@ async def test_not_coming_releases_the_seat_to_the_next_in_line(
     assert "Көктемгі сенбілік" in offer.text
     answered = len(waiting.user.answers)
     await waiting.user.press("✅ Қабылдау")
-    assert await answered_after(waiting, answered) == "Дайын: сіз іс-шараға тіркелдіңіз."
+    assert await answered_after(waiting, answered) == "Сіз іс-шараға тіркелдіңіз."
