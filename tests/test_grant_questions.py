@@ -101,7 +101,7 @@ async def test_every_admin_hears_the_first_answer_reaches_the_asker_once(
     assert card.startswith("<b>Ағаш отырғызу</b>")
     (prompt,) = texts(await asker.press_text("❓ Сұрақ қою"))
     assert prompt.startswith("❓ «Ағаш отырғызу» туралы сұрағыңызды бір хабарламамен, 400 таңбаға дейін")
-    assert prompt.endswith("атыңызды көрсетпей, барлығына жариялауы мүмкін.")  # told before asking
+    assert prompt.endswith("конкурс карточкасында барлығына жариялауы да мүмкін.")  # told before asking
     (sent,) = texts(await asker.send("Бастамашыл топ <b>өтінім</b> бере ала ма?"))
     assert sent == "✅ «Ағаш отырғызу» туралы сұрағыңыз әкімшілерге жіберілді. Жауабы осы чатқа келеді."
     assert await outbox_rows(app, GRANT_QUESTION) == [ADMIN, OTHER_ADMIN]
