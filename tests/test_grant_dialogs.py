@@ -101,4 +101,4 @@ async def test_an_old_cancel_of_the_ngo_profile_ends_no_other_dialog(
 async def test_an_ngo_waiting_for_approval_searches_by_typing_too(harness: BotHarness) -> None:
     user = await ngo(harness, 4307, "ru", approve=False)
     seen = texts(await user.send("гранты для молодежи в Актобе"))
-    assert any("Запрос понят так: регион: Актюбинская область; сфера: Молодежь." in text for text in seen)
+    assert any("Запрос понят так: регион: Актюбинская область; сфера: Молодёжь." in text for text in seen)

@@ -97,7 +97,7 @@ async def test_a_reminder_slot_pressed_twice_or_on_an_old_screen_stays_as_the_bu
     ("language", "youth", "aktobe", "sectors", "regions"),
     [
         ("kk", "Жастар", "Ақтөбе облысы", "🏷 Салалар", "📍 Өңірлер"),
-        ("ru", "Молодежь", "Актюбинская область", "🏷 Сферы", "📍 Регионы"),
+        ("ru", "Молодёжь", "Актюбинская область", "🏷 Сферы", "📍 Регионы"),
     ],
 )
 async def test_a_subscription_sector_or_region_pressed_twice_stays_as_the_button_showed(
@@ -132,7 +132,7 @@ async def test_a_subscription_sector_or_region_pressed_twice_stays_as_the_button
     ("language", "form", "listed", "region", "youth"),
     [
         ("kk", "Қоғамдық бірлестік", "Иә", "Ақтөбе облысы", "Жастар"),
-        ("ru", "Общественное объединение", "Да", "Актюбинская область", "Молодежь"),
+        ("ru", "Общественное объединение", "Да", "Актюбинская область", "Молодёжь"),
     ],
 )
 async def test_an_ngo_profile_sector_pressed_twice_stays_ticked(

@@ -66,8 +66,8 @@ async def test_a_russian_user_combines_filters_and_widens_an_empty_result(
     user = await member(harness, 4002, "ru")
     await user.press_text("💰 Гранты")
     await user.press_text("🏷 Сфера")
-    (listing,) = texts(await user.press_text("Молодежь"))
-    assert "Фильтры: сфера: Молодежь" in listing
+    (listing,) = texts(await user.press_text("Молодёжь"))
+    assert "Фильтры: сфера: Молодёжь" in listing
     assert "осталось 14 дней" in listing
     assert [label[3:] for label in labels(user) if label[:2] in ("1.", "2.", "3.")] == [
         "Грант для молодежи Актобе",
@@ -75,7 +75,7 @@ async def test_a_russian_user_combines_filters_and_widens_an_empty_result(
     ]
     await user.press_text("📍 Регион")
     (listing,) = texts(await user.press_text("Алматы"))
-    assert "Фильтры: сфера: Молодежь · регион: Алматы" in listing
+    assert "Фильтры: сфера: Молодёжь · регион: Алматы" in listing
     assert "Молодежное волонтерство" in listing  # for all of Kazakhstan
     assert "Актобе" not in listing
     await user.press_text("💵 Сумма")
@@ -134,7 +134,7 @@ async def test_an_ngos_typed_question_is_read_as_filters_with_buttons_to_adjust(
     # The same in Russian, without Kazakh letters in the region's name.
     ru_user = await member(harness, 4006, "ru", role="ngo")
     (found,) = texts(await ru_user.send("какие гранты есть для молодежных НПО в Актобе"))
-    assert "Запрос понят так: регион: Актюбинская область; сфера: Молодежь." in found
+    assert "Запрос понят так: регион: Актюбинская область; сфера: Молодёжь." in found
     assert "Грант для молодежи Актобе" in found
 
 

@@ -262,4 +262,4 @@ def test_the_card_lists_every_finding(catalogs: Catalogs) -> None:
     assert lines[2] == (
         "⛔ только для регионов: Алматы, Астана, Карагандинская область, …; ваш регион — Актюбинская область"
     )
-    assert lines[3] == "❔ для сфер: Здоровье; ваши сферы: Образование, Молодежь"  # unsure, not against
+    assert lines[3] == "❔ для сфер: Здоровье; ваши сферы: Образование, Молодёжь"  # unsure, not against

@@ -137,7 +137,7 @@ async def test_a_russian_ngo_edits_the_profile_from_the_profile_screen(
     (step,) = texts(await user.press_text("Нет"))
     assert step.endswith("В каком регионе работает ваша организация?\nСейчас: Актюбинская область")
     await user.press_text("Алматы")
-    assert "✅ Молодежь" in labels(user)
+    assert "✅ Молодёжь" in labels(user)
     await user.press_text("Экология")
     await user.press_text("➡️ Готово")
     assert "✅ Нет" in labels(user)

@@ -62,11 +62,15 @@ def clean_name(text: str) -> str:
 
 
 def _taken(catalogue: SectorCatalogue, t: Translator, name: str, *, except_id: int = 0) -> bool:
-    """Whether another sector has `name` (case aside) in `t`'s language."""
-    folded = name.casefold()
+    """Whether another sector has `name` in `t`'s language, case aside and ё read as е (most people
+    type «Молодежь» for «Молодёжь»)."""
     names = [t._(msgid) for msgid in SECTOR_NAMES.values()]
     names += [sector.name_in(t.locale) for sector in catalogue.added if sector.id != except_id]
-    return any(other.casefold() == folded for other in names)
+    return any(_folded(other) == _folded(name) for other in names)
+
+
+def _folded(name: str) -> str:
+    return name.casefold().replace("ё", "е")
 
 
 class SectorService:

@@ -319,7 +319,7 @@ async def test_a_typed_question_becomes_filters_in_both_languages(
     assert {"📋 ҮЕҰ профилін толтыру", "🙈 Қажет емес", "❓ Сұрақ қою"} <= set(labels(saved))
 
     await russian.user.send("какие гранты есть для молодежных НПО в Актобе")
-    read = await russian.expect("Запрос понят так: регион: Актюбинская область; сфера: Молодежь.")
+    read = await russian.expect("Запрос понят так: регион: Актюбинская область; сфера: Молодёжь.")
     assert "Молодежные центры Актобе" in read.text
     assert "Парки Актобе" not in read.text
     assert "✖️ Без региона" in labels(read)
