@@ -660,7 +660,11 @@ async def test_an_admins_list_holds_every_organizers_events(harness: BotHarness,
     admin = await volunteer(harness, ADMIN, "ru")
     screen = last_text(await admin.press(OrganizedCallback(page=0)))
     assert "Как администратор вы видите мероприятия всех организаторов." in screen
-    assert len([data for _, data in admin.buttons() if data.startswith("oe:")]) == 2
+    labels = [label for label, data in admin.buttons() if data.startswith("oe:")]
+    assert len(labels) == 2
+    assert all(label.endswith(" · 👤 Aigerim") for label in labels), labels  # whose event each is
+    own = await harness.user(9591).press(OrganizedCallback(page=0))
+    assert "👤" not in " ".join(texts(own)) + " ".join(label for label, _ in harness.user(9591).buttons())
     # An admin promoted in the bot (not in ADMIN_IDS) sees them all too.
     await volunteer(harness, 9593, "kk")
     async with app.database.transaction() as uow:

@@ -121,6 +121,8 @@ def organized_list_view(t: Translator, page: OrganizedPage, now: datetime) -> Vi
             "registered": item.registered,
             "waitlisted": item.waitlisted,
         }
+        if page.everyone:  # whose event it is (a button's label is plain text: nothing to escape)
+            label += " · 👤 " + (item.organizer_name or str(item.event.organizer_id))
         buttons.append(button(label, OrganizerEventCallback(event_id=item.event.id)))
     rows = [[b] for b in buttons]
     paging = []

@@ -14,6 +14,7 @@ from storage.repositories.events import EventRecord, OfferRecord, RegistrationRe
 
 _events = Base.metadata.tables["events"]
 _registrations = Base.metadata.tables["registrations"]
+_users = Base.metadata.tables["users"]
 _offers = Base.metadata.tables["waitlist_offers"]
 
 _EVENT_COLUMNS = tuple(_events.c[field.name] for field in fields(EventRecord))
@@ -36,6 +37,7 @@ class OrganizedEvent:
     registered: int
     waitlisted: int
     confirmed: int = 0  # registered and answered "yes" to "still coming?"
+    organizer_name: str | None = None  # in an admin's list of everyone's events
 
 
 def _count(status: str, *, confirmed: bool = False) -> ScalarSelect[int]:
@@ -56,13 +58,21 @@ class PublishingRepository:
     async def organized_by(
         self, organizer_id: int | None, *, offset: int, limit: int
     ) -> list[OrganizedEvent]:
-        """The organizer's events (None: everyone's) of every status, by start, with their counts."""
-        statement = select(*_EVENT_COLUMNS, _count(_REGISTERED), _count(_WAITLISTED))
+        """The organizer's events (None: everyone's, each with its organizer's name) of every status,
+        by start, with their counts."""
+        statement = select(*_EVENT_COLUMNS, _count(_REGISTERED), _count(_WAITLISTED), _users.c.name).join(
+            _users, _users.c.id == _events.c.organizer_id, isouter=True
+        )
         if organizer_id is not None:
             statement = statement.where(_events.c.organizer_id == organizer_id)
         statement = statement.order_by(_events.c.starts_at, _events.c.id).offset(offset).limit(limit)
         return [
-            OrganizedEvent(EventRecord(*row[:-2]), int(row[-2]), int(row[-1]))
+            OrganizedEvent(
+                EventRecord(*row[:-3]),
+                int(row[-3]),
+                int(row[-2]),
+                organizer_name=row[-1] if organizer_id is None else None,
+            )
             for row in await self.connection.execute(statement)
         ]
 
