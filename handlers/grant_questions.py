@@ -43,6 +43,7 @@ from storage.fsm import (
     DIALOG_MESSAGE,
     conversation_data,
     dialog_message,
+    dialog_message_in,
     end_conversation,
     start_conversation,
 )
@@ -59,12 +60,6 @@ class AnswerForm(StatesGroup):
 
 # The dialogs a question's ❌ Cancel belongs to.
 OUR_DIALOGS = {AskForm.text.state, AnswerForm.text.state}
-
-
-def _prompt(data: dict[str, object]) -> int | None:
-    """The dialog's prompt message, kept in its data."""
-    prompt = data.get(DIALOG_MESSAGE)
-    return prompt if isinstance(prompt, int) else None
 
 
 def router() -> Router:
@@ -129,7 +124,7 @@ async def on_question(
         await end_conversation(state, raw_state)
         await send(message, View(question_refusal_text(t, QuestionProblem.NO_SUCH_GRANT)))
         return
-    prompt = _prompt(data)
+    prompt = dialog_message_in(data)
     try:
         asked = await grant_questions.ask(user.id, int(data.get("grant", 0)), message.text or "")
     except QuestionError as error:
@@ -258,7 +253,9 @@ async def on_answer_text(
         return
     await end_conversation(state, raw_state)
     sent = await send(message, answered_view(t, details, answer_sent_text(t)))
-    await retire_question(message.bot, message.chat.id, _prompt(data), sent)  # its ❌ Cancel is moot
+    await retire_question(
+        message.bot, message.chat.id, dialog_message_in(data), sent
+    )  # its ❌ Cancel is moot
 
 
 async def on_answer_not_text(message: Message, t: Translator) -> None:

@@ -46,7 +46,13 @@ from bot.views.onboarding import (
     text_please_text,
 )
 from bot.views.profile import problem_text, start_over_view
-from storage.fsm import conversation_data, end_conversation, start_conversation
+from storage.fsm import (
+    DIALOG_MESSAGE,
+    conversation_data,
+    dialog_message_in,
+    end_conversation,
+    start_conversation,
+)
 from storage.repositories.users import UserProfile
 
 
@@ -349,7 +355,7 @@ async def continue_onboarding(
         shown = await show(event, with_notice(step_view(step, t, catalogs.all()), note))
         if shown is not None and shown.message_id != previous:
             await retire_question(event.bot, user.id, previous, shown)
-            await start_conversation(state, Onboarding.question, {"message": shown.message_id})
+            await start_conversation(state, Onboarding.question, {DIALOG_MESSAGE: shown.message_id})
         return
     shown = await show(event, menu_view(t, organizes=await organizes(users.database, user, users.admins)))
     await retire_question(event.bot, user.id, previous, shown)
@@ -363,8 +369,7 @@ async def continue_onboarding(
 
 async def question_message(state: FSMContext, raw_state: str | None) -> int | None:
     """The id of the message showing the open question, if one does."""
-    message_id = (await conversation_data(state, raw_state, Onboarding.question)).get("message")
-    return message_id if isinstance(message_id, int) else None
+    return dialog_message_in(await conversation_data(state, raw_state, Onboarding.question))
 
 
 async def retire_question(

@@ -45,7 +45,13 @@ from bot.views.profile import (
     role_saved_text,
     text_expected_text,
 )
-from storage.fsm import DIALOG_MESSAGE, conversation_data, end_conversation, start_conversation
+from storage.fsm import (
+    DIALOG_MESSAGE,
+    conversation_data,
+    dialog_message_in,
+    end_conversation,
+    start_conversation,
+)
 from storage.repositories.users import UserProfile
 
 
@@ -230,8 +236,7 @@ async def on_organization(
     except InvalidInputError as error:  # the question stays open for another try
         await message.answer(problem_text(t, error.problem))
         return
-    previous = data.get(DIALOG_MESSAGE)
-    if isinstance(previous, int):
+    if (previous := dialog_message_in(data)) is not None:
         await remove_buttons(bot, message.chat.id, previous)
     prompt = await send(message, ask_bin_view(t))
     await start_conversation(
@@ -266,8 +271,7 @@ async def on_bin(
         await message.answer(problem_text(t, error.problem))
         return
     await end_conversation(state, raw_state)
-    prompt = data.get(DIALOG_MESSAGE)
-    if isinstance(prompt, int):
+    if (prompt := dialog_message_in(data)) is not None:
         await remove_buttons(bot, message.chat.id, prompt)  # its Skip has nothing left to skip
     await send(message, await profile_screen(t, user, attendance, ngo_profiles, role_saved_text(t, user)))
 

@@ -139,5 +139,10 @@ async def dialog_message(state: FSMContext, raw_state: str | None) -> int | None
     """The id of the message showing the open dialog's question, if the dialog keeps one."""
     if raw_state is None:
         return None
-    message_id = (await state.get_data()).get(DIALOG_MESSAGE)
+    return dialog_message_in(await state.get_data())
+
+
+def dialog_message_in(data: Mapping[str, Any]) -> int | None:
+    """The id of the dialog's question message in its data, if it keeps one."""
+    message_id = data.get(DIALOG_MESSAGE)
     return message_id if isinstance(message_id, int) else None
