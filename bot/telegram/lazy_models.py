@@ -45,7 +45,8 @@ def import_aiogram_lazily() -> None:
                 _parent_namespace_depth=_parent_namespace_depth + 1,
                 _types_namespace=_types_namespace,
             )
-        names.update(_types_namespace)  # the same for every model: aiogram's types and typing's names
+        if not names:  # the same for every model: aiogram's types and typing's names
+            names.update(_types_namespace)
         return None
 
     BaseModel.model_rebuild = classmethod(defer)  # type: ignore[assignment, method-assign]

@@ -116,14 +116,6 @@ def _kept_with_consent(user_id: int) -> Sequence[tuple[Any, ColumnElement[bool]]
     )
 
 
-# Erasure deletes those and the rest that is the person's alone (tables with a foreign key to users go
-# by ON DELETE CASCADE). Registrations and ratings are deleted by their own repositories (a
-# registration gives its seats back first); events they organized stay, for the people registered to
-# them.
-def _forgotten(user_id: int) -> Sequence[tuple[Any, ColumnElement[bool]]]:
-    return (*_kept_with_consent(user_id), (_admins, _admins.c.user_id == user_id))
-
-
 class PersonalDataRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection
@@ -142,9 +134,12 @@ class PersonalDataRepository:
             await self.connection.execute(delete(table).where(whose))
 
     async def forget(self, user_id: int) -> None:
-        """The person erases their data."""
-        for table, whose in _forgotten(user_id):
-            await self.connection.execute(delete(table).where(whose))
+        """The person erases their data: what was kept with their consent and the rest that is theirs
+        alone (tables with a foreign key to users go by ON DELETE CASCADE). Registrations and ratings
+        are deleted by their own repositories (a registration gives its seats back first); events they
+        organized stay, for the people registered to them."""
+        await self.forget_consented(user_id)
+        await self.connection.execute(delete(_admins).where(_admins.c.user_id == user_id))
         # Answers an admin gave stay with the questions (the askers' and the cards'), no longer saying who.
         await self.connection.execute(
             update(_questions).where(_questions.c.answered_by == user_id).values(answered_by=None)
